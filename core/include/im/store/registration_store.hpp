@@ -1,0 +1,33 @@
+#pragma once
+// Registration state learnt from third-party REGISTER (spec 6.2.1), shared by
+// every worker process and kept across restarts.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace im::store {
+
+struct Registration {
+    std::string aor;          // normalized address of record, e.g. "sip:alice@example.com"
+    std::string contact;      // the contact the core registered for the user (may be empty)
+    std::int64_t expires_at;  // Unix seconds
+    std::int64_t updated_at;  // Unix seconds
+};
+
+class RegistrationStore {
+public:
+    virtual ~RegistrationStore() = default;
+    // Insert or replace the registration of reg.aor.
+    virtual void upsert(const Registration &reg) = 0;
+    // Remove the registration of aor; true when there was one.
+    virtual bool remove(const std::string &aor) = 0;
+    // The registration of aor if it exists and has not expired at `now`.
+    virtual std::optional<Registration> find_active(const std::string &aor, std::int64_t now) = 0;
+    // Delete every registration expired at `now`; returns the removed AORs.
+    virtual std::vector<std::string> purge_expired(std::int64_t now) = 0;
+    // Number of registrations active at `now`.
+    virtual std::int64_t count_active(std::int64_t now) = 0;
+};
+
+}  // namespace im::store

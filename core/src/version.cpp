@@ -1,0 +1,1 @@
+#include "im/version.hpp"
