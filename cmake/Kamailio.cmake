@@ -96,7 +96,8 @@ set(KAMAILIO_MODULES_DIR "${_moddir}" CACHE PATH "where the packaged kamailio lo
 function(im_add_kamailio_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_library(${name} MODULE ${ARG_SOURCES})
-  set_target_properties(${name} PROPERTIES PREFIX "" C_VISIBILITY_PRESET default
+  set_target_properties(${name} PROPERTIES PREFIX ""
+                        LIBRARY_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/kamailio-modules" C_VISIBILITY_PRESET default
                         CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   foreach(_src IN LISTS ARG_SOURCES)
     if(_src MATCHES "\\.c$")
@@ -108,6 +109,7 @@ function(im_add_kamailio_module name)
         COMPILE_OPTIONS "-Wno-unused-parameter;-Wno-sign-compare;-Wno-missing-field-initializers;-Wno-cast-function-type")
     endif()
   endforeach()
+  target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/modules/common")
   target_link_libraries(${name} PRIVATE im_core ${ARG_LIBS})
   install(TARGETS ${name} LIBRARY DESTINATION "${KAMAILIO_MODULES_DIR}")
 endfunction()

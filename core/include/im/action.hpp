@@ -1,0 +1,30 @@
+#pragma once
+// What a procedure asks the host (the Kamailio glue) to do with a request.
+#include <string>
+#include <vector>
+
+#include "im/verdict.hpp"
+
+namespace im {
+
+struct Header {
+    std::string name;
+    std::string value;
+};
+
+struct Action {
+    enum class Next {
+        Forward,      // relay the request (with the changes below)
+        Controlling,  // hand the request to the Controlling IM Function
+    };
+
+    Verdict verdict;                      // a reply ends the request here
+    Next next = Next::Forward;
+    std::string request_uri;              // new Request-URI when not empty
+    std::vector<Header> request_headers;  // appended to the forwarded request
+    std::vector<Header> reply_headers;    // added to the reply when verdict replies
+
+    static Action reply(Verdict v) { return Action{std::move(v), Next::Forward, {}, {}, {}}; }
+};
+
+}  // namespace im

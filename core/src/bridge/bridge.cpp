@@ -1,0 +1,79 @@
+#include "im/bridge.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace im::bridge {
+namespace {
+
+std::string_view view(im_str_t s) { return s.s && s.len > 0 ? std::string_view(s.s, s.len) : std::string_view{}; }
+
+std::string header_block(const std::vector<Header> &headers)
+{
+    std::string out;
+    for (const Header &h : headers) out += h.name + ": " + h.value + "\r\n";
+    return out;
+}
+
+}  // namespace
+
+void copy_text(std::string_view text, char *buffer, std::size_t size)
+{
+    if (size == 0) return;
+    const std::size_t n = std::min(text.size(), size - 1);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+}
+
+sip::Request to_request(const im_sip_request_t &in)
+{
+    sip::Request r;
+    r.method = view(in.method);
+    r.request_uri = view(in.request_uri);
+    r.from_uri = view(in.from_uri);
+    r.to_uri = view(in.to_uri);
+    r.to_tag = view(in.to_tag);
+    r.call_id = view(in.call_id);
+    r.contact = view(in.contact);
+    r.content_type = view(in.content_type);
+    r.body = view(in.body);
+    r.privacy = view(in.privacy);
+    if (in.has_expires) r.expires = view(in.expires);
+    for (int i = 0; i < std::min(in.asserted_identity_count, IM_MAX_HEADER_VALUES); ++i)
+        r.asserted_identities.push_back(view(in.asserted_identity[i]));
+    for (int i = 0; i < std::min(in.accept_contact_count, IM_MAX_HEADER_VALUES); ++i)
+        r.accept_contact.push_back(view(in.accept_contact[i]));
+    r.source = {view(in.source_ip), in.source_port, view(in.transport)};
+    return r;
+}
+
+bool write_action(const Action &action, im_action_t *out)
+{
+    *out = im_action_t{};
+    const std::string reply_headers = header_block(action.reply_headers);
+    const std::string request_headers = header_block(action.request_headers);
+    std::string reply_with_warning = reply_headers;
+    if (!action.verdict.warning.empty()) reply_with_warning += "Warning: " + action.verdict.warning + "\r\n";
+    if (reply_with_warning.size() >= sizeof out->reply_headers || request_headers.size() >= sizeof out->request_headers ||
+        action.request_uri.size() >= sizeof out->request_uri) {
+        write_internal_error(out);
+        return false;
+    }
+    out->reply_code = action.verdict.code;
+    copy_text(action.verdict.reason, out->reply_reason, sizeof out->reply_reason);
+    copy_text(reply_with_warning, out->reply_headers, sizeof out->reply_headers);
+    out->next = action.next == Action::Next::Controlling ? IM_NEXT_CONTROLLING : IM_NEXT_FORWARD;
+    copy_text(action.request_uri, out->request_uri, sizeof out->request_uri);
+    copy_text(request_headers, out->request_headers, sizeof out->request_headers);
+    return true;
+}
+
+void write_internal_error(im_action_t *out)
+{
+    *out = im_action_t{};
+    out->reply_code = 500;
+    copy_text("Server Internal Error", out->reply_reason, sizeof out->reply_reason);
+    out->next = IM_NEXT_FORWARD;
+}
+
+}  // namespace im::bridge

@@ -1,0 +1,129 @@
+// Implementation of module_api.h: nothing but conversions and try/catch.
+#include "module_api.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "im/bridge.hpp"
+#include "im/relay/control_client.hpp"
+#include "im/service/database.hpp"
+#include "im/store/schema_versions.hpp"
+
+namespace {
+
+std::span<const im::store::TableVersion> tables_of(std::string_view module)
+{
+    if (module == "im_participating") return im::store::kParticipatingTables;
+    if (module == "im_controlling") return im::store::kControllingTables;
+    if (module == "im_deferred") return im::store::kDeferredTables;
+    if (module == "im_history") return im::store::kHistoryTables;
+    throw std::invalid_argument("unknown module " + std::string(module));
+}
+
+template <typename F>
+auto guarded(char *err, size_t err_size, F &&f) -> decltype(f())
+{
+    try {
+        return f();
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return decltype(f())(-1);
+}
+
+}  // namespace
+
+struct im_module_db {
+    std::span<const im::store::TableVersion> tables;
+    im::store::SqliteDatabase db;
+};
+
+extern "C" {
+
+int im_module_db_check(const char *module, const char *db_url, char *err, size_t err_size)
+{
+    return guarded(err, err_size, [&] {
+        im::service::open_module_database(db_url ? db_url : "", tables_of(module ? module : ""));
+        return 0;
+    });
+}
+
+im_module_db_t *im_module_db_open(const char *module, const char *db_url, char *err, size_t err_size)
+{
+    try {
+        auto tables = tables_of(module ? module : "");
+        return std::make_unique<im_module_db>(
+                   im_module_db{tables, im::service::open_module_database(db_url ? db_url : "", tables)})
+            .release();
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return nullptr;
+}
+
+void im_module_db_close(im_module_db_t *db) { std::unique_ptr<im_module_db> owned(db); }
+
+long long im_module_db_count(im_module_db_t *db, const char *table)
+{
+    try {
+        // Only the module's own tables: the name goes into SQL text.
+        const std::string name = table ? table : "";
+        if (std::none_of(db->tables.begin(), db->tables.end(), [&](const auto &t) { return t.table == name; }))
+            return -1;
+        im::store::SqliteStatement count(db->db, "SELECT COUNT(*) FROM " + name);
+        count.step();
+        return count.column_int64(0);
+    } catch (...) {
+        return -1;
+    }
+}
+
+const char *const *im_module_tables(const char *module)
+{
+    // Static, NUL-terminated copies of the table names per module.
+    static const std::map<std::string, std::vector<const char *>> names = [] {
+        std::map<std::string, std::vector<const char *>> out;
+        for (const char *m : {"im_participating", "im_controlling", "im_deferred", "im_history"}) {
+            auto &list = out[m];
+            for (const auto &t : tables_of(m)) list.push_back(t.table.data());
+            list.push_back(nullptr);
+        }
+        return out;
+    }();
+    auto it = names.find(module ? module : "");
+    return it == names.end() ? nullptr : it->second.data();
+}
+
+int im_relay_status(const char *socket_path, int timeout_ms, im_relay_status_t *out, char *err, size_t err_size)
+{
+    return guarded(err, err_size, [&] {
+        *out = im_relay_status_t{};
+        im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
+        auto reply = client.call({"STATUS", {}});
+        if (!reply) {
+            im::bridge::copy_text(reply.error().text, err, err_size);
+            return -1;
+        }
+        if (!reply.value().ok) {
+            im::bridge::copy_text(reply.value().error_text, err, err_size);
+            return -1;
+        }
+        for (const auto &field : reply.value().fields) {
+            if (out->field_count == IM_RELAY_MAX_FIELDS) break;
+            im::bridge::copy_text(field.key, out->key[out->field_count], sizeof out->key[0]);
+            im::bridge::copy_text(field.value, out->value[out->field_count], sizeof out->value[0]);
+            ++out->field_count;
+        }
+        return 0;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,40 @@
+/*
+ * extern "C" door shared by the IM modules: the module's database (schema
+ * check, row counts for status) and the MSRP relay's control interface.
+ */
+#ifndef IM_MODULE_API_H
+#define IM_MODULE_API_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct im_module_db im_module_db_t;
+
+/* module is "im_participating", "im_controlling", "im_deferred" or "im_history". */
+int im_module_db_check(const char *module, const char *db_url, char *err, size_t err_size);
+im_module_db_t *im_module_db_open(const char *module, const char *db_url, char *err, size_t err_size);
+void im_module_db_close(im_module_db_t *db);
+/* Rows of one of the module's own tables, or -1. */
+long long im_module_db_count(im_module_db_t *db, const char *table);
+/* The module's tables, NULL-terminated, for status output. */
+const char *const *im_module_tables(const char *module);
+
+#define IM_RELAY_MAX_FIELDS 16
+
+typedef struct im_relay_status {
+	int field_count;
+	char key[IM_RELAY_MAX_FIELDS][32];
+	char value[IM_RELAY_MAX_FIELDS][128];
+} im_relay_status_t;
+
+/* Asks the relay for STATUS over its control socket. 0, or -1 with err set. */
+int im_relay_status(const char *socket_path, int timeout_ms, im_relay_status_t *out, char *err, size_t err_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * im_participating: the Participating IM Function of the OMA SIMPLE IM
+ * server (spec 5.2, 6.2). Kamailio glue only: every procedure lives in the
+ * C++ core behind participating_api.h.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "core/sr_module.h"
+#include "core/dprint.h"
+#include "core/mod_fix.h"
+#include "core/kemi.h"
+#include "core/rpc.h"
+#include "core/rpc_lookup.h"
+#include "core/counters.h"
+#include "core/timer.h"
+#include "core/pt.h"
+#include "modules/sl/sl.h"
+
+#include "kam_glue.h"
+#include "participating_api.h"
+
+MODULE_VERSION
+
+static char *db_url = "sqlite:///var/lib/im-server/im.db";
+static char *trusted_core = "127.0.0.1:5060";
+static int identity_from_header = 0;
+static char *server_uri = "sip:127.0.0.1:5070";
+static char *conference_factory_uri = "sip:conference-factory@example.com";
+static char *deferred_uri = "sip:Deferred@example.com";
+static char *history_uri = "sip:history@example.com";
+static int default_expires = 3600;
+static int max_expires = 86400;
+static int purge_interval = 60;
+
+static sl_api_t slb;
+
+/* The per-process service; opened lazily because SQLite handles must not
+ * cross fork(), and every Kamailio process (workers, timer, RPC) may need it. */
+static im_participating_t *service = NULL;
+static int service_pid = 0;
+
+static stat_var *register_accepted;
+static stat_var *register_rejected;
+static stat_var *originating_accepted;
+static stat_var *originating_rejected;
+static stat_var *terminating_accepted;
+static stat_var *terminating_rejected;
+static stat_var *handed_to_controlling;
+static stat_var *internal_errors;
+
+static stat_export_t mod_stats[] = {
+	{"register_accepted", 0, &register_accepted},
+	{"register_rejected", 0, &register_rejected},
+	{"originating_accepted", 0, &originating_accepted},
+	{"originating_rejected", 0, &originating_rejected},
+	{"terminating_accepted", 0, &terminating_accepted},
+	{"terminating_rejected", 0, &terminating_rejected},
+	{"handed_to_controlling", 0, &handed_to_controlling},
+	{"internal_errors", 0, &internal_errors},
+	{0, 0, 0}
+};
+
+static void params_of_module(im_participating_params_t *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->db_url = db_url;
+	p->trusted_core = trusted_core;
+	p->identity_from_header = identity_from_header;
+	p->server_uri = server_uri;
+	p->conference_factory_uri = conference_factory_uri;
+	p->deferred_uri = deferred_uri;
+	p->history_uri = history_uri;
+	p->default_expires = default_expires;
+	p->max_expires = max_expires;
+}
+
+static im_participating_t *get_service(void)
+{
+	im_participating_params_t params;
+	char err[512];
+	int pid = getpid();
+
+	if(service && service_pid == pid)
+		return service;
+	/* An object inherited over fork belongs to the parent: drop it unclosed
+	 * only if it is not ours (closing would touch the parent's handle). */
+	service = NULL;
+	params_of_module(&params);
+	service = im_participating_open(&params, err, sizeof(err));
+	if(service == NULL) {
+		LM_ERR("cannot open the participating service: %s\n", err);
+		return NULL;
+	}
+	service_pid = pid;
+	return service;
+}
+
+/* Runs one procedure on the request and applies its outcome. */
+typedef int (*procedure_f)(im_participating_t *, const im_sip_request_t *, im_action_t *);
+
+static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accepted,
+		stat_var *rejected, const char *what)
+{
+	kam_request_t req;
+	im_action_t action;
+	im_participating_t *svc = get_service();
+	int rc;
+
+	if(svc == NULL || kam_request_view(msg, &req) < 0) {
+		update_stat(internal_errors, 1);
+		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
+		return 0;
+	}
+	if(procedure(svc, &req.view, &action) < 0)
+		update_stat(internal_errors, 1);
+	if(action.reply_code >= 300) {
+		update_stat(rejected, 1);
+		LM_INFO("%s %.*s from %s rejected: %d %s\n", what, req.view.method.len,
+				req.view.method.s, req.source_ip, action.reply_code, action.reply_reason);
+	} else {
+		update_stat(accepted, 1);
+	}
+	rc = kam_apply_action(msg, &slb, &action);
+	if(rc == IM_NEXT_CONTROLLING)
+		update_stat(handed_to_controlling, 1);
+	return rc;
+}
+
+static int ki_im_originating(sip_msg_t *msg)
+{
+	return run_procedure(msg, im_participating_originating, originating_accepted,
+			originating_rejected, "originating");
+}
+
+static int ki_im_terminating(sip_msg_t *msg)
+{
+	return run_procedure(msg, im_participating_terminating, terminating_accepted,
+			terminating_rejected, "terminating");
+}
+
+static int ki_im_register(sip_msg_t *msg)
+{
+	kam_request_t req;
+	im_action_t action;
+	im_registration_change_t change;
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL || kam_request_view(msg, &req) < 0) {
+		update_stat(internal_errors, 1);
+		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
+		return 0;
+	}
+	if(im_participating_register(svc, &req.view, &action, &change) < 0)
+		update_stat(internal_errors, 1);
+	update_stat(action.reply_code == 200 ? register_accepted : register_rejected, 1);
+	if(change == IM_REG_REGISTERED || change == IM_REG_DEREGISTERED)
+		LM_INFO("%.*s %s\n", req.view.to_uri.len, req.view.to_uri.s,
+				change == IM_REG_REGISTERED ? "registered" : "deregistered");
+	kam_apply_action(msg, &slb, &action);
+	return 0;
+}
+
+static int w_im_originating(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_originating(msg);
+}
+
+static int w_im_terminating(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_terminating(msg);
+}
+
+static int w_im_register(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_register(msg);
+}
+
+static void purge_timer(unsigned int ticks, void *param)
+{
+	im_participating_t *svc = get_service();
+	long long removed;
+
+	if(svc == NULL)
+		return;
+	removed = im_participating_purge_expired(svc);
+	if(removed > 0)
+		LM_INFO("%lld registrations expired\n", removed);
+	else if(removed < 0)
+		LM_ERR("cannot purge expired registrations\n");
+}
+
+static const char *rpc_status_doc[] = {"Participating IM Function status: configuration and registrations.", 0};
+
+static void rpc_status(rpc_t *rpc, void *ctx)
+{
+	void *th;
+	im_participating_t *svc = get_service();
+	long long active = svc ? im_participating_active_registrations(svc) : -1;
+
+	if(active < 0) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc->add(ctx, "{", &th) < 0)
+		return;
+	rpc->struct_add(th, "sssssslddd", "module", "im_participating", "state", "running",
+			"db_url", db_url, "trusted_core", trusted_core, "server_uri", server_uri,
+			"conference_factory_uri", conference_factory_uri,
+			"active_registrations", (long)active, "identity_from_header", identity_from_header,
+			"default_expires", default_expires, "max_expires", max_expires);
+}
+
+static const char *rpc_registration_doc[] = {"Registration state of one user: im_participating.registration sip:alice@example.com", 0};
+
+static void rpc_registration(rpc_t *rpc, void *ctx)
+{
+	str aor;
+	char key[256];
+	void *th;
+	im_registration_info_t info;
+	im_participating_t *svc = get_service();
+	int found;
+
+	if(rpc->scan(ctx, "S", &aor) < 1)
+		return;
+	if(aor.len >= (int)sizeof(key)) {
+		rpc->fault(ctx, 400, "address too long");
+		return;
+	}
+	memcpy(key, aor.s, aor.len);
+	key[aor.len] = '\0';
+	found = svc ? im_participating_registration(svc, key, &info) : -1;
+	if(found < 0) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc->add(ctx, "{", &th) < 0)
+		return;
+	if(found == 0) {
+		rpc->struct_add(th, "ss", "aor", key, "state", "not registered");
+		return;
+	}
+	rpc->struct_add(th, "sssll", "aor", info.aor, "state", "registered", "contact", info.contact,
+			"expires_at", (long)info.expires_at, "updated_at", (long)info.updated_at);
+}
+
+static rpc_export_t rpc_cmds[] = {
+	{"im_participating.status", rpc_status, rpc_status_doc, 0},
+	{"im_participating.registration", rpc_registration, rpc_registration_doc, 0},
+	{0, 0, 0, 0}
+};
+
+static int mod_init(void)
+{
+	im_participating_params_t params;
+	char err[512];
+
+	if(sl_load_api(&slb) != 0) {
+		LM_ERR("cannot bind to the sl module: load sl.so first\n");
+		return -1;
+	}
+	params_of_module(&params);
+	if(im_participating_check(&params, err, sizeof(err)) < 0) {
+		LM_ERR("im_participating configuration: %s\n", err);
+		return -1;
+	}
+	if(rpc_register_array(rpc_cmds) != 0) {
+		LM_ERR("cannot register RPC commands\n");
+		return -1;
+	}
+	if(register_module_stats("im_participating", mod_stats) != 0) {
+		LM_ERR("cannot register statistics\n");
+		return -1;
+	}
+	if(purge_interval > 0 && register_timer(purge_timer, 0, purge_interval) < 0) {
+		LM_ERR("cannot register the purge timer\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void mod_destroy(void)
+{
+	if(service && service_pid == getpid())
+		im_participating_close(service);
+	service = NULL;
+}
+
+static cmd_export_t cmds[] = {
+	{"im_register", (cmd_function)w_im_register, 0, 0, 0, REQUEST_ROUTE},
+	{"im_originating", (cmd_function)w_im_originating, 0, 0, 0, REQUEST_ROUTE},
+	{"im_terminating", (cmd_function)w_im_terminating, 0, 0, 0, REQUEST_ROUTE},
+	{0, 0, 0, 0, 0, 0}
+};
+
+static param_export_t params[] = {
+	{"db_url", PARAM_STRING, &db_url},
+	{"trusted_core", PARAM_STRING, &trusted_core},
+	{"identity_from_header", INT_PARAM, &identity_from_header},
+	{"server_uri", PARAM_STRING, &server_uri},
+	{"conference_factory_uri", PARAM_STRING, &conference_factory_uri},
+	{"deferred_uri", PARAM_STRING, &deferred_uri},
+	{"history_uri", PARAM_STRING, &history_uri},
+	{"default_expires", INT_PARAM, &default_expires},
+	{"max_expires", INT_PARAM, &max_expires},
+	{"purge_interval", INT_PARAM, &purge_interval},
+	{0, 0, 0}
+};
+
+struct module_exports exports = {
+	"im_participating",
+	DEFAULT_DLFLAGS,
+	cmds,
+	params,
+	0, /* RPC commands are registered in mod_init */
+	0,
+	0,
+	mod_init,
+	0,
+	mod_destroy
+};
+
+/* clang-format off */
+static sr_kemi_t sr_kemi_im_participating_exports[] = {
+	{ str_init("im_participating"), str_init("im_register"),
+		SR_KEMIP_INT, ki_im_register,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_originating"),
+		SR_KEMIP_INT, ki_im_originating,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_terminating"),
+		SR_KEMIP_INT, ki_im_terminating,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }
+};
+/* clang-format on */
+
+int mod_register(char *path, int *dlflags, void *p1, void *p2)
+{
+	sr_kemi_modules_add(sr_kemi_im_participating_exports);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * extern "C" door of the Participating IM Function (plain C types only).
+ * One im_participating_t per worker process: it owns that process's
+ * database connection, so it is opened after fork.
+ */
+#ifndef IM_PARTICIPATING_API_H
+#define IM_PARTICIPATING_API_H
+
+#include <stddef.h>
+
+#include "im_bridge.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct im_participating_params {
+	const char *db_url;
+	const char *trusted_core;
+	int identity_from_header;
+	const char *server_uri;
+	const char *conference_factory_uri;
+	const char *deferred_uri;
+	const char *history_uri;
+	int default_expires;
+	int max_expires;
+} im_participating_params_t;
+
+typedef struct im_participating im_participating_t;
+
+/* What a handled REGISTER changed, for the deferred-delivery hook. */
+typedef enum im_registration_change {
+	IM_REG_NONE = 0,
+	IM_REG_REGISTERED,
+	IM_REG_REFRESHED,
+	IM_REG_DEREGISTERED
+} im_registration_change_t;
+
+typedef struct im_registration_info {
+	char aor[256];
+	char contact[512];
+	long long expires_at;
+	long long updated_at;
+} im_registration_info_t;
+
+/* Validates parameters and the database schema; 0 or -1 with err set. */
+int im_participating_check(const im_participating_params_t *params, char *err, size_t err_size);
+
+im_participating_t *im_participating_open(const im_participating_params_t *params, char *err, size_t err_size);
+void im_participating_close(im_participating_t *p);
+
+/* Each fills *action (always) and returns 0, or -1 after an internal error
+ * (then *action is a 500 reply). */
+int im_participating_register(im_participating_t *p, const im_sip_request_t *req, im_action_t *action,
+		im_registration_change_t *change);
+int im_participating_originating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+
+/* 1 and *out filled when aor has an active registration, 0 when not, -1 on error. */
+int im_participating_registration(im_participating_t *p, const char *aor, im_registration_info_t *out);
+/* Active registrations, or -1 on error. */
+long long im_participating_active_registrations(im_participating_t *p);
+/* Removes expired registrations; returns how many, or -1 on error. */
+long long im_participating_purge_expired(im_participating_t *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

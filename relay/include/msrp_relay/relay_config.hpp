@@ -1,0 +1,64 @@
+#pragma once
+// Relay settings: defaults, then the --config file, then the command line
+// (the command line wins). Every key has the same name in both places.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "im/relay/control_client.hpp"
+#include "im/relay/control_protocol.hpp"
+#include "msrp_relay/logger.hpp"
+
+namespace im::msrp_relay {
+
+// An IP literal and a port; IPv6 is written "[::1]:2855".
+struct ListenAddress {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 2855;
+
+    std::string to_string() const;
+    bool operator==(const ListenAddress &) const = default;
+};
+
+std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
+struct RelayConfig {
+    ListenAddress listen;
+    std::string control_socket = std::string(im::relay::kDefaultControlSocketPath);
+    // Connections without traffic for this long are closed; zero disables.
+    std::chrono::milliseconds idle_timeout = std::chrono::seconds(300);
+    LogLevel log_level = LogLevel::Info;
+};
+
+// One "key = value" from either source, with where it came from for messages.
+struct Setting {
+    std::string key;
+    std::string value;
+    std::string origin;  // "--listen" or "relay.conf:3"
+};
+
+struct Arguments {
+    bool help = false;
+    std::optional<std::string> config_file;
+    std::vector<Setting> settings;
+};
+
+template <typename T>
+using ConfigOutcome = im::relay::Outcome<T, std::string>;
+
+// args excludes the program name. Accepts "--key value" and "--key=value".
+ConfigOutcome<Arguments> parse_arguments(const std::vector<std::string_view> &args);
+// "key = value" lines; blank lines and lines starting with '#' are skipped.
+ConfigOutcome<std::vector<Setting>> parse_config_text(std::string_view text, std::string_view file_name);
+// Applies settings in order, so later ones override earlier ones; returns
+// the first problem, if any.
+std::optional<std::string> apply_settings(RelayConfig &config, const std::vector<Setting> &settings);
+// Defaults, then the file named by --config (if any), then the command line.
+ConfigOutcome<RelayConfig> resolve_config(const Arguments &arguments);
+
+std::string usage_text(std::string_view program);
+
+}  // namespace im::msrp_relay

@@ -1,0 +1,47 @@
+#pragma once
+// The MSRP TCP acceptor and the connections it has open.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "connection_set.hpp"
+#include "msrp_connection.hpp"
+#include "msrp_relay/logger.hpp"
+#include "msrp_relay/relay_config.hpp"
+#include "traffic_counters.hpp"
+
+namespace im::msrp_relay {
+
+class MsrpListener {
+public:
+    MsrpListener(asio::io_context &io, TrafficCounters &traffic, std::chrono::milliseconds idle_limit, Logger &log);
+
+    // Binds, listens and starts accepting; returns the problem, if any.
+    std::optional<std::string> open(const ListenAddress &address);
+    // Closes the acceptor and every open connection.
+    void close();
+
+    const std::string &local_address() const { return local_address_; }  // "127.0.0.1:41234"
+    std::uint16_t local_port() const { return local_port_; }
+    std::size_t open_connections() const { return connections_.size(); }
+
+private:
+    void accept_next();
+
+    asio::ip::tcp::acceptor acceptor_;
+    asio::steady_timer retry_timer_;  // paces accept retries when out of file descriptors
+    ConnectionSet<MsrpConnection> connections_;
+    TrafficCounters &traffic_;
+    std::chrono::milliseconds idle_limit_;
+    Logger &log_;
+    std::string local_address_;
+    std::uint16_t local_port_ = 0;
+};
+
+}  // namespace im::msrp_relay

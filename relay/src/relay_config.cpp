@@ -1,0 +1,217 @@
+#include "msrp_relay/relay_config.hpp"
+
+#include <sys/un.h>
+
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <asio/ip/address.hpp>
+
+namespace im::msrp_relay {
+namespace {
+
+struct Flag {
+    std::string_view flag;
+    std::string_view key;  // config key the flag sets
+};
+
+constexpr std::array kFlags{
+    Flag{"--listen", "listen"},
+    Flag{"--control", "control_socket"},
+    Flag{"--idle-timeout", "idle_timeout"},
+    Flag{"--log-level", "log_level"},
+};
+
+std::string_view trim(std::string_view text)
+{
+    constexpr std::string_view kBlanks = " \t\r";
+    std::size_t first = text.find_first_not_of(kBlanks);
+    if (first == std::string_view::npos) return {};
+    std::size_t last = text.find_last_not_of(kBlanks);
+    return text.substr(first, last - first + 1);
+}
+
+template <typename Unsigned>
+bool parse_decimal(std::string_view text, Unsigned &out)
+{
+    if (text.empty()) return false;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+bool is_ip_literal(const std::string &host, bool want_v6)
+{
+    asio::error_code error;
+    auto address = asio::ip::make_address(host, error);
+    return !error && address.is_v6() == want_v6;
+}
+
+std::optional<std::string> apply_one(RelayConfig &config, const Setting &setting)
+{
+    auto problem = [&setting](std::string_view what) {
+        return setting.origin + ": " + std::string(what) + " (got '" + setting.value + "')";
+    };
+    if (setting.key == "listen") {
+        auto listen = parse_listen_address(setting.value);
+        if (!listen) return problem("listen must be IP:PORT, e.g. 127.0.0.1:2855 or [::1]:2855");
+        config.listen = *listen;
+    } else if (setting.key == "control_socket") {
+        if (setting.value.empty() || setting.value.size() >= sizeof(sockaddr_un::sun_path))
+            return problem("control_socket must be a path of 1 to " +
+                           std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes");
+        config.control_socket = setting.value;
+    } else if (setting.key == "idle_timeout") {
+        std::uint32_t seconds = 0;
+        if (!parse_decimal(setting.value, seconds))
+            return problem("idle_timeout must be a whole number of seconds (0 disables it)");
+        config.idle_timeout = std::chrono::seconds(seconds);
+    } else if (setting.key == "log_level") {
+        auto level = parse_log_level(setting.value);
+        if (!level) return problem("log_level must be error, warn, info or debug");
+        config.log_level = *level;
+    } else {
+        return setting.origin + ": unknown key '" + setting.key + "'";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string ListenAddress::to_string() const
+{
+    bool v6 = host.find(':') != std::string::npos;
+    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<ListenAddress> parse_listen_address(std::string_view text)
+{
+    std::string host;
+    std::string_view port_text;
+    bool v6 = !text.empty() && text.front() == '[';
+    if (v6) {
+        std::size_t close = text.find("]:");
+        if (close == std::string_view::npos) return std::nullopt;
+        host = std::string(text.substr(1, close - 1));
+        port_text = text.substr(close + 2);
+    } else {
+        std::size_t colon = text.find(':');
+        if (colon == std::string_view::npos || text.find(':', colon + 1) != std::string_view::npos)
+            return std::nullopt;
+        host = std::string(text.substr(0, colon));
+        port_text = text.substr(colon + 1);
+    }
+    std::uint16_t port = 0;
+    if (!parse_decimal(port_text, port) || !is_ip_literal(host, v6)) return std::nullopt;
+    return ListenAddress{std::move(host), port};
+}
+
+ConfigOutcome<Arguments> parse_arguments(const std::vector<std::string_view> &args)
+{
+    Arguments parsed;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string_view arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            parsed.help = true;
+            continue;
+        }
+        std::string_view name = arg.substr(0, arg.find('='));
+        std::optional<std::string_view> inline_value;
+        if (name.size() < arg.size()) inline_value = arg.substr(name.size() + 1);
+
+        std::string_view key;
+        if (name == "--config") {
+            key = "config";
+        } else {
+            for (const auto &flag : kFlags) {
+                if (flag.flag == name) key = flag.key;
+            }
+        }
+        if (key.empty()) return ConfigOutcome<Arguments>::failure("unknown option '" + std::string(arg) + "'");
+
+        std::string value;
+        if (inline_value) {
+            value = std::string(*inline_value);
+        } else if (i + 1 < args.size()) {
+            value = std::string(args[++i]);
+        } else {
+            return ConfigOutcome<Arguments>::failure(std::string(name) + " needs a value");
+        }
+        if (key == "config")
+            parsed.config_file = std::move(value);
+        else
+            parsed.settings.push_back({std::string(key), std::move(value), std::string(name)});
+    }
+    return ConfigOutcome<Arguments>::success(std::move(parsed));
+}
+
+ConfigOutcome<std::vector<Setting>> parse_config_text(std::string_view text, std::string_view file_name)
+{
+    std::vector<Setting> settings;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::string_view line = trim(text.substr(0, end));
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        ++line_number;
+        if (line.empty() || line.front() == '#') continue;
+
+        std::string origin = std::string(file_name) + ":" + std::to_string(line_number);
+        std::size_t eq = line.find('=');
+        if (eq == std::string_view::npos)
+            return ConfigOutcome<std::vector<Setting>>::failure(origin + ": expected 'key = value'");
+        std::string_view key = trim(line.substr(0, eq));
+        if (key.empty()) return ConfigOutcome<std::vector<Setting>>::failure(origin + ": missing key before '='");
+        settings.push_back({std::string(key), std::string(trim(line.substr(eq + 1))), std::move(origin)});
+    }
+    return ConfigOutcome<std::vector<Setting>>::success(std::move(settings));
+}
+
+std::optional<std::string> apply_settings(RelayConfig &config, const std::vector<Setting> &settings)
+{
+    for (const auto &setting : settings) {
+        if (auto problem = apply_one(config, setting)) return problem;
+    }
+    return std::nullopt;
+}
+
+ConfigOutcome<RelayConfig> resolve_config(const Arguments &arguments)
+{
+    RelayConfig config;
+    if (arguments.config_file) {
+        std::ifstream file(*arguments.config_file);
+        if (!file) return ConfigOutcome<RelayConfig>::failure("cannot read config file " + *arguments.config_file);
+        std::stringstream content;
+        content << file.rdbuf();
+        auto settings = parse_config_text(content.str(), *arguments.config_file);
+        if (!settings) return ConfigOutcome<RelayConfig>::failure(settings.error());
+        if (auto problem = apply_settings(config, settings.value()))
+            return ConfigOutcome<RelayConfig>::failure(*problem);
+    }
+    if (auto problem = apply_settings(config, arguments.settings)) return ConfigOutcome<RelayConfig>::failure(*problem);
+    return ConfigOutcome<RelayConfig>::success(std::move(config));
+}
+
+std::string usage_text(std::string_view program)
+{
+    std::string text = "usage: " + std::string(program) + " [options]\n";
+    text += R"(
+MSRP relay of the IM server. Settings come from the defaults, then --config,
+then the command line (the command line wins).
+
+  --listen ADDR:PORT     MSRP TCP listen address (default 127.0.0.1:2855;
+                         IPv6 as [::1]:2855; port 0 picks a free port)
+  --control PATH         control socket (default /run/im-server/msrp-relay.sock)
+  --idle-timeout SEC     close connections idle this long (default 300, 0 = never)
+  --log-level LEVEL      error, warn, info or debug (default info)
+  --config FILE          read "key = value" lines: listen, control_socket,
+                         idle_timeout, log_level
+  -h, --help             show this text
+
+SIGINT or SIGTERM stops the relay gracefully.
+)";
+    return text;
+}
+
+}  // namespace im::msrp_relay

@@ -1,0 +1,31 @@
+-- Tables of the im_history module (SQLite). Safe to run again.
+CREATE TABLE IF NOT EXISTS version (
+    table_name VARCHAR(32) NOT NULL PRIMARY KEY,
+    table_version INTEGER NOT NULL DEFAULT 0
+);
+
+-- Recorded conversations, one row per owner and conversation.
+CREATE TABLE IF NOT EXISTS im_history_conversation (
+    id INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    UNIQUE (owner, conversation_id)
+);
+
+CREATE TABLE IF NOT EXISTS im_history_message (
+    id INTEGER PRIMARY KEY,
+    conversation INTEGER NOT NULL REFERENCES im_history_conversation (id) ON DELETE CASCADE,
+    sender TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    body BLOB NOT NULL,
+    received_at INTEGER NOT NULL
+);
+-- Reads a conversation in order, and keeps the cascading delete from scanning.
+CREATE INDEX IF NOT EXISTS im_history_message_conversation_idx ON im_history_message (conversation, received_at);
+
+INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_history_conversation', 1);
+INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_history_message', 1);

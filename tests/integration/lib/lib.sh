@@ -1,0 +1,94 @@
+# Shared by the integration tests: start and stop the reference deployment,
+# drive SIPp, count checks. Source it from a test's run.sh.
+set -uo pipefail
+
+IM_SOURCE_DIR=${IM_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+IM_BUILD_DIR=${IM_BUILD_DIR:-$IM_SOURCE_DIR/build}
+LIB_DIR=$IM_SOURCE_DIR/tests/integration/lib
+WORK=$(mktemp -d /tmp/im-it.XXXXXX)
+export IM_DATA_DIR=$WORK/data IM_RUN_DIR=$WORK/run IM_BUILD_DIR
+passed=0
+failed=0
+IM_PID=
+
+check() {  # check "description" command...
+  local what=$1; shift
+  if "$@" >>"$WORK/checks.log" 2>&1; then
+    passed=$((passed + 1)); echo "ok   - $what"
+  else
+    failed=$((failed + 1)); echo "FAIL - $what (see $WORK)"
+  fi
+}
+
+im_start() {
+  : >"$WORK/deployment.log"
+  : >"$WORK/deployment.log"
+  "$IM_SOURCE_DIR/scripts/im-server" >"$WORK/deployment.log" 2>&1 &
+  IM_PID=$!
+  for _ in $(seq 150); do
+    grep -q "\[im-server\] ready" "$WORK/deployment.log" && return 0
+    kill -0 "$IM_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "deployment did not start:"; tail -30 "$WORK/deployment.log"
+  return 1
+}
+
+# Our processes: the Kamailios and the relay started with this test's run directory.
+im_processes() { pgrep -f -- "^(kamailio|[^ ]*im-msrp-relay) .*$IM_RUN_DIR"; }
+no_processes_left() { ! im_processes; }
+
+im_stop() {
+  [[ -n "$IM_PID" ]] || return 0
+  kill -TERM "$IM_PID" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$IM_PID" 2>/dev/null || break; sleep 0.1; done
+  wait "$IM_PID" 2>/dev/null
+  IM_PID=
+}
+
+finish() {
+  im_stop
+  echo "$passed passed, $failed failed"
+  if ((failed == 0)); then rm -rf "$WORK"; exit 0; fi
+  echo "--- deployment log (tail) ---"; tail -60 "$WORK/deployment.log"
+  exit 1
+}
+
+# register USER CONTACT_HOSTPORT [EXPIRES]: REGISTER at the core with the IM tag.
+register() {
+  sipp 127.0.0.1:5060 -sf "$LIB_DIR/register.xml" -s "$1" -key contact "$2" -key expires "${3:-3600}" \
+    -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error -nostdin \
+    -trace_err -error_file "$WORK/register-$1.err" >>"$WORK/sipp.log" 2>&1
+}
+
+# uas_start USER PORT: a SIPp user agent that takes one MESSAGE and checks
+# it; its pid goes to UAS_PID (wait on it for the verdict).
+uas_start() {
+  sipp -sf "$LIB_DIR/uas-message.xml" -i 127.0.0.1 -p "$2" -m 1 -timeout 20s -timeout_error -nostdin \
+    -trace_err -error_file "$WORK/uas-$1.err" -trace_logs -log_file "$WORK/uas-$1.log" >>"$WORK/sipp.log" 2>&1 &
+  UAS_PID=$!
+}
+
+# send_message FROM TO TARGET EXPECT HEADERS CHECKS: one MESSAGE via TARGET
+# (host:port), expecting the final response EXPECT; HEADERS are extra header
+# lines, CHECKS are SIPp ereg actions on the response.
+send_message() {
+  local from=$1 to=$2 target=$3 expect=$4 headers=$5 checks=$6
+  local scenario="$WORK/message-$RANDOM.xml"
+  python3 - "$LIB_DIR/message.xml" "$scenario" "$expect" "$headers" "$checks" <<'PY'
+import sys
+src, dst, expect, headers, checks = sys.argv[1:]
+text = open(src).read().replace("__EXPECT__", expect)
+text = text.replace("__HEADERS__\n", "".join("      %s\n" % h for h in headers.split("\n") if h.strip()))
+text = text.replace("__CHECKS__\n", "".join("      %s\n" % c for c in checks.split("\n") if c.strip()))
+# SIPp insists that every assigned variable is referenced.
+import re
+names = re.findall(r'assign_to="([^"]+)"', checks)
+text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names) if names else "")
+open(dst, "w").write(text)
+PY
+  sipp "$target" -sf "$scenario" -s "$from" -key to "$to" -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error \
+    -nostdin -trace_err -error_file "$scenario.err" >>"$WORK/sipp.log" 2>&1
+}
+
+trap 'im_stop' EXIT
