@@ -18,6 +18,7 @@
 #include "modules/sl/sl.h"
 
 #include "kam_glue.h"
+#include "kam_shm.h"
 #include "participating_api.h"
 
 MODULE_VERSION
@@ -32,6 +33,7 @@ static char *history_uri = "sip:history@example.com";
 static int default_expires = 3600;
 static int max_expires = 86400;
 static int purge_interval = 60;
+static int registration_cache = 100000;
 
 static sl_api_t slb;
 
@@ -39,6 +41,10 @@ static sl_api_t slb;
  * cross fork(), and every Kamailio process (workers, timer, RPC) may need it. */
 static im_participating_t *service = NULL;
 static int service_pid = 0;
+
+/* Shared-memory state, created in mod_init before the fork. */
+static im_participating_shared_t *shared = NULL;
+static int shared_creator_pid = 0;
 
 static stat_var *register_accepted;
 static stat_var *register_rejected;
@@ -87,7 +93,7 @@ static im_participating_t *get_service(void)
 	 * only if it is not ours (closing would touch the parent's handle). */
 	service = NULL;
 	params_of_module(&params);
-	service = im_participating_open(&params, err, sizeof(err));
+	service = im_participating_open(&params, shared, err, sizeof(err));
 	if(service == NULL) {
 		LM_ERR("cannot open the participating service: %s\n", err);
 		return NULL;
@@ -265,6 +271,12 @@ static int mod_init(void)
 		LM_ERR("im_participating configuration: %s\n", err);
 		return -1;
 	}
+	shared = im_participating_shared_create(kam_shm_ops(), registration_cache, err, sizeof(err));
+	if(shared == NULL) {
+		LM_ERR("im_participating shared state: %s\n", err);
+		return -1;
+	}
+	shared_creator_pid = getpid();
 	if(rpc_register_array(rpc_cmds) != 0) {
 		LM_ERR("cannot register RPC commands\n");
 		return -1;
@@ -285,6 +297,9 @@ static void mod_destroy(void)
 	if(service && service_pid == getpid())
 		im_participating_close(service);
 	service = NULL;
+	if(shared && shared_creator_pid == getpid())
+		im_participating_shared_destroy(shared);
+	shared = NULL;
 }
 
 static cmd_export_t cmds[] = {
@@ -305,6 +320,7 @@ static param_export_t params[] = {
 	{"default_expires", INT_PARAM, &default_expires},
 	{"max_expires", INT_PARAM, &max_expires},
 	{"purge_interval", INT_PARAM, &purge_interval},
+	{"registration_cache", INT_PARAM, &registration_cache},
 	{0, 0, 0}
 };
 

@@ -2,7 +2,9 @@
 // never lets an exception out into Kamailio.
 #include "participating_api.h"
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "im/bridge.hpp"
@@ -12,6 +14,7 @@
 #include "im/participating/terminating.hpp"
 #include "im/service/database.hpp"
 #include "im/sip/uri.hpp"
+#include "im/store/cached_registration_store.hpp"
 #include "im/store/schema_versions.hpp"
 #include "im/store/sqlite_registration_store.hpp"
 
@@ -40,12 +43,39 @@ im::participating::Config make_config(const im_participating_params_t &params)
 
 }  // namespace
 
+struct im_participating_shared {
+    std::optional<im::store::RegistrationCache> registrations;
+};
+
+namespace {
+
+// The registration store every procedure uses: the database, behind the
+// shared cache when there is one.
+class RegistrationStores {
+public:
+    RegistrationStores(im::store::SqliteDatabase &db, im_participating_shared *shared) : database_(db)
+    {
+        if (shared && shared->registrations) cached_.emplace(database_, *shared->registrations);
+    }
+    im::store::RegistrationStore &store()
+    {
+        return cached_ ? static_cast<im::store::RegistrationStore &>(*cached_) : database_;
+    }
+
+private:
+    im::store::SqliteRegistrationStore database_;
+    std::optional<im::store::CachedRegistrationStore> cached_;
+};
+
+}  // namespace
+
 // The per-process service: configuration, database connection, procedures.
 struct im_participating {
-    explicit im_participating(const im_participating_params_t &params)
+    im_participating(const im_participating_params_t &params, im_participating_shared *shared)
         : config(make_config(params)),
           db(im::service::open_module_database(text(params.db_url), im::store::kParticipatingTables)),
-          registrations(db),
+          stores(db, shared),
+          registrations(stores.store()),
           registration(registrations, clock, config.identity,
                        {params.default_expires > 0 ? params.default_expires : 3600,
                         params.max_expires > 0 ? params.max_expires : 86400}),
@@ -57,7 +87,8 @@ struct im_participating {
     im::participating::Config config;
     im::SystemClock clock;
     im::store::SqliteDatabase db;
-    im::store::SqliteRegistrationStore registrations;
+    RegistrationStores stores;
+    im::store::RegistrationStore &registrations;
     im::participating::RegistrationProcedure registration;
     im::participating::OriginatingProcedure originating;
     im::participating::TerminatingProcedure terminating;
@@ -84,7 +115,7 @@ extern "C" {
 int im_participating_check(const im_participating_params_t *params, char *err, size_t err_size)
 {
     try {
-        im_participating probe(*params);
+        im_participating probe(*params, nullptr);
         return 0;
     } catch (const std::exception &e) {
         im::bridge::copy_text(e.what(), err, err_size);
@@ -94,10 +125,41 @@ int im_participating_check(const im_participating_params_t *params, char *err, s
     return -1;
 }
 
-im_participating_t *im_participating_open(const im_participating_params_t *params, char *err, size_t err_size)
+im_participating_shared_t *im_participating_shared_create(const im_shm_ops_t *ops, int max_registrations, char *err,
+                                                          size_t err_size)
 {
     try {
-        return std::make_unique<im_participating>(*params).release();
+        auto shared = std::make_unique<im_participating_shared>();
+        if (max_registrations > 0) {
+            // About four entries per bucket keeps chains short at the configured size.
+            const auto buckets = static_cast<std::size_t>(std::max(16, max_registrations / 4));
+            shared->registrations = im::store::RegistrationCache::create(
+                im::shared::SharedMemory(*ops), buckets, static_cast<std::size_t>(max_registrations));
+            if (!shared->registrations) {
+                im::bridge::copy_text("not enough shared memory for the registration cache", err, err_size);
+                return nullptr;
+            }
+        }
+        return shared.release();
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return nullptr;
+}
+
+void im_participating_shared_destroy(im_participating_shared_t *shared)
+{
+    std::unique_ptr<im_participating_shared> owned(shared);
+    if (owned && owned->registrations) owned->registrations->destroy();
+}
+
+im_participating_t *im_participating_open(const im_participating_params_t *params, im_participating_shared_t *shared,
+                                          char *err, size_t err_size)
+{
+    try {
+        return std::make_unique<im_participating>(*params, shared).release();
     } catch (const std::exception &e) {
         im::bridge::copy_text(e.what(), err, err_size);
     } catch (...) {

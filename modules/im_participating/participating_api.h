@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "im_bridge.h"
+#include "im_shared.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,15 @@ typedef struct im_participating_params {
 
 typedef struct im_participating im_participating_t;
 
+/* State every process shares: created in mod_init before fork, destroyed by
+ * the process that created it. */
+typedef struct im_participating_shared im_participating_shared_t;
+
+/* max_registrations 0: no shared registration cache (every lookup reads the database). */
+im_participating_shared_t *im_participating_shared_create(
+		const im_shm_ops_t *ops, int max_registrations, char *err, size_t err_size);
+void im_participating_shared_destroy(im_participating_shared_t *shared);
+
 /* What a handled REGISTER changed, for the deferred-delivery hook. */
 typedef enum im_registration_change {
 	IM_REG_NONE = 0,
@@ -46,7 +56,9 @@ typedef struct im_registration_info {
 /* Validates parameters and the database schema; 0 or -1 with err set. */
 int im_participating_check(const im_participating_params_t *params, char *err, size_t err_size);
 
-im_participating_t *im_participating_open(const im_participating_params_t *params, char *err, size_t err_size);
+/* shared may be NULL (no cache). */
+im_participating_t *im_participating_open(const im_participating_params_t *params,
+		im_participating_shared_t *shared, char *err, size_t err_size);
 void im_participating_close(im_participating_t *p);
 
 /* Each fills *action (always) and returns 0, or -1 after an internal error

@@ -49,6 +49,10 @@ check "statistics count the accepted and rejected requests" bash -c '
   grep -q "originating_accepted = 1" <<<"$s" && grep -q "terminating_accepted = 1" <<<"$s" &&
   grep -q "originating_rejected = 3" <<<"$s" && grep -q "register_accepted = 2" <<<"$s"'
 
+check "the Prometheus exporter shows the IM counters" bash -c '
+  python3 -c "import urllib.request; print(urllib.request.urlopen(\"http://127.0.0.1:9070/metrics\", timeout=5).read().decode())" |
+  grep -q "^kamailio_im_participating_originating_accepted 1"'
+
 # 6.2.1: deregistration (Expires 0) marks the user offline.
 check "bob deregisters" register bob 127.0.0.1:5082 0
 check "IM server shows bob not registered after Expires 0" \
