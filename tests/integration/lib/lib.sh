@@ -71,7 +71,8 @@ uas_start() {
 
 # send_message FROM TO TARGET EXPECT HEADERS CHECKS: one MESSAGE via TARGET
 # (host:port), expecting the final response EXPECT; HEADERS are extra header
-# lines, CHECKS are SIPp ereg actions on the response.
+# lines, CHECKS are SIPp ereg actions on the response. SIPP_TRANSPORT=t1
+# sends over TCP.
 send_message() {
   local from=$1 to=$2 target=$3 expect=$4 headers=$5 checks=$6
   local scenario="$WORK/message-$RANDOM.xml"
@@ -87,8 +88,10 @@ names = re.findall(r'assign_to="([^"]+)"', checks)
 text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names) if names else "")
 open(dst, "w").write(text)
 PY
-  sipp "$target" -sf "$scenario" -s "$from" -key to "$to" -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error \
+  sipp "$target" -sf "$scenario" -s "$from" -key to "$to" -t "${SIPP_TRANSPORT:-u1}" -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error \
     -nostdin -trace_err -error_file "$scenario.err" >>"$WORK/sipp.log" 2>&1
 }
+
+send_message_tcp() { SIPP_TRANSPORT=t1 send_message "$@"; }
 
 trap 'im_stop' EXIT

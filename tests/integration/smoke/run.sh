@@ -23,6 +23,13 @@ check "alice's MESSAGE with the IM feature tag gets 200 through core and IM serv
   send_message alice bob 127.0.0.1:5060 200 "$TAG" ""
 check "bob received it once, with Server IM-serv/OMA1.0, Contact feature tag, alice's PAI, client User-Agent" wait "$UAS_PID"
 
+# The same over TCP: core and IM server talk TCP, and the IM server still recognises the core.
+uas_start bob 5082
+sleep 0.3
+check "over TCP: alice's MESSAGE gets 200 through core and IM server" \
+  send_message_tcp alice bob 127.0.0.1:5060 200 "$TAG" ""
+check "over TCP: bob received it with the IM server's headers" wait "$UAS_PID"
+
 # 6.2.2.1 step 1: no feature tag -> 403 from the IM server itself.
 check "MESSAGE without the IM feature tag sent straight to the IM server gets 403 with Server and Warning" \
   send_message alice bob 127.0.0.1:5070 403 "" "$SERVER_CHECK
@@ -46,12 +53,12 @@ check "kamcmd im_controlling.relay_status reports the relay's listen address" \
   bash -c 'kamcmd im_controlling.relay_status | grep -q "listen: 127.0.0.1:2855"'
 check "statistics count the accepted and rejected requests" bash -c '
   s=$(kamcmd stats.get_statistics im_participating:)
-  grep -q "originating_accepted = 1" <<<"$s" && grep -q "terminating_accepted = 1" <<<"$s" &&
+  grep -q "originating_accepted = 2" <<<"$s" && grep -q "terminating_accepted = 2" <<<"$s" &&
   grep -q "originating_rejected = 3" <<<"$s" && grep -q "register_accepted = 2" <<<"$s"'
 
 check "the Prometheus exporter shows the IM counters" bash -c '
   python3 -c "import urllib.request; print(urllib.request.urlopen(\"http://127.0.0.1:9070/metrics\", timeout=5).read().decode())" |
-  grep -q "^kamailio_im_participating_originating_accepted 1"'
+  grep -q "^kamailio_im_participating_originating_accepted 2"'
 
 # 6.2.1: deregistration (Expires 0) marks the user offline.
 check "bob deregisters" register bob 127.0.0.1:5082 0
