@@ -32,6 +32,8 @@ typedef struct im_sip_request {
 	im_str_t privacy;
 	im_str_t expires;
 	int has_expires;
+	im_str_t event;
+	im_str_t sip_if_match;
 	im_str_t asserted_identity[IM_MAX_HEADER_VALUES];
 	int asserted_identity_count;
 	im_str_t accept_contact[IM_MAX_HEADER_VALUES];

@@ -68,6 +68,12 @@ int kam_request_view(sip_msg_t *msg, kam_request_t *req)
 			case HDR_PRIVACY_T:
 				set_str(&v->privacy, &hf->body);
 				break;
+			case HDR_EVENT_T:
+				set_str(&v->event, &hf->body);
+				break;
+			case HDR_SIPIFMATCH_T:
+				set_str(&v->sip_if_match, &hf->body);
+				break;
 			default:
 				break;
 		}

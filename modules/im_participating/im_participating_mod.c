@@ -53,6 +53,8 @@ static stat_var *originating_rejected;
 static stat_var *terminating_accepted;
 static stat_var *terminating_rejected;
 static stat_var *handed_to_controlling;
+static stat_var *settings_accepted;
+static stat_var *settings_rejected;
 static stat_var *internal_errors;
 
 static stat_export_t mod_stats[] = {
@@ -63,6 +65,8 @@ static stat_export_t mod_stats[] = {
 	{"terminating_accepted", 0, &terminating_accepted},
 	{"terminating_rejected", 0, &terminating_rejected},
 	{"handed_to_controlling", 0, &handed_to_controlling},
+	{"settings_accepted", 0, &settings_accepted},
+	{"settings_rejected", 0, &settings_rejected},
 	{"internal_errors", 0, &internal_errors},
 	{0, 0, 0}
 };
@@ -145,6 +149,14 @@ static int ki_im_terminating(sip_msg_t *msg)
 			terminating_rejected, "terminating");
 }
 
+static int ki_im_publish_settings(sip_msg_t *msg)
+{
+	int rc = run_procedure(msg, im_participating_publish_settings, settings_accepted,
+			settings_rejected, "settings PUBLISH");
+	/* The procedure always answers a PUBLISH itself. */
+	return rc < 0 ? rc : 0;
+}
+
 static int ki_im_register(sip_msg_t *msg)
 {
 	kam_request_t req;
@@ -175,6 +187,11 @@ static int w_im_originating(sip_msg_t *msg, char *p1, char *p2)
 static int w_im_terminating(sip_msg_t *msg, char *p1, char *p2)
 {
 	return ki_im_terminating(msg);
+}
+
+static int w_im_publish_settings(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_publish_settings(msg);
 }
 
 static int w_im_register(sip_msg_t *msg, char *p1, char *p2)
@@ -251,7 +268,165 @@ static void rpc_registration(rpc_t *rpc, void *ctx)
 			"expires_at", (long)info.expires_at, "updated_at", (long)info.updated_at);
 }
 
+/* Prints the "key: value" lines of an administrative answer, or a fault. */
+static void rpc_text_reply(rpc_t *rpc, void *ctx, int rc, char *text)
+{
+	char *line, *next;
+
+	if(rc < 0) {
+		rpc->fault(ctx, 400, "%s", text);
+		return;
+	}
+	for(line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if(next)
+			*next++ = '\0';
+		rpc->rpl_printf(ctx, "%s", line);
+	}
+}
+
+#define RPC_TEXT_SIZE 16384
+
+/* Reads n string arguments into args (NUL-terminated copies in buf). */
+static int rpc_strings(rpc_t *rpc, void *ctx, int n, char *args[], char *buf, int size)
+{
+	int i, used = 0;
+	str arg;
+
+	for(i = 0; i < n; i++) {
+		/* "." converts: kamcmd sends "0" as a number. */
+		if(rpc->scan(ctx, ".S", &arg) < 1)
+			return -1;
+		if(used + arg.len + 1 > size) {
+			rpc->fault(ctx, 400, "arguments too long");
+			return -1;
+		}
+		memcpy(buf + used, arg.s, arg.len);
+		buf[used + arg.len] = '\0';
+		args[i] = buf + used;
+		used += arg.len + 1;
+	}
+	return 0;
+}
+
+static const char *rpc_settings_doc[] = {"Published IM service settings of a user and their effective values: im_participating.settings sip:bob@example.com", 0};
+
+static void rpc_settings(rpc_t *rpc, void *ctx)
+{
+	char *args[1], buf[512], out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc_strings(rpc, ctx, 1, args, buf, sizeof(buf)) < 0)
+		return;
+	rpc_text_reply(rpc, ctx, im_participating_settings_text(svc, args[0], out, sizeof(out)), out);
+}
+
+static const char *rpc_policy_set_doc[] = {"Set operator policy: im_participating.policy_set <global|aor> <im_allowed 0|1> <max_size bytes|-> <content types, comma separated|-> <anonymity_allowed 0|1> ('-' inherits)", 0};
+
+static void rpc_policy_set(rpc_t *rpc, void *ctx)
+{
+	char *args[5], buf[2048], out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc_strings(rpc, ctx, 5, args, buf, sizeof(buf)) < 0)
+		return;
+	rpc_text_reply(rpc, ctx, im_participating_policy_set(svc, args[0], args[1], args[2], args[3], args[4], out, sizeof(out)), out);
+}
+
+static const char *rpc_policy_remove_doc[] = {"Remove a policy row: im_participating.policy_remove <global|aor>", 0};
+
+static void rpc_policy_remove(rpc_t *rpc, void *ctx)
+{
+	char *args[1], buf[512], out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc_strings(rpc, ctx, 1, args, buf, sizeof(buf)) < 0)
+		return;
+	rpc_text_reply(rpc, ctx, im_participating_policy_remove(svc, args[0], out, sizeof(out)), out);
+}
+
+static const char *rpc_policy_list_doc[] = {"List the operator policy rows.", 0};
+
+static void rpc_policy_list(rpc_t *rpc, void *ctx)
+{
+	char out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	rpc_text_reply(rpc, ctx, im_participating_policy_list_text(svc, out, sizeof(out)), out);
+}
+
+static const char *rpc_access_set_doc[] = {"Set an access rule of a receiving user: im_participating.access_set <owner aor> <peer aor|*@domain|*> <session|pager> <allow|reject>", 0};
+
+static void rpc_access_set(rpc_t *rpc, void *ctx)
+{
+	char *args[4], buf[2048], out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc_strings(rpc, ctx, 4, args, buf, sizeof(buf)) < 0)
+		return;
+	rpc_text_reply(rpc, ctx, im_participating_access_set(svc, args[0], args[1], args[2], args[3], out, sizeof(out)), out);
+}
+
+static const char *rpc_access_remove_doc[] = {"Remove an access rule: im_participating.access_remove <owner aor> <peer> <session|pager>", 0};
+
+static void rpc_access_remove(rpc_t *rpc, void *ctx)
+{
+	char *args[3], buf[2048], out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc_strings(rpc, ctx, 3, args, buf, sizeof(buf)) < 0)
+		return;
+	rpc_text_reply(rpc, ctx, im_participating_access_remove(svc, args[0], args[1], args[2], out, sizeof(out)), out);
+}
+
+static const char *rpc_access_list_doc[] = {"List the access rules of a receiving user: im_participating.access_list <owner aor>", 0};
+
+static void rpc_access_list(rpc_t *rpc, void *ctx)
+{
+	char *args[1], buf[512], out[RPC_TEXT_SIZE];
+	im_participating_t *svc = get_service();
+
+	if(svc == NULL) {
+		rpc->fault(ctx, 500, "database not available");
+		return;
+	}
+	if(rpc_strings(rpc, ctx, 1, args, buf, sizeof(buf)) < 0)
+		return;
+	rpc_text_reply(rpc, ctx, im_participating_access_list_text(svc, args[0], out, sizeof(out)), out);
+}
+
 static rpc_export_t rpc_cmds[] = {
+	{"im_participating.settings", rpc_settings, rpc_settings_doc, RET_ARRAY},
+	{"im_participating.policy_set", rpc_policy_set, rpc_policy_set_doc, RET_ARRAY},
+	{"im_participating.policy_remove", rpc_policy_remove, rpc_policy_remove_doc, RET_ARRAY},
+	{"im_participating.policy_list", rpc_policy_list, rpc_policy_list_doc, RET_ARRAY},
+	{"im_participating.access_set", rpc_access_set, rpc_access_set_doc, RET_ARRAY},
+	{"im_participating.access_remove", rpc_access_remove, rpc_access_remove_doc, RET_ARRAY},
+	{"im_participating.access_list", rpc_access_list, rpc_access_list_doc, RET_ARRAY},
 	{"im_participating.status", rpc_status, rpc_status_doc, 0},
 	{"im_participating.registration", rpc_registration, rpc_registration_doc, 0},
 	{0, 0, 0, 0}
@@ -306,6 +481,7 @@ static cmd_export_t cmds[] = {
 	{"im_register", (cmd_function)w_im_register, 0, 0, 0, REQUEST_ROUTE},
 	{"im_originating", (cmd_function)w_im_originating, 0, 0, 0, REQUEST_ROUTE},
 	{"im_terminating", (cmd_function)w_im_terminating, 0, 0, 0, REQUEST_ROUTE},
+	{"im_publish_settings", (cmd_function)w_im_publish_settings, 0, 0, 0, REQUEST_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 
@@ -351,6 +527,11 @@ static sr_kemi_t sr_kemi_im_participating_exports[] = {
 	},
 	{ str_init("im_participating"), str_init("im_terminating"),
 		SR_KEMIP_INT, ki_im_terminating,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_publish_settings"),
+		SR_KEMIP_INT, ki_im_publish_settings,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},

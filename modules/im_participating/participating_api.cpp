@@ -11,12 +11,18 @@
 #include "im/clock.hpp"
 #include "im/participating/originating.hpp"
 #include "im/participating/registration.hpp"
+#include "im/participating/settings_defaults.hpp"
+#include "im/participating/settings_publish.hpp"
 #include "im/participating/terminating.hpp"
 #include "im/service/database.hpp"
+#include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
 #include "im/store/cached_registration_store.hpp"
 #include "im/store/schema_versions.hpp"
+#include "im/store/sqlite_access_rule_store.hpp"
+#include "im/store/sqlite_policy_store.hpp"
 #include "im/store/sqlite_registration_store.hpp"
+#include "im/store/sqlite_settings_store.hpp"
 
 namespace {
 
@@ -76,11 +82,15 @@ struct im_participating {
           db(im::service::open_module_database(text(params.db_url), im::store::kParticipatingTables)),
           stores(db, shared),
           registrations(stores.store()),
+          settings(db),
+          policies(db),
+          access_rules(db),
           registration(registrations, clock, config.identity,
                        {params.default_expires > 0 ? params.default_expires : 3600,
                         params.max_expires > 0 ? params.max_expires : 86400}),
-          originating(config),
-          terminating(config, registrations, clock)
+          originating(config, policies),
+          terminating(config, {registrations, settings, policies, access_rules}, clock),
+          settings_publish(config, settings, clock)
     {
     }
 
@@ -89,9 +99,13 @@ struct im_participating {
     im::store::SqliteDatabase db;
     RegistrationStores stores;
     im::store::RegistrationStore &registrations;
+    im::store::SqliteSettingsStore settings;
+    im::store::SqlitePolicyStore policies;
+    im::store::SqliteAccessRuleStore access_rules;
     im::participating::RegistrationProcedure registration;
     im::participating::OriginatingProcedure originating;
     im::participating::TerminatingProcedure terminating;
+    im::participating::SettingsPublishProcedure settings_publish;
 };
 
 namespace {
@@ -106,6 +120,55 @@ int run(const im_sip_request_t *req, im_action_t *action, Procedure &&procedure)
         im::bridge::write_internal_error(action);
         return -1;
     }
+}
+
+}  // namespace
+
+namespace {
+
+// Runs an administrative command that writes text; errors become -1 and their text.
+template <typename F>
+int admin(char *out, size_t out_size, F &&command)
+{
+    try {
+        im::bridge::copy_text(command(), out, out_size);
+        return 0;
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), out, out_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", out, out_size);
+    }
+    return -1;
+}
+
+std::string required_aor(const char *text)
+{
+    auto aor = im::sip::aor_of(text ? text : "");
+    if (!aor) throw std::invalid_argument(std::string("not a SIP or tel URI: ") + (text ? text : ""));
+    return *aor;
+}
+
+std::string tristate(const std::optional<bool> &v) { return v ? (*v ? "true" : "false") : "not set"; }
+
+bool parse_flag(const char *text, const char *what)
+{
+    const std::string v = text ? text : "";
+    if (v == "1" || v == "yes" || v == "true") return true;
+    if (v == "0" || v == "no" || v == "false") return false;
+    throw std::invalid_argument(std::string(what) + " must be 0 or 1");
+}
+
+std::string policy_text(const im::store::Policy &policy)
+{
+    std::string types = "inherit";
+    if (policy.content_types) {
+        types.clear();
+        for (const auto &t : *policy.content_types) types += (types.empty() ? "" : ",") + t;
+        if (types.empty()) types = "none";
+    }
+    return "im_allowed: " + std::string(policy.im_allowed ? "1" : "0") +
+           "\nmax_size: " + (policy.max_size ? std::to_string(*policy.max_size) : "inherit") +
+           "\ncontent_types: " + types + "\nanonymity_allowed: " + (policy.anonymity_allowed ? "1" : "0");
 }
 
 }  // namespace
@@ -195,6 +258,128 @@ int im_participating_originating(im_participating_t *p, const im_sip_request_t *
 int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
 {
     return run(req, action, [&](const im::sip::Request &request) { return p->terminating.handle(request); });
+}
+
+int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
+{
+    return run(req, action, [&](const im::sip::Request &request) { return p->settings_publish.handle(request); });
+}
+
+int im_participating_settings_text(im_participating_t *p, const char *aor, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string key = required_aor(aor);
+        auto published = p->settings.find_active(key, p->clock.now());
+        const auto e = im::participating::effective(published);
+        std::string text = "aor: " + key + "\npublished: " + (published ? "yes" : "no");
+        if (published) {
+            text += "\netag: " + published->etag + "\nexpires_at: " + std::to_string(published->expires_at) +
+                    "\nisb: " + tristate(published->settings.isb_active) +
+                    "\nipab: " + tristate(published->settings.ipab_active) +
+                    "\noffline_delivery: " + tristate(published->settings.offline_delivery) +
+                    "\nvis_status: " + tristate(published->settings.vis_status) +
+                    "\nhist: " + tristate(published->settings.hist_active);
+        }
+        text += std::string("\neffective_isb: ") + (e.isb ? "true" : "false") +
+                "\neffective_ipab: " + (e.ipab ? "true" : "false") +
+                "\neffective_offline_delivery: " + (e.offline_delivery ? "true" : "false") +
+                "\neffective_visible: " + (e.visible ? "true" : "false") +
+                "\neffective_hist: " + (e.hist ? "true" : "false");
+        return text;
+    });
+}
+
+int im_participating_policy_set(im_participating_t *p, const char *scope, const char *im_allowed, const char *max_size,
+                                const char *content_types, const char *anonymity_allowed, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string s = scope ? scope : "";
+        const std::string key = s == im::store::kGlobalPolicyScope ? s : required_aor(scope);
+        im::store::Policy policy;
+        policy.im_allowed = parse_flag(im_allowed, "im_allowed");
+        policy.anonymity_allowed = parse_flag(anonymity_allowed, "anonymity_allowed");
+        const std::string size = max_size ? max_size : "-";
+        if (size != "-") {
+            std::size_t used = 0;
+            const long long value = std::stoll(size, &used);
+            if (used != size.size() || value < 0) throw std::invalid_argument("max_size must be bytes or -");
+            policy.max_size = value;
+        }
+        const std::string types = content_types ? content_types : "-";
+        if (types != "-") {
+            std::vector<std::string> list;
+            std::string_view rest = types;
+            while (!rest.empty()) {
+                const auto comma = rest.find(',');
+                auto item = im::sip::trim(rest.substr(0, comma));
+                if (!item.empty()) list.emplace_back(item);
+                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            }
+            policy.content_types = std::move(list);
+        }
+        p->policies.set(key, policy);
+        return "scope: " + key + "\n" + policy_text(policy);
+    });
+}
+
+int im_participating_policy_remove(im_participating_t *p, const char *scope, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string s = scope ? scope : "";
+        const std::string key = s == im::store::kGlobalPolicyScope ? s : required_aor(scope);
+        if (!p->policies.remove(key)) throw std::invalid_argument("no policy for " + key);
+        return "removed: " + key;
+    });
+}
+
+int im_participating_policy_list_text(im_participating_t *p, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        std::string text;
+        for (const auto &row : p->policies.list()) text += "scope: " + row.scope + "\n" + policy_text(row.policy) + "\n";
+        return text.empty() ? std::string("no policies (defaults: IM allowed, any size and type, anonymity allowed)") : text;
+    });
+}
+
+int im_participating_access_set(im_participating_t *p, const char *owner, const char *peer, const char *kind,
+                                const char *action, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string who = required_aor(owner);
+        auto k = im::store::parse_access_kind(kind ? kind : "");
+        auto a = im::store::parse_access_action(action ? action : "");
+        if (!k) throw std::invalid_argument("kind must be session or pager");
+        if (!a) throw std::invalid_argument("action must be allow or reject");
+        const std::string pattern = im::store::normalize_peer_pattern(peer ? peer : "");
+        p->access_rules.set(who, pattern, *k, *a);
+        return "owner: " + who + "\npeer: " + pattern + "\nkind: " + std::string(im::store::to_string(*k)) +
+               "\naction: " + std::string(im::store::to_string(*a));
+    });
+}
+
+int im_participating_access_remove(im_participating_t *p, const char *owner, const char *peer, const char *kind,
+                                   char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string who = required_aor(owner);
+        auto k = im::store::parse_access_kind(kind ? kind : "");
+        if (!k) throw std::invalid_argument("kind must be session or pager");
+        const std::string pattern = im::store::normalize_peer_pattern(peer ? peer : "");
+        if (!p->access_rules.remove(who, pattern, *k)) throw std::invalid_argument("no such rule");
+        return "removed: " + who + " " + pattern + " " + std::string(im::store::to_string(*k));
+    });
+}
+
+int im_participating_access_list_text(im_participating_t *p, const char *owner, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string who = required_aor(owner);
+        std::string text;
+        for (const auto &rule : p->access_rules.list(who))
+            text += "rule: " + rule.peer + " " + std::string(im::store::to_string(rule.kind)) + " " +
+                    std::string(im::store::to_string(rule.action)) + "\n";
+        return text.empty() ? "no rules for " + who : text;
+    });
 }
 
 int im_participating_registration(im_participating_t *p, const char *aor, im_registration_info_t *out)

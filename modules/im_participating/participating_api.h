@@ -67,6 +67,21 @@ int im_participating_register(im_participating_t *p, const im_sip_request_t *req
 		im_registration_change_t *change);
 int im_participating_originating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+
+/* Administration (RPC). Each writes a human-readable, line-oriented text
+ * ("key: value" lines) into out and returns 0, or returns -1 with the
+ * reason in out. */
+int im_participating_settings_text(im_participating_t *p, const char *aor, char *out, size_t out_size);
+int im_participating_policy_set(im_participating_t *p, const char *scope, const char *im_allowed,
+		const char *max_size, const char *content_types, const char *anonymity_allowed, char *out, size_t out_size);
+int im_participating_policy_remove(im_participating_t *p, const char *scope, char *out, size_t out_size);
+int im_participating_policy_list_text(im_participating_t *p, char *out, size_t out_size);
+int im_participating_access_set(im_participating_t *p, const char *owner, const char *peer, const char *kind,
+		const char *action, char *out, size_t out_size);
+int im_participating_access_remove(im_participating_t *p, const char *owner, const char *peer, const char *kind,
+		char *out, size_t out_size);
+int im_participating_access_list_text(im_participating_t *p, const char *owner, char *out, size_t out_size);
 
 /* 1 and *out filled when aor has an active registration, 0 when not, -1 on error. */
 int im_participating_registration(im_participating_t *p, const char *aor, im_registration_info_t *out);

@@ -39,6 +39,8 @@ sip::Request to_request(const im_sip_request_t &in)
     r.body = view(in.body);
     r.privacy = view(in.privacy);
     if (in.has_expires) r.expires = view(in.expires);
+    r.event = view(in.event);
+    r.sip_if_match = view(in.sip_if_match);
     for (int i = 0; i < std::min(in.asserted_identity_count, IM_MAX_HEADER_VALUES); ++i)
         r.asserted_identities.push_back(view(in.asserted_identity[i]));
     for (int i = 0; i < std::min(in.accept_contact_count, IM_MAX_HEADER_VALUES); ++i)

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "im/participating/policy_checks.hpp"
 #include "im/participating/steps.hpp"
+#include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
 
 namespace im::participating {
@@ -12,9 +14,27 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
     // 6.2.2.1 step 1: the IM feature tag.
     if (Verdict v = require_im_feature_tag(request); !v.proceed()) return Action::reply(std::move(v));
 
-    // 5.2 / 6.2.2.1 step 2: an authenticated originator.
+    // 5.2: an authenticated originator.
     OriginatorResult who = authenticate_originator(request, config_.identity);
     if (!who.verdict.proceed()) return Action::reply(std::move(who.verdict));
+    const Originator &originator = *who.originator;
+    const store::EffectivePolicy policy = policies_.effective(originator.aor);
+
+    // 6.2.2.1 step 2: the user may use IM.
+    if (Verdict v = require_im_allowed(policy); !v.proceed()) return Action::reply(std::move(v));
+
+    const bool pager_mode = sip::iequals(request.method, "MESSAGE");
+    if (pager_mode) {
+        // 6.2.2.1 step 3: size and content against the operator policy. Sessions
+        // carry their content over MSRP, so only pager mode has a body to check.
+        if (Verdict v = require_policy_conformance(request, policy); !v.proceed()) return Action::reply(std::move(v));
+    }
+    // 6.2.4.1 step 2: anonymity.
+    if (Verdict v = require_anonymity_allowed(originator, policy); !v.proceed()) return Action::reply(std::move(v));
+    if (pager_mode) {
+        // 6.2.4.1 step 3: Expires (RFC 3428).
+        if (Verdict v = require_valid_expires(request); !v.proceed()) return Action::reply(std::move(v));
+    }
 
     Action action;
     // 6.2.4.1 step 4: the conference factory and groups belong to the Controlling Function.
@@ -22,7 +42,7 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
         const auto &special = config_.controlling_uris;
         if (std::find(special.begin(), special.end(), *target) != special.end()) action.next = Action::Next::Controlling;
     }
-    // 6.2.2.1 step 5-6: forward with the identity kept (the core's PAI stays in place).
+    // 6.2.2.1 steps 5-6: forward with the identity kept (the core's PAI stays in place).
     return action;
 }
 

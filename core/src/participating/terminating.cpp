@@ -1,5 +1,7 @@
 #include "im/participating/terminating.hpp"
 
+#include "im/participating/policy_checks.hpp"
+#include "im/participating/settings_defaults.hpp"
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
@@ -15,19 +17,40 @@ Action TerminatingProcedure::handle(const sip::Request &request) const
     // 5.2: the core asserted who sends it.
     OriginatorResult who = authenticate_originator(request, config_.identity);
     if (!who.verdict.proceed()) return Action::reply(std::move(who.verdict));
+    const Originator &originator = *who.originator;
 
     auto served = sip::aor_of(request.request_uri);
     if (!served) return Action::reply(Verdict::reply(404, "Not Found", "399 IM-serv \"Request-URI is no IM address\""));
 
-    // 6.2.6.1 step 5: an unregistered user cannot take the request now.
-    if (!registrations_.find_active(*served, clock_.now()))
+    const std::int64_t now = clock_.now();
+    const store::AccessKind kind = access_kind_of(request);
+    const EffectiveSettings settings = effective(stores_.settings.find_active(*served, now));
+
+    // 6.2.6.1 step 1: incoming barring set by the user.
+    if (Verdict v = require_not_barred(kind, settings); !v.proceed()) return Action::reply(std::move(v));
+    // 6.2.6.1 step 2: the user's access list.
+    if (Verdict v = require_access_allowed(stores_.access_rules, *served, originator, kind); !v.proceed())
+        return Action::reply(std::move(v));
+    if (kind == store::AccessKind::pager) {
+        // 6.2.6.1 step 3: operator policy for the receiving user.
+        if (Verdict v = require_policy_conformance(request, stores_.policies.effective(*served)); !v.proceed())
+            return Action::reply(std::move(v));
+        // 6.2.6.1 step 4: Expires.
+        if (Verdict v = require_valid_expires(request); !v.proceed()) return Action::reply(std::move(v));
+    }
+
+    // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
+    // the message would become a deferred message (im_deferred).
+    if (!stores_.registrations.find_active(*served, now))
         return Action::reply(Verdict::reply(480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
+    if (!settings.visible)
+        return Action::reply(Verdict::reply(480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
 
     // 6.2.8.4 steps 2-4: Request-URI the user, Server, Contact with the feature tag.
     Action action;
     action.request_uri = *served;
     action.request_headers.push_back({"Server", kServerProduct});
-    if (sip::iequals(request.method, "MESSAGE") && sip::trim(request.contact).empty())
+    if (kind == store::AccessKind::pager && sip::trim(request.contact).empty())
         action.request_headers.push_back({"Contact", "<" + config_.server_uri + ">;" + kImFeatureTag});
     return action;
 }

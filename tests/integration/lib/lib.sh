@@ -69,28 +69,43 @@ uas_start() {
   UAS_PID=$!
 }
 
-# send_message FROM TO TARGET EXPECT HEADERS CHECKS: one MESSAGE via TARGET
-# (host:port), expecting the final response EXPECT; HEADERS are extra header
-# lines, CHECKS are SIPp ereg actions on the response. SIPP_TRANSPORT=t1
-# sends over TCP.
-send_message() {
-  local from=$1 to=$2 target=$3 expect=$4 headers=$5 checks=$6
-  local scenario="$WORK/message-$RANDOM.xml"
-  python3 - "$LIB_DIR/message.xml" "$scenario" "$expect" "$headers" "$checks" <<'PY'
-import sys
-src, dst, expect, headers, checks = sys.argv[1:]
-text = open(src).read().replace("__EXPECT__", expect)
-text = text.replace("__HEADERS__\n", "".join("      %s\n" % h for h in headers.split("\n") if h.strip()))
-text = text.replace("__CHECKS__\n", "".join("      %s\n" % c for c in checks.split("\n") if c.strip()))
+# send_request METHOD FROM TO TARGET EXPECT HEADERS CHECKS [CONTENT_TYPE BODY]:
+# one request via TARGET (host:port) that must get the final response EXPECT.
+# HEADERS are extra header lines, CHECKS are SIPp actions on the response
+# (an <ereg ... assign_to="x"/> whose x is written to $WORK/last-<x> by a
+# <log>, see capture). SIPP_TRANSPORT=t1 sends over TCP.
+send_request() {
+  local method=$1 from=$2 to=$3 target=$4 expect=$5 headers=$6 checks=$7 ctype=${8:-} body=${9:-}
+  local scenario="$WORK/request-$RANDOM$RANDOM.xml"
+  python3 - "$LIB_DIR/request.xml" "$scenario" "$method" "$expect" "$headers" "$checks" "$ctype" "$body" <<'PY'
+import re, sys
+src, dst, method, expect, headers, checks, ctype, body = sys.argv[1:]
+lines = lambda text: "".join("      %s\n" % l for l in text.split("\n") if l.strip())
+text = open(src).read().replace("__METHOD__", method).replace("__EXPECT__", expect)
+text = text.replace("__HEADERS__\n", lines(headers))
+text = text.replace("__BODY_HEADERS__\n", lines("Content-Type: " + ctype) if body else "")
+text = text.replace("__BODY__\n", lines(body))
+text = text.replace("__CHECKS__\n", lines(checks))
 # SIPp insists that every assigned variable is referenced.
-import re
-names = re.findall(r'assign_to="([^"]+)"', checks)
+names = re.findall(r'assign_to="([^",]+)', checks)
 text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names) if names else "")
 open(dst, "w").write(text)
 PY
-  sipp "$target" -sf "$scenario" -s "$from" -key to "$to" -t "${SIPP_TRANSPORT:-u1}" -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error \
-    -nostdin -trace_err -error_file "$scenario.err" >>"$WORK/sipp.log" 2>&1
+  sipp "$target" -sf "$scenario" -s "$from" -key to "$to" -t "${SIPP_TRANSPORT:-u1}" -i 127.0.0.1 -p 0 -m 1 \
+    -timeout 10s -timeout_error -nostdin -trace_err -error_file "$scenario.err" \
+    -trace_logs -log_file "$scenario.log" >>"$WORK/sipp.log" 2>&1
+  local rc=$?
+  LAST_LOG="$scenario.log"
+  return $rc
 }
+
+# A check action that saves the first group of REGEXP in the response to
+# $LAST_LOG as "NAME=value", for capture NAME to read.
+save() { echo "<ereg regexp=\"$2\" search_in=\"msg\" check_it=\"true\" assign_to=\"$1_all,$1\"/><log message=\"$1=[\$$1]\"/>"; }
+capture() { sed -n "s/^$1=//p" "$LAST_LOG" | tail -1; }
+
+# send_message FROM TO TARGET EXPECT HEADERS CHECKS: a text/plain MESSAGE.
+send_message() { send_request MESSAGE "$1" "$2" "$3" "$4" "$5" "$6" text/plain "Hello from the smoke test"; }
 
 send_message_tcp() { SIPP_TRANSPORT=t1 send_message "$@"; }
 

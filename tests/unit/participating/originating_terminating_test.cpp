@@ -2,10 +2,15 @@
 
 #include "im/participating/originating.hpp"
 #include "im/participating/terminating.hpp"
+#include "im/store/memory_access_rule_store.hpp"
+#include "im/store/memory_policy_store.hpp"
 #include "im/store/memory_registration_store.hpp"
+#include "im/store/memory_settings_store.hpp"
 #include "request_fixture.hpp"
 
 using im::Action;
+using im::store::AccessAction;
+using im::store::AccessKind;
 
 namespace {
 
@@ -22,6 +27,14 @@ im::participating::Config config()
     return c;
 }
 
+// One setting set, the others absent (as a document that carries only it).
+im::store::ServiceSettings only(std::optional<bool> im::store::ServiceSettings::*field, bool value)
+{
+    im::store::ServiceSettings s;
+    s.*field = value;
+    return s;
+}
+
 std::string header(const Action &a, std::string_view name)
 {
     for (const auto &h : a.request_headers)
@@ -29,85 +42,178 @@ std::string header(const Action &a, std::string_view name)
     return "";
 }
 
+class Participating : public ::testing::Test {
+protected:
+    Action originate(const im::sip::Request &r) { return im::participating::OriginatingProcedure(cfg, policies).handle(r); }
+    Action terminate(const im::sip::Request &r)
+    {
+        return im::participating::TerminatingProcedure(cfg, {registrations, settings, policies, access}, clock).handle(r);
+    }
+    void register_bob() { registrations.upsert({"sip:bob@example.com", "", 2000, 900}); }
+    void bob_publishes(im::store::ServiceSettings s) { settings.publish_initial("sip:bob@example.com", "<doc/>", s, 5000, 1000); }
+
+    im::participating::Config cfg = config();
+    im::store::MemoryRegistrationStore registrations;
+    im::store::MemorySettingsStore settings;
+    im::store::MemoryPolicyStore policies;
+    im::store::MemoryAccessRuleStore access;
+    FixedClock clock;
+};
+
 }  // namespace
 
-TEST(Originating, ForwardsAnIdentifiedTaggedMessage)
+TEST_F(Participating, OriginatingForwardsAnIdentifiedTaggedMessage)
 {
-    auto c = config();
-    Action a = im::participating::OriginatingProcedure(c).handle(im::test::core_message());
+    Action a = originate(im::test::core_message());
     EXPECT_TRUE(a.verdict.proceed());
     EXPECT_EQ(a.next, Action::Next::Forward);
 }
 
-TEST(Originating, Step1MissingFeatureTagIs403)
+TEST_F(Participating, Originating_6_2_2_1_Step1_MissingFeatureTagIs403)
 {
-    auto c = config();
     auto request = im::test::core_message();
     request.accept_contact = {"*;+g.poc.talkburst"};
-    Action a = im::participating::OriginatingProcedure(c).handle(request);
+    Action a = originate(request);
     EXPECT_EQ(a.verdict.code, 403);
     EXPECT_NE(a.verdict.warning.find("+g.oma.sip-im"), std::string::npos);
 }
 
-TEST(Originating, NoIdentityIs403)
+TEST_F(Participating, Originating_5_2_NoIdentityIs403)
 {
-    auto c = config();
     auto request = im::test::core_message();
     request.asserted_identities.clear();
-    EXPECT_EQ(im::participating::OriginatingProcedure(c).handle(request).verdict.code, 403);
+    EXPECT_EQ(originate(request).verdict.code, 403);
 }
 
-TEST(Originating, ConferenceFactoryGoesToTheControllingFunction)
+TEST_F(Participating, Originating_6_2_2_1_Step2_UserNotAllowedIs403)
 {
-    auto c = config();
+    policies.set("sip:alice@example.com", {false, std::nullopt, std::nullopt, true});
+    Action a = originate(im::test::core_message());
+    EXPECT_EQ(a.verdict.code, 403);
+    EXPECT_NE(a.verdict.warning.find("not allowed to use IM"), std::string::npos);
+}
+
+TEST_F(Participating, Originating_6_2_2_1_Step3_SizeAndContentTypePolicy)
+{
+    policies.set("global", {true, 4, std::vector<std::string>{"text/*"}, true});
+    Action big = originate(im::test::core_message());  // body "hello" is 5 bytes
+    EXPECT_EQ(big.verdict.code, 403);
+    EXPECT_NE(big.verdict.warning.find("exceeds the allowed 4 bytes"), std::string::npos);
+
+    policies.set("global", {true, 100, std::vector<std::string>{"text/*"}, true});
+    auto image = im::test::core_message();
+    image.content_type = "image/png";
+    Action wrong_type = originate(image);
+    EXPECT_EQ(wrong_type.verdict.code, 403);
+    EXPECT_NE(wrong_type.verdict.warning.find("image/png is not allowed"), std::string::npos);
+    EXPECT_TRUE(originate(im::test::core_message()).verdict.proceed());
+
+    // A per-user row overrides the global size limit.
+    policies.set("sip:alice@example.com", {true, 2, std::nullopt, true});
+    EXPECT_EQ(originate(im::test::core_message()).verdict.code, 403);
+}
+
+TEST_F(Participating, Originating_6_2_4_1_Step2_AnonymityNotAllowedIs403)
+{
+    auto request = im::test::core_message();
+    request.privacy = "id";
+    EXPECT_TRUE(originate(request).verdict.proceed());
+    policies.set("global", {true, std::nullopt, std::nullopt, false});
+    Action a = originate(request);
+    EXPECT_EQ(a.verdict.code, 403);
+    EXPECT_NE(a.verdict.warning.find("Anonymity"), std::string::npos);
+}
+
+TEST_F(Participating, Originating_6_2_4_1_Step3_MalformedExpiresIs400)
+{
+    auto request = im::test::core_message();
+    request.expires = "soon";
+    EXPECT_EQ(originate(request).verdict.code, 400);
+    request.expires = "3600";
+    EXPECT_TRUE(originate(request).verdict.proceed());
+}
+
+TEST_F(Participating, Originating_6_2_4_1_Step4_ConferenceFactoryGoesToTheControllingFunction)
+{
     auto request = im::test::core_message();
     request.request_uri = "sip:conference-factory@EXAMPLE.com;transport=udp";
-    Action a = im::participating::OriginatingProcedure(c).handle(request);
+    Action a = originate(request);
     EXPECT_TRUE(a.verdict.proceed());
     EXPECT_EQ(a.next, Action::Next::Controlling);
 }
 
-TEST(Terminating, DeliversToARegisteredUserWithServerAndContact)
+TEST_F(Participating, Terminating_6_2_8_4_DeliversWithServerAndContact)
 {
-    auto c = config();
-    im::store::MemoryRegistrationStore registrations;
-    registrations.upsert({"sip:bob@example.com", "", 2000, 900});
-    FixedClock clock;
+    register_bob();
     auto request = im::test::core_message();
     request.request_uri = "sip:bob@example.com;user=phone";
-    Action a = im::participating::TerminatingProcedure(c, registrations, clock).handle(request);
+    Action a = terminate(request);
     ASSERT_TRUE(a.verdict.proceed());
     EXPECT_EQ(a.request_uri, "sip:bob@example.com");
     EXPECT_EQ(header(a, "Server"), "IM-serv/OMA1.0");
     EXPECT_EQ(header(a, "Contact"), "<sip:127.0.0.1:5070>;+g.oma.sip-im");
 }
 
-TEST(Terminating, KeepsAnExistingContact)
+TEST_F(Participating, TerminatingKeepsAnExistingContact)
 {
-    auto c = config();
-    im::store::MemoryRegistrationStore registrations;
-    registrations.upsert({"sip:bob@example.com", "", 2000, 900});
-    FixedClock clock;
+    register_bob();
     auto request = im::test::core_message();
     request.contact = "<sip:alice@10.0.0.1>";
-    Action a = im::participating::TerminatingProcedure(c, registrations, clock).handle(request);
-    EXPECT_EQ(header(a, "Contact"), "");
+    EXPECT_EQ(header(terminate(request), "Contact"), "");
 }
 
-TEST(Terminating, UnregisteredIs480AndUntaggedOrUnidentifiedIs403)
+TEST_F(Participating, Terminating_6_2_6_1_Step1_PagerBarringIs603_SessionBarringOnlyForSessions)
 {
-    auto c = config();
-    im::store::MemoryRegistrationStore registrations;
-    FixedClock clock;
-    im::participating::TerminatingProcedure procedure(c, registrations, clock);
-    EXPECT_EQ(procedure.handle(im::test::core_message()).verdict.code, 480);
-    registrations.upsert({"sip:bob@example.com", "", 999, 900});  // expired before now
-    EXPECT_EQ(procedure.handle(im::test::core_message()).verdict.code, 480);
+    register_bob();
+    bob_publishes(only(&im::store::ServiceSettings::isb_active, true));
+    EXPECT_TRUE(terminate(im::test::core_message()).verdict.proceed());  // isb does not bar pager mode
+    auto invite = im::test::core_message();
+    invite.method = "INVITE";
+    EXPECT_EQ(terminate(invite).verdict.code, 603);
 
+    bob_publishes(only(&im::store::ServiceSettings::ipab_active, true));
+    Action a = terminate(im::test::core_message());
+    EXPECT_EQ(a.verdict.code, 603);
+    EXPECT_NE(a.verdict.warning.find("pager mode"), std::string::npos);
+}
+
+TEST_F(Participating, Terminating_6_2_6_1_Step2_AccessListRejectIs403)
+{
+    register_bob();
+    access.set("sip:bob@example.com", "*@example.com", AccessKind::pager, AccessAction::reject);
+    EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 403);
+    access.set("sip:bob@example.com", "sip:alice@example.com", AccessKind::pager, AccessAction::allow);
+    EXPECT_TRUE(terminate(im::test::core_message()).verdict.proceed());  // exact beats domain
+    access.set("sip:bob@example.com", "sip:alice@example.com", AccessKind::session, AccessAction::reject);
+    EXPECT_TRUE(terminate(im::test::core_message()).verdict.proceed());  // session rules leave pager mode alone
+}
+
+TEST_F(Participating, Terminating_6_2_6_1_Step3_ReceiverPolicyIs403)
+{
+    register_bob();
+    policies.set("sip:bob@example.com", {true, 3, std::nullopt, true});
+    EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 403);
+}
+
+TEST_F(Participating, Terminating_6_2_6_1_Step5_6_UnregisteredOrInvisibleIs480)
+{
+    EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 480);
+    registrations.upsert({"sip:bob@example.com", "", 999, 900});  // expired before now
+    EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 480);
+    register_bob();
+    bob_publishes(only(&im::store::ServiceSettings::vis_status, false));
+    Action a = terminate(im::test::core_message());
+    EXPECT_EQ(a.verdict.code, 480);
+    EXPECT_NE(a.verdict.warning.find("invisible"), std::string::npos);
+}
+
+TEST_F(Participating, TerminatingUntaggedOrUnidentifiedIs403)
+{
+    register_bob();
     auto untagged = im::test::core_message();
     untagged.accept_contact.clear();
-    EXPECT_EQ(procedure.handle(untagged).verdict.code, 403);
+    EXPECT_EQ(terminate(untagged).verdict.code, 403);
     auto stranger = im::test::core_message();
     stranger.source.ip = "10.9.9.9";
-    EXPECT_EQ(procedure.handle(stranger).verdict.code, 403);
+    EXPECT_EQ(terminate(stranger).verdict.code, 403);
 }

@@ -3,16 +3,18 @@
 #include "im/action.hpp"
 #include "im/participating/config.hpp"
 #include "im/sip/request.hpp"
+#include "im/store/policy_store.hpp"
 
 namespace im::participating {
 
 class OriginatingProcedure {
 public:
-    explicit OriginatingProcedure(const Config &config) : config_(config) {}
+    OriginatingProcedure(const Config &config, store::PolicyStore &policies) : config_(config), policies_(policies) {}
     Action handle(const sip::Request &request) const;
 
 private:
     const Config &config_;
+    store::PolicyStore &policies_;
 };
 
 }  // namespace im::participating

@@ -4,21 +4,32 @@
 #include "im/clock.hpp"
 #include "im/participating/config.hpp"
 #include "im/sip/request.hpp"
+#include "im/store/access_rule_store.hpp"
+#include "im/store/policy_store.hpp"
 #include "im/store/registration_store.hpp"
+#include "im/store/settings_store.hpp"
 
 namespace im::participating {
 
+// The state the terminating checks read, one store per concern.
+struct TerminatingStores {
+    store::RegistrationStore &registrations;
+    store::SettingsStore &settings;
+    store::PolicyStore &policies;
+    store::AccessRuleStore &access_rules;
+};
+
 class TerminatingProcedure {
 public:
-    TerminatingProcedure(const Config &config, store::RegistrationStore &registrations, const Clock &clock)
-        : config_(config), registrations_(registrations), clock_(clock)
+    TerminatingProcedure(const Config &config, TerminatingStores stores, const Clock &clock)
+        : config_(config), stores_(stores), clock_(clock)
     {
     }
     Action handle(const sip::Request &request) const;
 
 private:
     const Config &config_;
-    store::RegistrationStore &registrations_;
+    TerminatingStores stores_;
     const Clock &clock_;
 };
 

@@ -1,0 +1,40 @@
+#pragma once
+// The policy steps of the Participating Function, one function and one
+// reply code each, in the order the spec lists them.
+#include <string_view>
+
+#include "im/identity.hpp"
+#include "im/participating/settings_defaults.hpp"
+#include "im/sip/request.hpp"
+#include "im/store/access_rule_store.hpp"
+#include "im/store/policy_store.hpp"
+#include "im/verdict.hpp"
+
+namespace im::participating {
+
+// 6.2.2.1 step 2: the user may use IM (a provisioned policy), else 403.
+Verdict require_im_allowed(const store::EffectivePolicy &policy);
+
+// 6.2.2.1 step 3 / 6.2.6.1 step 3: message size and content type, else 403
+// with a Warning that says which.
+Verdict require_policy_conformance(const sip::Request &request, const store::EffectivePolicy &policy);
+
+// 6.2.4.1 step 2: anonymity requested but not allowed, 403.
+Verdict require_anonymity_allowed(const Originator &originator, const store::EffectivePolicy &policy);
+
+// 6.2.4.1 step 3 / 6.2.6.1 step 4 (RFC 3428): an Expires header must be a
+// number of seconds; 400 when it is not.
+Verdict require_valid_expires(const sip::Request &request);
+
+// Pager mode (MESSAGE) or session (INVITE) for barring and access lists.
+store::AccessKind access_kind_of(const sip::Request &request);
+
+// 6.2.6.1 step 1: incoming barring (isb for sessions, ipab for pager mode):
+// 603 Decline, RFC 3261 21.6.2 (the user explicitly does not want it).
+Verdict require_not_barred(store::AccessKind kind, const EffectiveSettings &settings);
+
+// 6.2.6.1 step 2: the receiving user's access list rejects the originator: 403.
+Verdict require_access_allowed(store::AccessRuleStore &rules, const std::string &served,
+                               const Originator &originator, store::AccessKind kind);
+
+}  // namespace im::participating

@@ -1,0 +1,29 @@
+#pragma once
+// PolicyStore over table im_policy (sql/im_participating-create.sql).
+#include "im/store/policy_store.hpp"
+#include "im/store/sqlite.hpp"
+
+namespace im::store {
+
+// Statements are prepared once here; `db` must outlive the store.
+// content_types is kept as a comma-separated list, NULL when unset.
+class SqlitePolicyStore final : public PolicyStore {
+public:
+    explicit SqlitePolicyStore(SqliteDatabase &db);
+
+    void set(const std::string &scope, const Policy &policy) override;
+    bool remove(const std::string &scope) override;
+    std::optional<Policy> get(const std::string &scope) override;
+    std::vector<ScopedPolicy> list() override;
+    EffectivePolicy effective(const std::string &aor) override;
+
+private:
+    SqliteDatabase &db_;
+    SqliteStatement set_;
+    SqliteStatement remove_;
+    SqliteStatement get_;
+    SqliteStatement list_;
+    SqliteStatement effective_;
+};
+
+}  // namespace im::store

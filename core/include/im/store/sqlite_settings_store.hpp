@@ -1,0 +1,39 @@
+#pragma once
+// SettingsStore over table im_service_settings (sql/im_participating-create.sql).
+#include "im/store/settings_store.hpp"
+#include "im/store/sqlite.hpp"
+
+namespace im::store {
+
+// Statements are prepared once here; `db` must outlive the store. Each
+// operation is one statement, so an entity tag is checked and replaced
+// atomically even while other worker processes publish for the same user.
+class SqliteSettingsStore final : public SettingsStore {
+public:
+    explicit SqliteSettingsStore(SqliteDatabase &db, RandomBits random_bits = system_random_bits());
+
+    std::string publish_initial(const std::string &aor, const std::string &document, const ServiceSettings &settings,
+                                std::int64_t expires_at, std::int64_t now) override;
+    bool refresh(const std::string &aor, const std::string &etag, std::int64_t expires_at,
+                 std::int64_t now) override;
+    std::optional<std::string> modify(const std::string &aor, const std::string &etag, const std::string &document,
+                                      const ServiceSettings &settings, std::int64_t expires_at,
+                                      std::int64_t now) override;
+    bool remove(const std::string &aor, const std::string &etag) override;
+    std::optional<PublishedSettings> find_active(const std::string &aor, std::int64_t now) override;
+    std::int64_t purge_expired(std::int64_t now) override;
+    std::vector<PublishedSettings> list_active(std::int64_t now, std::size_t limit) override;
+
+private:
+    SqliteDatabase &db_;
+    RandomBits random_bits_;
+    SqliteStatement publish_initial_;
+    SqliteStatement refresh_;
+    SqliteStatement modify_;
+    SqliteStatement remove_;
+    SqliteStatement find_active_;
+    SqliteStatement purge_expired_;
+    SqliteStatement list_active_;
+};
+
+}  // namespace im::store

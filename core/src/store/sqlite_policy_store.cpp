@@ -1,0 +1,111 @@
+#include "im/store/sqlite_policy_store.hpp"
+
+#include "im/sip/text.hpp"
+
+namespace im::store {
+
+namespace {
+
+std::string join_content_types(const std::vector<std::string> &ranges)
+{
+    std::string joined;
+    for (const std::string &range : ranges) {
+        if (!joined.empty()) joined += ',';
+        joined += range;
+    }
+    return joined;
+}
+
+// Tolerates blanks and empty items, which a row written by hand may hold.
+std::vector<std::string> split_content_types(std::string_view joined)
+{
+    std::vector<std::string> ranges;
+    while (!joined.empty()) {
+        const auto comma = joined.find(',');
+        const std::string_view item = sip::trim(joined.substr(0, comma));
+        if (!item.empty()) ranges.emplace_back(item);
+        joined = comma == std::string_view::npos ? std::string_view{} : joined.substr(comma + 1);
+    }
+    return ranges;
+}
+
+// A row of im_allowed, max_size, content_types, anonymity_allowed from `first` on.
+Policy read_policy(const SqliteStatement &row, int first)
+{
+    Policy policy;
+    policy.im_allowed = row.column_int64(first) != 0;
+    if (!row.column_is_null(first + 1)) policy.max_size = row.column_int64(first + 1);
+    if (!row.column_is_null(first + 2)) policy.content_types = split_content_types(row.column_text(first + 2));
+    policy.anonymity_allowed = row.column_int64(first + 3) != 0;
+    return policy;
+}
+
+}  // namespace
+
+SqlitePolicyStore::SqlitePolicyStore(SqliteDatabase &db)
+    : db_(db),
+      set_(db,
+           "INSERT INTO im_policy (scope, im_allowed, max_size, content_types, anonymity_allowed) "
+           "VALUES (?1, ?2, ?3, ?4, ?5) "
+           "ON CONFLICT (scope) DO UPDATE SET im_allowed = excluded.im_allowed, max_size = excluded.max_size, "
+           "content_types = excluded.content_types, anonymity_allowed = excluded.anonymity_allowed"),
+      remove_(db, "DELETE FROM im_policy WHERE scope = ?1"),
+      get_(db, "SELECT im_allowed, max_size, content_types, anonymity_allowed FROM im_policy WHERE scope = ?1"),
+      list_(db, "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed FROM im_policy ORDER BY scope"),
+      // Both rows in one read, so they come from the same snapshot.
+      effective_(db,
+                 "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed FROM im_policy "
+                 "WHERE scope IN (?1, ?2)")
+{
+}
+
+void SqlitePolicyStore::set(const std::string &scope, const Policy &policy)
+{
+    require_storable(policy);
+    const ResetOnExit reset(set_);
+    set_.bind_text(1, scope).bind_int64(2, policy.im_allowed ? 1 : 0).bind_int64(5, policy.anonymity_allowed ? 1 : 0);
+    if (policy.max_size) set_.bind_int64(3, *policy.max_size);
+    else set_.bind_null(3);
+    if (policy.content_types) set_.bind_text(4, join_content_types(*policy.content_types));
+    else set_.bind_null(4);
+    set_.step();
+}
+
+bool SqlitePolicyStore::remove(const std::string &scope)
+{
+    const ResetOnExit reset(remove_);
+    remove_.bind_text(1, scope);
+    remove_.step();
+    return db_.changes() > 0;
+}
+
+std::optional<Policy> SqlitePolicyStore::get(const std::string &scope)
+{
+    const ResetOnExit reset(get_);
+    get_.bind_text(1, scope);
+    if (get_.step() != StepResult::row) return std::nullopt;
+    return read_policy(get_, 0);
+}
+
+std::vector<ScopedPolicy> SqlitePolicyStore::list()
+{
+    const ResetOnExit reset(list_);
+    std::vector<ScopedPolicy> rows;
+    while (list_.step() == StepResult::row) rows.push_back({list_.column_text(0), read_policy(list_, 1)});
+    return rows;
+}
+
+EffectivePolicy SqlitePolicyStore::effective(const std::string &aor)
+{
+    const ResetOnExit reset(effective_);
+    effective_.bind_text(1, aor).bind_text(2, kGlobalPolicyScope);
+    std::optional<Policy> global_row;
+    std::optional<Policy> user_row;
+    while (effective_.step() == StepResult::row) {
+        const bool is_global = effective_.column_text(0) == kGlobalPolicyScope;
+        (is_global ? global_row : user_row) = read_policy(effective_, 1);
+    }
+    return combine_policies(global_row, user_row);
+}
+
+}  // namespace im::store
