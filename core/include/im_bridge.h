@@ -43,6 +43,32 @@ typedef struct im_sip_request {
 	im_str_t transport;
 } im_sip_request_t;
 
+/* Why a request was refused: one statistic "rejected_<name>" each. The list
+ * is shared by the C glue and the C++ core (X-macro). */
+#define IM_REJECTIONS(X) \
+	X(feature_tag)       /* no +g.oma.sip-im in Accept-Contact */ \
+	X(identity)          /* no or untrusted asserted identity */ \
+	X(not_allowed)       /* user may not use IM, or not the owner */ \
+	X(size)              /* message larger than the policy allows */ \
+	X(content_type)      /* content type outside the policy */ \
+	X(anonymity)         /* anonymity requested, not allowed */ \
+	X(malformed)         /* a malformed header or document */ \
+	X(barred)            /* incoming barring set by the user */ \
+	X(access_list)       /* the receiving user's access list */ \
+	X(not_registered)    /* the user is not registered */ \
+	X(invisible)         /* the user is invisible */ \
+	X(bad_event)         /* PUBLISH for another event package */ \
+	X(entity_tag)        /* unknown SIP-If-Match */ \
+	X(other)
+
+typedef enum im_rejection {
+	IM_REJECT_NONE = 0,
+#define IM_REJECTION_ENUM(name) IM_REJECT_##name,
+	IM_REJECTIONS(IM_REJECTION_ENUM)
+#undef IM_REJECTION_ENUM
+	IM_REJECT_COUNT
+} im_rejection_t;
+
 /* What the glue does next when the action does not reply. */
 typedef enum im_next {
 	IM_NEXT_FORWARD = 1,
@@ -53,6 +79,7 @@ typedef enum im_next {
 
 typedef struct im_action {
 	int reply_code;                          /* 0: no reply, go on */
+	im_rejection_t rejection;                /* why, when reply_code refuses */
 	char reply_reason[128];
 	char reply_headers[IM_ACTION_TEXT];      /* "Name: value\r\n" lines */
 	im_next_t next;

@@ -20,7 +20,7 @@ OriginatorResult authenticate_originator(const sip::Request &request, const Iden
     if (!request.asserted_identities.empty()) {
         // RFC 3325: an identity asserted from outside the trust domain is worthless.
         if (!from_core)
-            return {Verdict::reply(403, "Forbidden", "399 IM-serv \"P-Asserted-Identity not accepted from this host\""), {}};
+            return {Verdict::reject(Rejection::identity, 403, "Forbidden", "399 IM-serv \"P-Asserted-Identity not accepted from this host\""), {}};
         for (std::string_view value : request.asserted_identities) {
             // Several PAI values are allowed (one sip:, one tel:); prefer the SIP URI.
             for (std::string_view item : sip::split_outside_quotes(value, ',')) {
@@ -32,7 +32,7 @@ OriginatorResult authenticate_originator(const sip::Request &request, const Iden
         aor = sip::aor_of(request.from_uri);
     }
     if (!aor)
-        return {Verdict::reply(403, "Forbidden", "399 IM-serv \"No Authenticated Originator's IM Address\""), {}};
+        return {Verdict::reject(Rejection::identity, 403, "Forbidden", "399 IM-serv \"No Authenticated Originator's IM Address\""), {}};
     return {Verdict::next(), Originator{std::move(*aor), privacy_requested(request.privacy)}};
 }
 

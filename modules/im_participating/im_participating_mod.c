@@ -57,7 +57,13 @@ static stat_var *settings_accepted;
 static stat_var *settings_rejected;
 static stat_var *internal_errors;
 
+/* rejected_<reason>: one counter per entry of IM_REJECTIONS (im_bridge.h). */
+static stat_var *rejected[IM_REJECT_COUNT];
+
 static stat_export_t mod_stats[] = {
+#define IM_REJECTION_STAT(name) {"rejected_" #name, 0, &rejected[IM_REJECT_##name]},
+	IM_REJECTIONS(IM_REJECTION_STAT)
+#undef IM_REJECTION_STAT
 	{"register_accepted", 0, &register_accepted},
 	{"register_rejected", 0, &register_rejected},
 	{"originating_accepted", 0, &originating_accepted},
@@ -110,7 +116,7 @@ static im_participating_t *get_service(void)
 typedef int (*procedure_f)(im_participating_t *, const im_sip_request_t *, im_action_t *);
 
 static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accepted,
-		stat_var *rejected, const char *what)
+		stat_var *rejected_here, const char *what)
 {
 	kam_request_t req;
 	im_action_t action;
@@ -125,7 +131,9 @@ static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accept
 	if(procedure(svc, &req.view, &action) < 0)
 		update_stat(internal_errors, 1);
 	if(action.reply_code >= 300) {
-		update_stat(rejected, 1);
+		update_stat(rejected_here, 1);
+		if(action.rejection > IM_REJECT_NONE && action.rejection < IM_REJECT_COUNT)
+			update_stat(rejected[action.rejection], 1);
 		LM_INFO("%s %.*s from %s rejected: %d %s\n", what, req.view.method.len,
 				req.view.method.s, req.source_ip, action.reply_code, action.reply_reason);
 	} else {
@@ -172,6 +180,8 @@ static int ki_im_register(sip_msg_t *msg)
 	if(im_participating_register(svc, &req.view, &action, &change) < 0)
 		update_stat(internal_errors, 1);
 	update_stat(action.reply_code == 200 ? register_accepted : register_rejected, 1);
+	if(action.rejection > IM_REJECT_NONE && action.rejection < IM_REJECT_COUNT)
+		update_stat(rejected[action.rejection], 1);
 	if(change == IM_REG_REGISTERED || change == IM_REG_DEREGISTERED)
 		LM_INFO("%.*s %s\n", req.view.to_uri.len, req.view.to_uri.s,
 				change == IM_REG_REGISTERED ? "registered" : "deregistered");

@@ -62,6 +62,7 @@ bool write_action(const Action &action, im_action_t *out)
         return false;
     }
     out->reply_code = action.verdict.code;
+    out->rejection = static_cast<im_rejection_t>(action.verdict.rejection);
     copy_text(action.verdict.reason, out->reply_reason, sizeof out->reply_reason);
     copy_text(reply_with_warning, out->reply_headers, sizeof out->reply_headers);
     out->next = action.next == Action::Next::Controlling ? IM_NEXT_CONTROLLING : IM_NEXT_FORWARD;

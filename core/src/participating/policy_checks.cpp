@@ -9,17 +9,17 @@ namespace im::participating {
 Verdict require_im_allowed(const store::EffectivePolicy &policy)
 {
     if (policy.im_allowed) return Verdict::next();
-    return Verdict::reply(403, "Forbidden", "399 IM-serv \"The user is not allowed to use IM\"");
+    return Verdict::reject(Rejection::not_allowed, 403, "Forbidden", "399 IM-serv \"The user is not allowed to use IM\"");
 }
 
 Verdict require_policy_conformance(const sip::Request &request, const store::EffectivePolicy &policy)
 {
     if (policy.max_size && static_cast<std::int64_t>(request.body.size()) > *policy.max_size)
-        return Verdict::reply(403, "Forbidden",
+        return Verdict::reject(Rejection::size, 403, "Forbidden",
                               "399 IM-serv \"Message size " + std::to_string(request.body.size()) +
                                   " exceeds the allowed " + std::to_string(*policy.max_size) + " bytes\"");
     if (!request.body.empty() && !store::content_type_allowed(policy, request.content_type))
-        return Verdict::reply(403, "Forbidden",
+        return Verdict::reject(Rejection::content_type, 403, "Forbidden",
                               "399 IM-serv \"Content type " + std::string(sip::trim(request.content_type)) +
                                   " is not allowed\"");
     return Verdict::next();
@@ -28,7 +28,7 @@ Verdict require_policy_conformance(const sip::Request &request, const store::Eff
 Verdict require_anonymity_allowed(const Originator &originator, const store::EffectivePolicy &policy)
 {
     if (!originator.privacy_requested || policy.anonymity_allowed) return Verdict::next();
-    return Verdict::reply(403, "Forbidden", "399 IM-serv \"Anonymity is not allowed\"");
+    return Verdict::reject(Rejection::anonymity, 403, "Forbidden", "399 IM-serv \"Anonymity is not allowed\"");
 }
 
 Verdict require_valid_expires(const sip::Request &request)
@@ -38,7 +38,7 @@ Verdict require_valid_expires(const sip::Request &request)
     std::uint32_t seconds = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        return Verdict::reply(400, "Bad Request - malformed Expires");
+        return Verdict::reject(Rejection::malformed, 400, "Bad Request - malformed Expires");
     return Verdict::next();
 }
 
@@ -50,9 +50,9 @@ store::AccessKind access_kind_of(const sip::Request &request)
 Verdict require_not_barred(store::AccessKind kind, const EffectiveSettings &settings)
 {
     if (kind == store::AccessKind::pager && settings.ipab)
-        return Verdict::reply(603, "Decline", "399 IM-serv \"Incoming pager mode IMs are barred by the user\"");
+        return Verdict::reject(Rejection::barred, 603, "Decline", "399 IM-serv \"Incoming pager mode IMs are barred by the user\"");
     if (kind == store::AccessKind::session && settings.isb)
-        return Verdict::reply(603, "Decline", "399 IM-serv \"Incoming IM sessions are barred by the user\"");
+        return Verdict::reject(Rejection::barred, 603, "Decline", "399 IM-serv \"Incoming IM sessions are barred by the user\"");
     return Verdict::next();
 }
 
@@ -60,7 +60,7 @@ Verdict require_access_allowed(store::AccessRuleStore &rules, const std::string 
                                store::AccessKind kind)
 {
     if (rules.decide(served, originator.aor, kind) != store::AccessAction::reject) return Verdict::next();
-    return Verdict::reply(403, "Forbidden", "399 IM-serv \"Rejected by the user's access list\"");
+    return Verdict::reject(Rejection::access_list, 403, "Forbidden", "399 IM-serv \"Rejected by the user's access list\"");
 }
 
 }  // namespace im::participating

@@ -41,14 +41,14 @@ RegistrationOutcome RegistrationProcedure::handle(const sip::Request &request)
 {
     // Only the SIP/IP core tells us who is registered.
     if (!identity_.trusted_core.contains(request.source.ip, request.source.port))
-        return {Action::reply(Verdict::reply(403, "Forbidden", "399 IM-serv \"REGISTER accepted from the SIP/IP core only\"")),
+        return {Action::reply(Verdict::reject(Rejection::identity, 403, "Forbidden", "399 IM-serv \"REGISTER accepted from the SIP/IP core only\"")),
                 RegistrationOutcome::Change::None, {}};
 
     auto aor = sip::aor_of(request.to_uri);
-    if (!aor) return {Action::reply(Verdict::reply(400, "Bad Request - To is no SIP URI")), {}, {}};
+    if (!aor) return {Action::reply(Verdict::reject(Rejection::malformed, 400, "Bad Request - To is no SIP URI")), {}, {}};
 
     auto expires = requested_expires(request, limits_.default_expires);
-    if (!expires) return {Action::reply(Verdict::reply(400, "Bad Request - malformed Expires")), {}, {*aor}};
+    if (!expires) return {Action::reply(Verdict::reject(Rejection::malformed, 400, "Bad Request - malformed Expires")), {}, {*aor}};
     const std::int64_t granted = std::min(*expires, limits_.max_expires);
     const std::int64_t now = clock_.now();
 

@@ -47,7 +47,7 @@ Action ok(std::int64_t expires, const std::string &etag)
 
 Action conditional_request_failed()
 {
-    return Action::reply(Verdict::reply(412, "Conditional Request Failed", "399 IM-serv \"Unknown or expired SIP-If-Match entity tag\""));
+    return Action::reply(Verdict::reject(Rejection::entity_tag, 412, "Conditional Request Failed", "399 IM-serv \"Unknown or expired SIP-If-Match entity tag\""));
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ Action SettingsPublishProcedure::handle(const sip::Request &request) const
 
     // Step 2: the settings event package.
     if (!settings_event(request.event)) {
-        Action bad = Action::reply(Verdict::reply(489, "Bad Event"));
+        Action bad = Action::reply(Verdict::reject(Rejection::bad_event, 489, "Bad Event"));
         bad.reply_headers.push_back({"Allow-Events", kSettingsEvents});
         return bad;
     }
@@ -69,7 +69,7 @@ Action SettingsPublishProcedure::handle(const sip::Request &request) const
     if (!who.verdict.proceed()) return Action::reply(std::move(who.verdict));
     const auto target = sip::aor_of(request.request_uri);
     if (!target || *target != who.originator->aor)
-        return Action::reply(Verdict::reply(403, "Forbidden", "399 IM-serv \"Settings may be published by their owner only\""));
+        return Action::reply(Verdict::reject(Rejection::not_allowed, 403, "Forbidden", "399 IM-serv \"Settings may be published by their owner only\""));
     const std::string &aor = who.originator->aor;
 
     // Step 4: RFC 3903 processing.
@@ -78,10 +78,10 @@ Action SettingsPublishProcedure::handle(const sip::Request &request) const
         const std::string_view text = sip::trim(*request.expires);
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expires);
         if (text.empty() || ec != std::errc() || end != text.data() + text.size() || expires < 0)
-            return Action::reply(Verdict::reply(400, "Bad Request - malformed Expires"));
+            return Action::reply(Verdict::reject(Rejection::malformed, 400, "Bad Request - malformed Expires"));
     }
     if (expires > 0 && expires < limits_.min_expires) {
-        Action brief = Action::reply(Verdict::reply(423, "Interval Too Brief"));
+        Action brief = Action::reply(Verdict::reject(Rejection::malformed, 423, "Interval Too Brief"));
         brief.reply_headers.push_back({"Min-Expires", std::to_string(limits_.min_expires)});
         return brief;
     }
@@ -92,19 +92,19 @@ Action SettingsPublishProcedure::handle(const sip::Request &request) const
     std::optional<store::ServiceSettings> settings;
     if (!request.body.empty()) {
         if (!settings_content_type(request.content_type)) {
-            Action unsupported = Action::reply(Verdict::reply(415, "Unsupported Media Type"));
+            Action unsupported = Action::reply(Verdict::reject(Rejection::content_type, 415, "Unsupported Media Type"));
             unsupported.reply_headers.push_back({"Accept", std::string(xml::kPocSettingsContentType)});
             return unsupported;
         }
         auto document = xml::parse_service_settings(request.body);
         if (!document.ok())
-            return Action::reply(Verdict::reply(400, "Bad Request", "399 IM-serv \"" + document.error().reason + "\""));
+            return Action::reply(Verdict::reject(Rejection::malformed, 400, "Bad Request", "399 IM-serv \"" + document.error().reason + "\""));
         settings = merge(document.value());
     }
 
     // Step 5: store, refresh, modify or remove, by the kind of publication.
     if (etag.empty()) {
-        if (!settings) return Action::reply(Verdict::reply(400, "Bad Request - initial PUBLISH without a body"));
+        if (!settings) return Action::reply(Verdict::reject(Rejection::malformed, 400, "Bad Request - initial PUBLISH without a body"));
         if (expires == 0) return ok(0, {});
         return ok(expires, settings_.publish_initial(aor, std::string(request.body), *settings, now + expires, now));
     }

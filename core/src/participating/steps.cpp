@@ -8,7 +8,7 @@ namespace im::participating {
 Verdict require_im_feature_tag(const sip::Request &request)
 {
     if (sip::accept_contact_has(request.accept_contact, kImFeatureTag)) return Verdict::next();
-    return Verdict::reply(403, "Forbidden", "399 IM-serv \"Accept-Contact lacks the IM feature tag +g.oma.sip-im\"");
+    return Verdict::reject(Rejection::feature_tag, 403, "Forbidden", "399 IM-serv \"Accept-Contact lacks the IM feature tag +g.oma.sip-im\"");
 }
 
 }  // namespace im::participating

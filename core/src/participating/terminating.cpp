@@ -20,7 +20,7 @@ Action TerminatingProcedure::handle(const sip::Request &request) const
     const Originator &originator = *who.originator;
 
     auto served = sip::aor_of(request.request_uri);
-    if (!served) return Action::reply(Verdict::reply(404, "Not Found", "399 IM-serv \"Request-URI is no IM address\""));
+    if (!served) return Action::reply(Verdict::reject(Rejection::malformed, 404, "Not Found", "399 IM-serv \"Request-URI is no IM address\""));
 
     const std::int64_t now = clock_.now();
     const store::AccessKind kind = access_kind_of(request);
@@ -42,9 +42,9 @@ Action TerminatingProcedure::handle(const sip::Request &request) const
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
     // the message would become a deferred message (im_deferred).
     if (!stores_.registrations.find_active(*served, now))
-        return Action::reply(Verdict::reply(480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
+        return Action::reply(Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
     if (!settings.visible)
-        return Action::reply(Verdict::reply(480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
+        return Action::reply(Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
 
     // 6.2.8.4 steps 2-4: Request-URI the user, Server, Contact with the feature tag.
     Action action;

@@ -128,6 +128,13 @@ deliver "6.2.2.1 step 3: a text MESSAGE within the policy is delivered"
 check "RPC: the policies are listed" bash -c 'kamcmd im_participating.policy_list | grep -q "scope: global"'
 check "statistics: settings PUBLISHes counted" bash -c \
   'kamcmd stats.get_statistics im_participating: | grep -q "settings_accepted = 4"'
+check "statistics: rejections counted by reason" bash -c '
+  s=$(kamcmd stats.get_statistics im_participating:); echo "$s"
+  grep -q "rejected_barred = 1" <<<"$s" && grep -q "rejected_access_list = 1" <<<"$s" &&
+  grep -q "rejected_size = 1" <<<"$s" && grep -q "rejected_content_type = 2" <<<"$s" && grep -q "rejected_malformed = 3" <<<"$s" &&
+  grep -q "rejected_anonymity = 1" <<<"$s" && grep -q "rejected_not_allowed = 2" <<<"$s" &&
+  grep -q "rejected_invisible = 1" <<<"$s" && grep -q "rejected_bad_event = 1" <<<"$s" &&
+  grep -q "rejected_entity_tag = 1" <<<"$s" && grep -q "rejected_feature_tag = 1" <<<"$s"'
 
 im_stop
 check "no process of the deployment is left behind" no_processes_left
