@@ -106,7 +106,7 @@ function(im_add_kamailio_module name)
         INCLUDE_DIRECTORIES "${KAMAILIO_SRC_DIR}/src;${PROJECT_SOURCE_DIR}/modules/common")
       # Kamailio's own headers are not -Wextra clean; our C stays -Wall -Werror.
       set_source_files_properties(${_src} TARGET_DIRECTORY ${name} PROPERTIES
-        COMPILE_OPTIONS "-Wno-unused-parameter;-Wno-sign-compare;-Wno-missing-field-initializers;-Wno-cast-function-type")
+        COMPILE_OPTIONS "-Wno-unused-parameter;-Wno-sign-compare;-Wno-missing-field-initializers;-Wno-cast-function-type;-Wno-old-style-declaration")
     endif()
   endforeach()
   target_include_directories(${name} PRIVATE "${PROJECT_SOURCE_DIR}/modules/common")

@@ -59,6 +59,8 @@ typedef struct im_sip_request {
 	X(invisible)         /* the user is invisible */ \
 	X(bad_event)         /* PUBLISH for another event package */ \
 	X(entity_tag)        /* unknown SIP-If-Match */ \
+	X(not_found)         /* no such group or conference (7.6.1) */ \
+	X(too_many)          /* more recipients than the local policy allows */ \
 	X(other)
 
 typedef enum im_rejection {

@@ -5,13 +5,19 @@
  * Kamailio glue only; the procedures live in the C++ core.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "core/sr_module.h"
 #include "core/dprint.h"
+#include "core/kemi.h"
 #include "core/rpc.h"
 #include "core/rpc_lookup.h"
 #include "core/counters.h"
+#include "modules/sl/sl.h"
+#include "modules/tm/tm_load.h"
 
+#include "controlling_api.h"
+#include "kam_glue.h"
 #include "kam_module_db.h"
 #include "module_api.h"
 
@@ -21,15 +27,151 @@ static char *db_url = "sqlite:///var/lib/im-server/im.db";
 static char *relay_control_socket = "/run/im-server/msrp-relay.sock";
 static int relay_timeout = 1000;
 static char *conference_factory_uri = "sip:conference-factory@example.com";
+static char *trusted_core = "127.0.0.1:5060";
+static int identity_from_header = 0;
+static char *outbound_proxy = "sip:127.0.0.1:5060";
+static int uri_list_service = 1;
+static int max_recipients = 100;
+
+static sl_api_t slb;
+static struct tm_binds tmb;
+
+/* Per process: SQLite handles must not cross fork(). */
+static im_controlling_t *service = NULL;
+static int service_pid = 0;
 
 static kam_module_db_t database = {"im_controlling", &db_url, NULL, 0};
 
 static stat_var *relay_unreachable;
+static stat_var *group_messages_accepted;
+static stat_var *group_messages_rejected;
+static stat_var *copies_sent;
+static stat_var *copies_delivered;
+static stat_var *copies_failed;
+static stat_var *internal_errors;
 
 static stat_export_t mod_stats[] = {
 	{"relay_unreachable", 0, &relay_unreachable},
+	{"group_messages_accepted", 0, &group_messages_accepted},
+	{"group_messages_rejected", 0, &group_messages_rejected},
+	{"copies_sent", 0, &copies_sent},
+	{"copies_delivered", 0, &copies_delivered},
+	{"copies_failed", 0, &copies_failed},
+	{"internal_errors", 0, &internal_errors},
 	{0, 0, 0}
 };
+
+static void params_of_module(im_controlling_params_t *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->db_url = db_url;
+	p->trusted_core = trusted_core;
+	p->identity_from_header = identity_from_header;
+	p->conference_factory_uri = conference_factory_uri;
+	p->uri_list_service = uri_list_service;
+	p->max_recipients = max_recipients;
+}
+
+static im_controlling_t *get_service(void)
+{
+	im_controlling_params_t params;
+	char err[512];
+	int pid = getpid();
+
+	if(service && service_pid == pid)
+		return service;
+	params_of_module(&params);
+	service = im_controlling_open(&params, err, sizeof(err));
+	if(service == NULL) {
+		LM_ERR("cannot open the controlling service: %s\n", err);
+		return NULL;
+	}
+	service_pid = pid;
+	return service;
+}
+
+/* Final reply to one copy: a failed copy is counted and logged, it does not
+ * change the 202 the originator already has (8.3). */
+static void copy_completed(struct cell *t, int type, struct tmcb_params *ps)
+{
+	if(ps->code >= 300) {
+		update_stat(copies_failed, 1);
+		LM_INFO("group MESSAGE copy to %.*s failed: %d\n", t->to.len, t->to.s, ps->code);
+	} else {
+		update_stat(copies_delivered, 1);
+	}
+}
+
+static str message_method = str_init("MESSAGE");
+
+/* Sends one copy through the SIP/IP core, statefully. */
+static int send_copy(void *ctx, const im_copy_t *copy)
+{
+	uac_req_t uac_r;
+	str ruri = {(char *)copy->request_uri.s, copy->request_uri.len};
+	str from = {(char *)copy->from.s, copy->from.len};
+	str to = {(char *)copy->to.s, copy->to.len};
+	str headers = {(char *)copy->headers.s, copy->headers.len};
+	str body = {(char *)copy->body.s, copy->body.len};
+	str proxy = {outbound_proxy, (int)strlen(outbound_proxy)};
+
+	set_uac_req(&uac_r, &message_method, &headers, &body, 0, TMCB_LOCAL_COMPLETED, copy_completed, 0);
+	if(tmb.t_request(&uac_r, &ruri, &to, &from, proxy.len ? &proxy : NULL) < 0) {
+		LM_ERR("cannot send the group MESSAGE copy to %.*s\n", ruri.len, ruri.s);
+		update_stat(copies_failed, 1);
+		return -1;
+	}
+	update_stat(copies_sent, 1);
+	return 0;
+}
+
+static int ki_im_controlling_target(sip_msg_t *msg)
+{
+	kam_request_t req;
+	im_controlling_t *svc = get_service();
+
+	if(svc == NULL || kam_request_view(msg, &req) < 0)
+		return -1;
+	return im_controlling_owns(svc, &req.view) == 1 ? 1 : -1;
+}
+
+static int ki_im_group_message(sip_msg_t *msg)
+{
+	kam_request_t req;
+	im_action_t action;
+	int copies = 0, failed;
+	im_controlling_t *svc = get_service();
+
+	if(svc == NULL || kam_request_view(msg, &req) < 0) {
+		update_stat(internal_errors, 1);
+		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
+		return 0;
+	}
+	failed = im_controlling_group_message(svc, &req.view, &action, send_copy, NULL, &copies);
+	if(failed < 0)
+		update_stat(internal_errors, 1);
+	if(action.reply_code >= 300) {
+		update_stat(group_messages_rejected, 1);
+		LM_INFO("group MESSAGE to %.*s rejected: %d %s\n", req.view.request_uri.len,
+				req.view.request_uri.s, action.reply_code, action.reply_reason);
+	} else {
+		update_stat(group_messages_accepted, 1);
+		LM_INFO("group MESSAGE to %.*s: %d copies, %d not sent\n", req.view.request_uri.len,
+				req.view.request_uri.s, copies, failed > 0 ? failed : 0);
+	}
+	kam_apply_action(msg, &slb, &action);
+	return 0;
+}
+
+static int w_im_controlling_target(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_controlling_target(msg);
+}
+
+static int w_im_group_message(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_group_message(msg);
+}
 
 static const char *rpc_status_doc[] = {"Controlling IM Function status: groups and MSRP relay reachability.", 0};
 
@@ -72,7 +214,89 @@ static void rpc_relay_status(rpc_t *rpc, void *ctx)
 		rpc->struct_add(th, "s", relay.key[i], relay.value[i]);
 }
 
+#define RPC_TEXT_SIZE 65536
+
+static void rpc_text_reply(rpc_t *rpc, void *ctx, int rc, char *text)
+{
+	char *line, *next;
+
+	if(rc < 0) {
+		rpc->fault(ctx, 400, "%s", text);
+		return;
+	}
+	for(line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if(next)
+			*next++ = '\0';
+		rpc->rpl_printf(ctx, "%s", line);
+	}
+}
+
+/* Reads `required` string arguments and up to `optional` more into args. */
+static int rpc_strings(rpc_t *rpc, void *ctx, int required, int optional, char *args[], char *buf, int size)
+{
+	int i, used = 0;
+	str arg;
+
+	for(i = 0; i < required + optional; i++) {
+		args[i] = "";
+		/* "." converts numbers; "*" makes the rest optional. */
+		if(rpc->scan(ctx, i < required ? ".S" : "*.S", &arg) < 1) {
+			if(i < required)
+				return -1;
+			continue;
+		}
+		if(used + arg.len + 1 > size) {
+			rpc->fault(ctx, 400, "arguments too long");
+			return -1;
+		}
+		memcpy(buf + used, arg.s, arg.len);
+		buf[used + arg.len] = '\0';
+		args[i] = buf + used;
+		used += arg.len + 1;
+	}
+	return 0;
+}
+
+#define GROUP_RPC(fn, required, optional, call)                        \
+	static void fn(rpc_t *rpc, void *ctx)                              \
+	{                                                                  \
+		char *args[4], buf[2048];                                      \
+		static char out[RPC_TEXT_SIZE];                                \
+		im_controlling_t *svc = get_service();                         \
+		if(svc == NULL) {                                              \
+			rpc->fault(ctx, 500, "database not available");            \
+			return;                                                    \
+		}                                                              \
+		if(rpc_strings(rpc, ctx, required, optional, args, buf, sizeof(buf)) < 0) \
+			return;                                                    \
+		rpc_text_reply(rpc, ctx, call, out);                           \
+	}
+
+GROUP_RPC(rpc_group_create, 1, 1, im_controlling_group_create(svc, args[0], args[1], out, sizeof(out)))
+GROUP_RPC(rpc_group_delete, 1, 0, im_controlling_group_delete(svc, args[0], out, sizeof(out)))
+GROUP_RPC(rpc_group_show, 1, 0, im_controlling_group_show(svc, args[0], out, sizeof(out)))
+GROUP_RPC(rpc_group_list, 0, 0, im_controlling_group_list(svc, out, sizeof(out)))
+GROUP_RPC(rpc_group_set, 3, 0, im_controlling_group_set(svc, args[0], args[1], args[2], out, sizeof(out)))
+GROUP_RPC(rpc_member_add, 2, 2, im_controlling_member_add(svc, args[0], args[1], args[2], args[3], out, sizeof(out)))
+GROUP_RPC(rpc_member_remove, 2, 0, im_controlling_member_remove(svc, args[0], args[1], out, sizeof(out)))
+
+static const char *rpc_group_create_doc[] = {"Create a pre-defined group: im_controlling.group_create <group uri> [display name]", 0};
+static const char *rpc_group_delete_doc[] = {"Delete a group and its members: im_controlling.group_delete <group uri>", 0};
+static const char *rpc_group_show_doc[] = {"Show a group, its rules and members: im_controlling.group_show <group uri>", 0};
+static const char *rpc_group_list_doc[] = {"List the groups.", 0};
+static const char *rpc_group_set_doc[] = {"Change a group attribute: im_controlling.group_set <group uri> <display_name|max_participants|anonymity_allowed|auto_release|invite_members|may_send_pager|may_join|may_initiate_session|may_add_users> <value>", 0};
+static const char *rpc_member_add_doc[] = {"Add or change a member: im_controlling.group_member_add <group uri> <member uri> [nickname] [owner|participant]", 0};
+static const char *rpc_member_remove_doc[] = {"Remove a member: im_controlling.group_member_remove <group uri> <member uri>", 0};
+
 static rpc_export_t rpc_cmds[] = {
+	{"im_controlling.group_create", rpc_group_create, rpc_group_create_doc, RET_ARRAY},
+	{"im_controlling.group_delete", rpc_group_delete, rpc_group_delete_doc, RET_ARRAY},
+	{"im_controlling.group_show", rpc_group_show, rpc_group_show_doc, RET_ARRAY},
+	{"im_controlling.group_list", rpc_group_list, rpc_group_list_doc, RET_ARRAY},
+	{"im_controlling.group_set", rpc_group_set, rpc_group_set_doc, RET_ARRAY},
+	{"im_controlling.group_member_add", rpc_member_add, rpc_member_add_doc, RET_ARRAY},
+	{"im_controlling.group_member_remove", rpc_member_remove, rpc_member_remove_doc, RET_ARRAY},
 	{"im_controlling.status", rpc_status, rpc_status_doc, 0},
 	{"im_controlling.relay_status", rpc_relay_status, rpc_relay_status_doc, 0},
 	{0, 0, 0, 0}
@@ -80,8 +304,22 @@ static rpc_export_t rpc_cmds[] = {
 
 static int mod_init(void)
 {
-	if(kam_module_db_check(&database) < 0)
+	im_controlling_params_t params;
+	char err[512];
+
+	if(sl_load_api(&slb) != 0) {
+		LM_ERR("cannot bind to the sl module\n");
 		return -1;
+	}
+	if(load_tm_api(&tmb) != 0) {
+		LM_ERR("cannot bind to the tm module: load tm.so first\n");
+		return -1;
+	}
+	params_of_module(&params);
+	if(im_controlling_check(&params, err, sizeof(err)) < 0) {
+		LM_ERR("im_controlling configuration: %s\n", err);
+		return -1;
+	}
 	if(rpc_register_array(rpc_cmds) != 0) {
 		LM_ERR("cannot register RPC commands\n");
 		return -1;
@@ -96,20 +334,34 @@ static int mod_init(void)
 static void mod_destroy(void)
 {
 	kam_module_db_close(&database);
+	if(service && service_pid == getpid())
+		im_controlling_close(service);
+	service = NULL;
 }
+
+static cmd_export_t cmds[] = {
+	{"im_controlling_target", (cmd_function)w_im_controlling_target, 0, 0, 0, REQUEST_ROUTE},
+	{"im_group_message", (cmd_function)w_im_group_message, 0, 0, 0, REQUEST_ROUTE},
+	{0, 0, 0, 0, 0, 0}
+};
 
 static param_export_t params[] = {
 	{"db_url", PARAM_STRING, &db_url},
 	{"relay_control_socket", PARAM_STRING, &relay_control_socket},
 	{"relay_timeout", INT_PARAM, &relay_timeout},
 	{"conference_factory_uri", PARAM_STRING, &conference_factory_uri},
+	{"trusted_core", PARAM_STRING, &trusted_core},
+	{"identity_from_header", INT_PARAM, &identity_from_header},
+	{"outbound_proxy", PARAM_STRING, &outbound_proxy},
+	{"uri_list_service", INT_PARAM, &uri_list_service},
+	{"max_recipients", INT_PARAM, &max_recipients},
 	{0, 0, 0}
 };
 
 struct module_exports exports = {
 	"im_controlling",
 	DEFAULT_DLFLAGS,
-	0,
+	cmds,
 	params,
 	0, /* RPC commands are registered in mod_init */
 	0,
@@ -118,3 +370,25 @@ struct module_exports exports = {
 	0,
 	mod_destroy
 };
+
+/* clang-format off */
+static sr_kemi_t sr_kemi_im_controlling_exports[] = {
+	{ str_init("im_controlling"), str_init("im_controlling_target"),
+		SR_KEMIP_INT, ki_im_controlling_target,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_controlling"), str_init("im_group_message"),
+		SR_KEMIP_INT, ki_im_group_message,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ {0, 0}, {0, 0}, 0, NULL, { 0, 0, 0, 0, 0, 0 } }
+};
+/* clang-format on */
+
+int mod_register(char *path, int *dlflags, void *p1, void *p2)
+{
+	sr_kemi_modules_add(sr_kemi_im_controlling_exports);
+	return 0;
+}

@@ -34,6 +34,7 @@ static int default_expires = 3600;
 static int max_expires = 86400;
 static int purge_interval = 60;
 static int registration_cache = 100000;
+static int registration_retention = 30 * 86400;
 
 static sl_api_t slb;
 
@@ -216,9 +217,9 @@ static void purge_timer(unsigned int ticks, void *param)
 
 	if(svc == NULL)
 		return;
-	removed = im_participating_purge_expired(svc);
+	removed = im_participating_purge_expired(svc, registration_retention);
 	if(removed > 0)
-		LM_INFO("%lld registrations expired\n", removed);
+		LM_INFO("%lld users offline for longer than %d s forgotten\n", removed, registration_retention);
 	else if(removed < 0)
 		LM_ERR("cannot purge expired registrations\n");
 }
@@ -507,6 +508,7 @@ static param_export_t params[] = {
 	{"max_expires", INT_PARAM, &max_expires},
 	{"purge_interval", INT_PARAM, &purge_interval},
 	{"registration_cache", INT_PARAM, &registration_cache},
+	{"registration_retention", INT_PARAM, &registration_retention},
 	{0, 0, 0}
 };
 

@@ -408,10 +408,10 @@ long long im_participating_active_registrations(im_participating_t *p)
     }
 }
 
-long long im_participating_purge_expired(im_participating_t *p)
+long long im_participating_purge_expired(im_participating_t *p, long long retention)
 {
     try {
-        return static_cast<long long>(p->registrations.purge_expired(p->clock.now()).size());
+        return static_cast<long long>(p->registrations.purge_expired(p->clock.now() - retention).size());
     } catch (...) {
         return -1;
     }

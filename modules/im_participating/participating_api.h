@@ -87,8 +87,8 @@ int im_participating_access_list_text(im_participating_t *p, const char *owner, 
 int im_participating_registration(im_participating_t *p, const char *aor, im_registration_info_t *out);
 /* Active registrations, or -1 on error. */
 long long im_participating_active_registrations(im_participating_t *p);
-/* Removes expired registrations; returns how many, or -1 on error. */
-long long im_participating_purge_expired(im_participating_t *p);
+/* Forgets users offline for longer than retention seconds; returns how many, or -1 on error. */
+long long im_participating_purge_expired(im_participating_t *p, long long retention);
 
 #ifdef __cplusplus
 }

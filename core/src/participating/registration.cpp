@@ -54,7 +54,11 @@ RegistrationOutcome RegistrationProcedure::handle(const sip::Request &request)
 
     RegistrationOutcome outcome{Action::reply(Verdict::reply(200, "OK")), RegistrationOutcome::Change::None, *aor};
     if (granted == 0) {
-        if (store_.remove(*aor)) outcome.change = RegistrationOutcome::Change::Deregistered;
+        // Offline, but still a subscriber this server knows (deferral, not 404).
+        if (auto active = store_.find_active(*aor, now)) {
+            store_.upsert({*aor, active->contact, now, now});
+            outcome.change = RegistrationOutcome::Change::Deregistered;
+        }
     } else {
         const bool known = store_.find_active(*aor, now).has_value();
         store_.upsert({*aor, std::string(sip::trim(request.contact)), now + granted, now});

@@ -41,8 +41,13 @@ Action TerminatingProcedure::handle(const sip::Request &request) const
 
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
     // the message would become a deferred message (im_deferred).
-    if (!stores_.registrations.find_active(*served, now))
+    if (!stores_.registrations.find_active(*served, now)) {
+        // An address no IM user ever registered (nor a group, which the
+        // Controlling Function would have taken) does not exist here.
+        if (!stores_.registrations.known(*served))
+            return Action::reply(Verdict::reject(Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\""));
         return Action::reply(Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
+    }
     if (!settings.visible)
         return Action::reply(Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
 

@@ -6,6 +6,8 @@ namespace im::store {
 
 void MemoryRegistrationStore::upsert(const Registration &reg) { registrations_.insert_or_assign(reg.aor, reg); }
 
+bool MemoryRegistrationStore::known(const std::string &aor) { return registrations_.count(aor) > 0; }
+
 bool MemoryRegistrationStore::remove(const std::string &aor) { return registrations_.erase(aor) > 0; }
 
 std::optional<Registration> MemoryRegistrationStore::find_active(const std::string &aor, std::int64_t now)

@@ -9,6 +9,7 @@ SqliteRegistrationStore::SqliteRegistrationStore(SqliteDatabase &db)
               "ON CONFLICT (aor) DO UPDATE SET contact = excluded.contact, expires_at = excluded.expires_at, "
               "updated_at = excluded.updated_at"),
       remove_(db, "DELETE FROM im_registration WHERE aor = ?1"),
+      known_(db, "SELECT 1 FROM im_registration WHERE aor = ?1"),
       find_active_(db,
                    "SELECT aor, contact, expires_at, updated_at FROM im_registration "
                    "WHERE aor = ?1 AND expires_at > ?2"),
@@ -24,6 +25,13 @@ void SqliteRegistrationStore::upsert(const Registration &reg)
     const ResetOnExit reset(upsert_);
     upsert_.bind_text(1, reg.aor).bind_text(2, reg.contact).bind_int64(3, reg.expires_at).bind_int64(4, reg.updated_at);
     upsert_.step();
+}
+
+bool SqliteRegistrationStore::known(const std::string &aor)
+{
+    const ResetOnExit reset(known_);
+    known_.bind_text(1, aor);
+    return known_.step() == StepResult::row;
 }
 
 bool SqliteRegistrationStore::remove(const std::string &aor)

@@ -84,7 +84,8 @@ lines = lambda text: "".join("      %s\n" % l for l in text.split("\n") if l.str
 text = open(src).read().replace("__METHOD__", method).replace("__EXPECT__", expect)
 text = text.replace("__HEADERS__\n", lines(headers))
 text = text.replace("__BODY_HEADERS__\n", lines("Content-Type: " + ctype) if body else "")
-text = text.replace("__BODY__\n", lines(body))
+# Body lines are kept as they are, blank ones included (multipart needs them).
+text = text.replace("__BODY__\n", "".join("%s\n" % l for l in body.split("\n")) if body else "")
 text = text.replace("__CHECKS__\n", lines(checks))
 # SIPp insists that every assigned variable is referenced.
 names = re.findall(r'assign_to="([^",]+)', checks)
@@ -106,6 +107,24 @@ capture() { sed -n "s/^$1=//p" "$LAST_LOG" | tail -1; }
 
 # send_message FROM TO TARGET EXPECT HEADERS CHECKS: a text/plain MESSAGE.
 send_message() { send_request MESSAGE "$1" "$2" "$3" "$4" "$5" "$6" text/plain "Hello from the smoke test"; }
+
+# copy_uas_start USER PORT [CHECKS]: a recipient of one group MESSAGE copy
+# (lib/uas-copy.xml plus CHECKS); pid in UAS_PID_<USER>.
+copy_uas_start() {
+  local user=$1 port=$2 checks=${3:-}
+  local scenario="$WORK/uas-copy-$user-$RANDOM.xml"
+  python3 - "$LIB_DIR/uas-copy.xml" "$scenario" "$checks" <<'PY'
+import re, sys
+src, dst, checks = sys.argv[1:]
+text = open(src).read().replace("__CHECKS__\n", "".join("      %s\n" % c for c in checks.split("\n") if c.strip()))
+names = ["ac", "ua", "srv", "pai", "body"] + [n for n in re.findall(r'assign_to="([^"]+)"', checks)]
+text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names))
+open(dst, "w").write(text)
+PY
+  sipp -sf "$scenario" -i 127.0.0.1 -p "$port" -m 1 -timeout 15s -timeout_error -nostdin \
+    -trace_err -error_file "$scenario.err" -trace_msg -message_file "$scenario.msg" >>"$WORK/sipp.log" 2>&1 &
+  eval "UAS_PID_$user=\$!"
+}
 
 send_message_tcp() { SIPP_TRANSPORT=t1 send_message "$@"; }
 

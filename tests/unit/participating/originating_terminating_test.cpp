@@ -195,10 +195,16 @@ TEST_F(Participating, Terminating_6_2_6_1_Step3_ReceiverPolicyIs403)
     EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 403);
 }
 
-TEST_F(Participating, Terminating_6_2_6_1_Step5_6_UnregisteredOrInvisibleIs480)
+TEST_F(Participating, Terminating_UnknownAddressIs404)
 {
-    EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 480);
-    registrations.upsert({"sip:bob@example.com", "", 999, 900});  // expired before now
+    Action a = terminate(im::test::core_message());  // bob never registered
+    EXPECT_EQ(a.verdict.code, 404);
+    EXPECT_EQ(a.verdict.rejection, im::Rejection::not_found);
+}
+
+TEST_F(Participating, Terminating_6_2_6_1_Step5_6_OfflineOrInvisibleIs480)
+{
+    registrations.upsert({"sip:bob@example.com", "", 999, 900});  // registered once, expired before now
     EXPECT_EQ(terminate(im::test::core_message()).verdict.code, 480);
     register_bob();
     bob_publishes(only(&im::store::ServiceSettings::vis_status, false));

@@ -73,6 +73,7 @@ TEST_F(Registration, ExpiresZeroDeregisters)
     EXPECT_EQ(outcome.action.verdict.code, 200);
     EXPECT_EQ(reply_expires(outcome), "0");
     EXPECT_EQ(outcome.change, RegistrationOutcome::Change::Deregistered);
+    EXPECT_TRUE(store.known("sip:bob@example.com"));  // offline, still a subscriber
     EXPECT_FALSE(store.find_active("sip:bob@example.com", clock.t));
 }
 

@@ -129,6 +129,16 @@ TYPED_TEST_P(RegistrationStoreContract, PurgeRemovesExactlyTheExpiredAndNamesThe
     EXPECT_NE(this->store().find_active("sip:c@example.com", 250), std::nullopt);
 }
 
+TYPED_TEST_P(RegistrationStoreContract, AnExpiredUserIsStillKnownUntilPurged)
+{
+    EXPECT_FALSE(this->store().known("sip:a@example.com"));
+    this->store().upsert({"sip:a@example.com", "", 100, 0});
+    EXPECT_EQ(this->store().find_active("sip:a@example.com", 150), std::nullopt);
+    EXPECT_TRUE(this->store().known("sip:a@example.com"));
+    this->store().purge_expired(150);
+    EXPECT_FALSE(this->store().known("sip:a@example.com"));
+}
+
 TYPED_TEST_P(RegistrationStoreContract, CountsOnlyActiveRegistrations)
 {
     EXPECT_EQ(this->store().count_active(0), 0);
@@ -143,7 +153,8 @@ TYPED_TEST_P(RegistrationStoreContract, CountsOnlyActiveRegistrations)
 REGISTER_TYPED_TEST_SUITE_P(RegistrationStoreContract, FindsAnUpsertedRegistrationWithAllItsFields,
                             KeepsAnEmptyContact, UpsertReplacesTheRegistrationOfTheSameAor, FindsOnlyTheAorAskedFor,
                             IsActiveUntilTheExpiryInstant, RemoveReportsWhetherThereWasOne,
-                            PurgeRemovesExactlyTheExpiredAndNamesThem, CountsOnlyActiveRegistrations);
+                            PurgeRemovesExactlyTheExpiredAndNamesThem, AnExpiredUserIsStillKnownUntilPurged,
+                            CountsOnlyActiveRegistrations);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, RegistrationStoreContract, SqliteBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Memory, RegistrationStoreContract, MemoryBackend);

@@ -11,6 +11,7 @@ class MemoryRegistrationStore final : public RegistrationStore {
 public:
     void upsert(const Registration &reg) override;
     bool remove(const std::string &aor) override;
+    bool known(const std::string &aor) override;
     std::optional<Registration> find_active(const std::string &aor, std::int64_t now) override;
     std::vector<std::string> purge_expired(std::int64_t now) override;
     std::int64_t count_active(std::int64_t now) override;

@@ -1,6 +1,8 @@
 #pragma once
 // Registration state learnt from third-party REGISTER (spec 6.2.1), shared by
-// every worker process and kept across restarts.
+// every worker process and kept across restarts. A deregistered or expired
+// user stays on record (offline) until purged, so that the terminating side
+// tells an offline user (defer) from an address nobody has (404).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +24,9 @@ public:
     virtual void upsert(const Registration &reg) = 0;
     // Remove the registration of aor; true when there was one.
     virtual bool remove(const std::string &aor) = 0;
+    // Whether aor ever registered and is still on record (active or offline):
+    // an IM subscriber this server knows.
+    virtual bool known(const std::string &aor) = 0;
     // The registration of aor if it exists and has not expired at `now`.
     virtual std::optional<Registration> find_active(const std::string &aor, std::int64_t now) = 0;
     // Delete every registration expired at `now`; returns the removed AORs.

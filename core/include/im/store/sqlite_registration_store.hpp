@@ -13,6 +13,7 @@ public:
 
     void upsert(const Registration &reg) override;
     bool remove(const std::string &aor) override;
+    bool known(const std::string &aor) override;
     std::optional<Registration> find_active(const std::string &aor, std::int64_t now) override;
     std::vector<std::string> purge_expired(std::int64_t now) override;
     std::int64_t count_active(std::int64_t now) override;
@@ -21,6 +22,7 @@ private:
     SqliteDatabase &db_;
     SqliteStatement upsert_;
     SqliteStatement remove_;
+    SqliteStatement known_;
     SqliteStatement find_active_;
     SqliteStatement purge_expired_;
     SqliteStatement count_active_;

@@ -1,0 +1,51 @@
+#pragma once
+// Spec 8.3 with change requests 000 and 002: the Controlling IM Function
+// receives a pager-mode MESSAGE for a group (a pre-defined group URI, or the
+// conference factory with a URI-list) and sends one copy per recipient.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "im/action.hpp"
+#include "im/identity.hpp"
+#include "im/sip/request.hpp"
+#include "im/store/group_store.hpp"
+
+namespace im::controlling {
+
+struct ControllingConfig {
+    IdentityPolicy identity;
+    std::string conference_factory;       // AOR of the conference factory
+    bool uri_list_service = true;         // the "MESSAGE URI-list service" (RFC 5365)
+    bool uri_list_anonymity_allowed = false;  // ad-hoc lists: CR 002 step 4 refuses anonymity
+    std::size_t max_recipients = 100;     // local policy: more gets 403 with a Warning
+};
+
+// One copy for one recipient (8.3.2.1), ready for the host to send.
+struct OutgoingMessage {
+    std::string request_uri;  // the recipient
+    std::string from;         // From header value (originator, or anonymous)
+    std::string to;           // To header value
+    std::string headers;      // further header lines, CRLF-terminated
+    std::string body;
+};
+
+struct ExplodeOutcome {
+    Action action;                        // 202, or the refusal
+    std::vector<OutgoingMessage> copies;  // empty unless 202
+};
+
+class PagerExploder {
+public:
+    PagerExploder(const ControllingConfig &config, store::GroupStore &groups) : config_(config), groups_(groups) {}
+    ExplodeOutcome handle(const sip::Request &request) const;
+
+    // Whether the Request-URI is this function's: the factory or a known group.
+    bool owns(std::string_view request_uri) const;
+
+private:
+    const ControllingConfig &config_;
+    store::GroupStore &groups_;
+};
+
+}  // namespace im::controlling

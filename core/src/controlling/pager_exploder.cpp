@@ -1,0 +1,150 @@
+#include "im/controlling/pager_exploder.hpp"
+
+#include "im/participating/steps.hpp"
+#include "im/sip/text.hpp"
+#include "im/sip/uri.hpp"
+#include "im/xml/multipart.hpp"
+#include "im/xml/resource_lists.hpp"
+
+namespace im::controlling {
+namespace {
+
+struct Recipient {
+    std::string uri;
+    xml::CopyControl copy_control = xml::CopyControl::to;
+};
+
+// What the copies carry: the message part and, for URI-lists, the recipients.
+struct Content {
+    std::string content_type;
+    std::string body;
+    std::vector<Recipient> recipients;
+    std::string history;  // recipient-list-history body (RFC 5365), or empty
+};
+
+ExplodeOutcome refuse(Rejection why, int code, std::string reason, std::string warning = {})
+{
+    return {Action::reply(Verdict::reject(why, code, std::move(reason),
+                                          warning.empty() ? std::string() : "399 IM-serv \"" + warning + "\"")),
+            {}};
+}
+
+bool has_uri_list(const sip::Request &request)
+{
+    const std::string media = xml::media_type_of(request.content_type);
+    return media == "multipart/mixed" || media == xml::kResourceListsContentType;
+}
+
+bool anonymity_requested(const Originator &originator) { return originator.privacy_requested; }
+
+}  // namespace
+
+bool PagerExploder::owns(std::string_view request_uri) const
+{
+    auto target = sip::aor_of(request_uri);
+    if (!target) return false;
+    return *target == config_.conference_factory || groups_.find(*target).has_value();
+}
+
+ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
+{
+    // The MESSAGE must carry the IM feature tag.
+    if (Verdict v = participating::require_im_feature_tag(request); !v.proceed()) return {Action::reply(std::move(v)), {}};
+
+    // CR 000 step 1: a URI-list needs the MESSAGE URI-list service.
+    const bool list_body = has_uri_list(request);
+    if (list_body && !config_.uri_list_service)
+        return refuse(Rejection::not_allowed, 403, "Forbidden", "The MESSAGE URI-list service is not offered");
+
+    // CR 002 step 2: the Request-URI is a group owned here or the factory with
+    // a URI-list; anything else does not exist here (7.6.1: 404).
+    auto target = sip::aor_of(request.request_uri);
+    if (!target) return refuse(Rejection::malformed, 404, "Not Found", "Request-URI is no SIP URI");
+    const bool to_factory = *target == config_.conference_factory;
+    std::optional<store::Group> group;
+    if (!to_factory) {
+        group = groups_.find(*target);
+        if (!group) return refuse(Rejection::not_found, 404, "Not Found", "No such group or conference here");
+    } else if (!list_body) {
+        return refuse(Rejection::malformed, 403, "Forbidden", "A MESSAGE to the conference factory needs a URI-list");
+    }
+
+    // CR 002 step 3: the authenticated originator, authorized by the group's rules.
+    OriginatorResult who = authenticate_originator(request, config_.identity);
+    if (!who.verdict.proceed()) return {Action::reply(std::move(who.verdict)), {}};
+    const Originator &originator = *who.originator;
+    if (group && !store::allowed(group->rules.may_send_pager, *group, originator.aor))
+        return refuse(Rejection::not_allowed, 403, "Forbidden", "Not allowed to send to this group");
+
+    // CR 002 step 4: anonymity only where the group (or the list policy) allows it.
+    const bool anonymity_allowed = group ? group->anonymity_allowed : config_.uri_list_anonymity_allowed;
+    if (anonymity_requested(originator) && !anonymity_allowed)
+        return refuse(Rejection::anonymity, 403, "Forbidden", "Anonymity is not allowed here");
+
+    // CR 002 step 5: the recipients: the group's members, or the URI-list's entries.
+    Content content;
+    if (group) {
+        content.content_type = std::string(sip::trim(request.content_type));
+        content.body = std::string(request.body);
+        for (const auto &member : group->members)
+            if (member.uri != originator.aor) content.recipients.push_back({member.uri, xml::CopyControl::to});
+    } else {
+        auto parts = xml::split_uri_list_message(request.content_type, request.body);
+        if (!parts.ok()) return refuse(Rejection::malformed, 400, "Bad Request", parts.error().reason);
+        auto list = xml::parse_resource_lists(parts.value().recipient_list.body);
+        if (!list.ok()) return refuse(Rejection::malformed, 400, "Bad Request", list.error().reason);
+        if (!list.value().invalid_uris.empty())
+            return refuse(Rejection::malformed, 400, "Bad Request", "Invalid URI in the list: " + list.value().invalid_uris.front().uri);
+        xml::remove_recipient(list.value(), originator.aor);  // no copy back to the sender
+        bool copy_control_used = false;
+        std::vector<xml::ListEntry> visible;
+        for (const auto &entry : list.value().entries) {
+            content.recipients.push_back({entry.uri, entry.copy_control});
+            copy_control_used |= entry.copy_control != xml::CopyControl::to;
+            if (entry.copy_control != xml::CopyControl::bcc) visible.push_back(entry);
+        }
+        const auto *ctype = parts.value().message.header("Content-Type");
+        content.content_type = ctype ? *ctype : "text/plain";
+        content.body = parts.value().message.body;
+        // RFC 5365: with copy control, recipients learn the to/cc list; bcc never appears.
+        if (copy_control_used) content.history = xml::serialize_recipient_list_history(visible);
+    }
+    if (content.recipients.empty()) return refuse(Rejection::malformed, 403, "Forbidden", "No recipients");
+    std::size_t limit = config_.max_recipients;
+    if (group && group->max_participants && *group->max_participants > 0)
+        limit = std::min(limit, static_cast<std::size_t>(*group->max_participants));
+    if (content.recipients.size() > limit)
+        return refuse(Rejection::too_many, 403, "Forbidden",
+                      "Too many recipients: " + std::to_string(content.recipients.size()) + ", at most " +
+                          std::to_string(limit));
+
+    // 8.3.2.1: one MESSAGE per recipient, through the SIP/IP core.
+    ExplodeOutcome outcome{Action::reply(Verdict::reply(202, "Accepted")), {}};
+    const bool anonymous = anonymity_requested(originator);
+    const std::string from = anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">"
+                                       : "<" + originator.aor + ">";
+    std::string common = "Accept-Contact: *;+g.oma.sip-im;require;explicit\r\n"
+                         "P-Asserted-Identity: <" + originator.aor + ">\r\n";
+    if (anonymous) common += "Privacy: id\r\n";
+    std::string body_headers;
+    std::string body = content.body;
+    if (content.history.empty()) {
+        body_headers = "Content-Type: " + content.content_type + "\r\n";
+    } else {
+        const std::string boundary = "im-serv-recipient-list-history";
+        body_headers = "Content-Type: multipart/mixed;boundary=" + boundary + "\r\n";
+        body = "--" + boundary + "\r\nContent-Type: " + content.content_type + "\r\n\r\n" + content.body + "\r\n--" +
+               boundary + "\r\nContent-Type: application/resource-lists+xml\r\n"
+                          "Content-Disposition: recipient-list-history; handling=optional\r\n\r\n" +
+               content.history + "\r\n--" + boundary + "--\r\n";
+    }
+    outcome.copies.reserve(content.recipients.size());
+    for (const auto &recipient : content.recipients) {
+        auto aor = sip::aor_of(recipient.uri);
+        const std::string uri = aor ? *aor : recipient.uri;
+        outcome.copies.push_back({uri, from, "<" + uri + ">", common + body_headers, body});
+    }
+    return outcome;
+}
+
+}  // namespace im::controlling

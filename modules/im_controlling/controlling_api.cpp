@@ -1,0 +1,247 @@
+// The extern "C" door of im_controlling: converts, calls the core, and never
+// lets an exception out into Kamailio.
+#include "controlling_api.h"
+
+#include <memory>
+#include <string>
+
+#include "im/bridge.hpp"
+#include "im/controlling/pager_exploder.hpp"
+#include "im/service/database.hpp"
+#include "im/sip/uri.hpp"
+#include "im/store/schema_versions.hpp"
+#include "im/store/sqlite_group_store.hpp"
+
+namespace {
+
+std::string text(const char *s) { return s ? std::string(s) : std::string(); }
+
+im::controlling::ControllingConfig make_config(const im_controlling_params_t &params)
+{
+    im::controlling::ControllingConfig config;
+    std::string error;
+    auto peers = im::net::TrustedPeers::parse(text(params.trusted_core), &error);
+    if (!peers) throw std::invalid_argument("trusted_core: " + error);
+    config.identity.trusted_core = std::move(*peers);
+    config.identity.accept_from_header = params.identity_from_header != 0;
+    auto factory = im::sip::aor_of(text(params.conference_factory_uri));
+    if (!factory) throw std::invalid_argument("conference_factory_uri is no SIP URI");
+    config.conference_factory = *factory;
+    config.uri_list_service = params.uri_list_service != 0;
+    if (params.max_recipients > 0) config.max_recipients = static_cast<std::size_t>(params.max_recipients);
+    return config;
+}
+
+im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
+
+std::string required_aor(const char *value)
+{
+    auto aor = im::sip::aor_of(text(value));
+    if (!aor) throw std::invalid_argument("not a SIP URI: " + text(value));
+    return *aor;
+}
+
+template <typename F>
+int admin(char *out, size_t out_size, F &&command)
+{
+    try {
+        im::bridge::copy_text(command(), out, out_size);
+        return 0;
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), out, out_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", out, out_size);
+    }
+    return -1;
+}
+
+bool parse_flag(const std::string &v)
+{
+    if (v == "1" || v == "yes" || v == "true") return true;
+    if (v == "0" || v == "no" || v == "false") return false;
+    throw std::invalid_argument("expected 0 or 1, got " + v);
+}
+
+std::string group_text(const im::store::Group &g, bool with_members)
+{
+    std::string t = "uri: " + g.uri + "\ndisplay_name: " + g.display_name +
+                    "\nmax_participants: " + (g.max_participants ? std::to_string(*g.max_participants) : "none") +
+                    "\nanonymity_allowed: " + (g.anonymity_allowed ? "1" : "0") +
+                    "\nauto_release: " + (g.auto_release ? "1" : "0") + "\nrules: " + im::store::rules_to_text(g.rules);
+    if (with_members)
+        for (const auto &m : g.members)
+            t += "\nmember: " + m.uri + " " + m.role + (m.nickname.empty() ? "" : " \"" + m.nickname + "\"");
+    return t;
+}
+
+}  // namespace
+
+struct im_controlling {
+    explicit im_controlling(const im_controlling_params_t &params)
+        : config(make_config(params)),
+          db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
+          groups(db),
+          exploder(config, groups)
+    {
+    }
+
+    im::controlling::ControllingConfig config;
+    im::store::SqliteDatabase db;
+    im::store::SqliteGroupStore groups;
+    im::controlling::PagerExploder exploder;
+};
+
+extern "C" {
+
+int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size)
+{
+    try {
+        im_controlling probe(*params);
+        return 0;
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return -1;
+}
+
+im_controlling_t *im_controlling_open(const im_controlling_params_t *params, char *err, size_t err_size)
+{
+    try {
+        return std::make_unique<im_controlling>(*params).release();
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return nullptr;
+}
+
+void im_controlling_close(im_controlling_t *c) { std::unique_ptr<im_controlling> owned(c); }
+
+int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req)
+{
+    try {
+        return c->exploder.owns(im::bridge::to_request(*req).request_uri) ? 1 : 0;
+    } catch (...) {
+        return -1;
+    }
+}
+
+int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
+                                 im_copy_sink_f sink, void *sink_ctx, int *copies)
+{
+    *copies = 0;
+    try {
+        auto outcome = c->exploder.handle(im::bridge::to_request(*req));
+        int failed = 0;
+        for (const auto &copy : outcome.copies) {
+            const im_copy_t out{str_of(copy.request_uri), str_of(copy.from), str_of(copy.to), str_of(copy.headers),
+                                str_of(copy.body)};
+            if (sink(sink_ctx, &out) < 0) ++failed;
+            ++*copies;
+        }
+        im::bridge::write_action(outcome.action, action);
+        return failed;
+    } catch (...) {
+        im::bridge::write_internal_error(action);
+        return -1;
+    }
+}
+
+int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out,
+                                size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        im::store::Group g;
+        g.uri = required_aor(uri);
+        g.display_name = text(display_name);
+        g.created_at = static_cast<std::int64_t>(time(nullptr));
+        c->groups.create(g);
+        return group_text(g, false);
+    });
+}
+
+int im_controlling_group_delete(im_controlling_t *c, const char *uri, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string key = required_aor(uri);
+        if (!c->groups.remove(key)) throw std::invalid_argument("no group " + key);
+        return "deleted: " + key;
+    });
+}
+
+int im_controlling_group_show(im_controlling_t *c, const char *uri, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string key = required_aor(uri);
+        auto g = c->groups.find(key);
+        if (!g) throw std::invalid_argument("no group " + key);
+        return group_text(*g, true);
+    });
+}
+
+int im_controlling_group_list(im_controlling_t *c, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        std::string t;
+        for (const auto &g : c->groups.list()) t += "group: " + g.uri + (g.display_name.empty() ? "" : " \"" + g.display_name + "\"") + "\n";
+        return t.empty() ? std::string("no groups") : t;
+    });
+}
+
+int im_controlling_group_set(im_controlling_t *c, const char *uri, const char *attribute, const char *value,
+                             char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string key = required_aor(uri);
+        auto g = c->groups.find(key);
+        if (!g) throw std::invalid_argument("no group " + key);
+        const std::string a = text(attribute), v = text(value);
+        auto who = [&] {
+            auto w = im::store::parse_who(v);
+            if (!w) throw std::invalid_argument("expected nobody, owner, members or anyone");
+            return *w;
+        };
+        if (a == "display_name") g->display_name = v;
+        else if (a == "max_participants") g->max_participants = v == "none" ? std::nullopt : std::optional<int>(std::stoi(v));
+        else if (a == "anonymity_allowed") g->anonymity_allowed = parse_flag(v);
+        else if (a == "auto_release") g->auto_release = parse_flag(v);
+        else if (a == "invite_members") g->rules.invite_members = parse_flag(v);
+        else if (a == "may_send_pager") g->rules.may_send_pager = who();
+        else if (a == "may_join") g->rules.may_join = who();
+        else if (a == "may_initiate_session") g->rules.may_initiate_session = who();
+        else if (a == "may_add_users") g->rules.may_add_users = who();
+        else throw std::invalid_argument("unknown attribute " + a);
+        c->groups.update(*g);
+        return group_text(*g, false);
+    });
+}
+
+int im_controlling_member_add(im_controlling_t *c, const char *group, const char *member, const char *nickname,
+                              const char *role, char *out, size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string key = required_aor(group);
+        im::store::GroupMember m;
+        m.uri = required_aor(member);
+        m.nickname = text(nickname);
+        m.role = role && *role ? text(role) : "participant";
+        if (m.role != "owner" && m.role != "participant") throw std::invalid_argument("role is owner or participant");
+        if (!c->groups.add_member(key, m)) throw std::invalid_argument("no group " + key);
+        return "group: " + key + "\nmember: " + m.uri + " " + m.role;
+    });
+}
+
+int im_controlling_member_remove(im_controlling_t *c, const char *group, const char *member, char *out,
+                                 size_t out_size)
+{
+    return admin(out, out_size, [&] {
+        const std::string key = required_aor(group), who = required_aor(member);
+        if (!c->groups.remove_member(key, who)) throw std::invalid_argument(who + " is not in " + key);
+        return "removed: " + who + " from " + key;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,67 @@
+/*
+ * extern "C" door of the Controlling IM Function (plain C types only).
+ * One im_controlling_t per process (its own database connection).
+ */
+#ifndef IM_CONTROLLING_API_H
+#define IM_CONTROLLING_API_H
+
+#include <stddef.h>
+
+#include "im_bridge.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct im_controlling_params {
+	const char *db_url;
+	const char *trusted_core;
+	int identity_from_header;
+	const char *conference_factory_uri;
+	int uri_list_service;
+	int max_recipients;
+} im_controlling_params_t;
+
+typedef struct im_controlling im_controlling_t;
+
+/* One copy to send (8.3.2.1); the strings live until the sink returns. */
+typedef struct im_copy {
+	im_str_t request_uri;
+	im_str_t from;
+	im_str_t to;
+	im_str_t headers;
+	im_str_t body;
+} im_copy_t;
+
+/* Sends one copy; returns 0 or -1 (counted as a failed copy). */
+typedef int (*im_copy_sink_f)(void *ctx, const im_copy_t *copy);
+
+int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size);
+im_controlling_t *im_controlling_open(const im_controlling_params_t *params, char *err, size_t err_size);
+void im_controlling_close(im_controlling_t *c);
+
+/* 1 when the Request-URI is the conference factory or a group of this server, 0 when not, -1 on error. */
+int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req);
+
+/* Spec 8.3.1.1: fills *action (202 or a refusal) and, for 202, hands every
+ * copy to sink before returning. Returns the number of copies the sink
+ * failed to send, or -1 after an internal error (then *action is a 500). */
+int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
+		im_copy_sink_f sink, void *sink_ctx, int *copies);
+
+/* Group administration for RPC: "key: value" lines into out; 0, or -1 with the reason. */
+int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out, size_t out_size);
+int im_controlling_group_delete(im_controlling_t *c, const char *uri, char *out, size_t out_size);
+int im_controlling_group_show(im_controlling_t *c, const char *uri, char *out, size_t out_size);
+int im_controlling_group_list(im_controlling_t *c, char *out, size_t out_size);
+int im_controlling_group_set(im_controlling_t *c, const char *uri, const char *attribute, const char *value,
+		char *out, size_t out_size);
+int im_controlling_member_add(im_controlling_t *c, const char *group, const char *member, const char *nickname,
+		const char *role, char *out, size_t out_size);
+int im_controlling_member_remove(im_controlling_t *c, const char *group, const char *member, char *out, size_t out_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

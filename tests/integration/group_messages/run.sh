@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The Controlling IM Function in pager mode (spec 8.3, CR 000, CR 002):
+# URI-list and pre-defined group MESSAGEs through the reference deployment.
+source "$(dirname "$0")/../lib/lib.sh"
+
+TAG='Accept-Contact: *;+g.oma.sip-im'
+CORE=127.0.0.1:5060
+FACTORY=conference-factory
+stat() { kamcmd stats.get_statistics im_controlling: | sed -n "s/^im_controlling:$1 = //p"; }
+stat_is() { [[ "$(stat "$1")" == "$2" ]]; }
+uri_list_body() {  # uri_list_body ENTRY_XML...
+  printf -- '--b1\nContent-Type: text/plain\n\nHello group\n--b1\nContent-Type: application/resource-lists+xml\nContent-Disposition: recipient-list\n\n'
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<resource-lists xmlns="urn:ietf:params:xml:ns:resource-lists" xmlns:cp="urn:ietf:params:xml:ns:copycontrol">\n<list>\n'
+  printf '%s\n' "$@"
+  printf '</list>\n</resource-lists>\n--b1--'
+}
+LIST_TYPE='multipart/mixed;boundary=b1'
+entry() { echo "<entry uri=\"sip:$1@example.com\"${2:+ cp:copyControl=\"$2\"}/>"; }
+
+im_start || finish
+for u in alice:5081 bob:5082 carol:5083; do check "${u%%:*} registers" register "${u%%:*}" "127.0.0.1:${u##*:}"; done
+
+# --- URI-list (RFC 5365): 3 users, duplicates and the sender in the list ---
+copy_uas_start bob 5082; copy_uas_start carol 5083; sleep 0.2
+check "8.3.1.1: alice's URI-list MESSAGE to the conference factory gets 202" \
+  send_request MESSAGE alice $FACTORY $CORE 202 "$TAG" "" "$LIST_TYPE" \
+  "$(uri_list_body "$(entry bob)" "$(entry carol)" "$(entry alice)" "$(entry bob)")"
+check "8.3.2.1: bob got his copy with the IM headers and alice's identity" wait "$UAS_PID_bob"
+check "8.3.2.1: carol got her copy" wait "$UAS_PID_carol"
+check "exactly two copies: duplicates and the sender removed" stat_is copies_sent 2
+sleep 0.5
+check "both copies delivered" stat_is copies_delivered 2
+
+# --- bcc recipients are never revealed (RFC 5365 copyControl) ---
+NO_CAROL='<ereg regexp="carol@example\.com" search_in="body" check_it_inverse="true" assign_to="nocarol"/>'
+HISTORY='<ereg regexp="recipient-list-history" search_in="msg" check_it="true" assign_to="hist"/>'
+copy_uas_start bob 5082 "$NO_CAROL
+$HISTORY"; copy_uas_start carol 5083 "$NO_CAROL"; sleep 0.2
+check "URI-list with bob (to) and carol (bcc) gets 202" \
+  send_request MESSAGE alice $FACTORY $CORE 202 "$TAG" "" "$LIST_TYPE" "$(uri_list_body "$(entry bob to)" "$(entry carol bcc)")"
+check "bob's copy carries the recipient-list-history without carol" wait "$UAS_PID_bob"
+check "carol's copy does not reveal carol either" wait "$UAS_PID_carol"
+
+# --- errors ---
+check "7.6.1 / CR 002 step 2: an unknown group gets 404" \
+  send_request MESSAGE alice no-such-group $CORE 404 "$TAG" "" text/plain "Hello group"
+check "CR 002 step 2: the factory without a URI-list gets 403" \
+  send_request MESSAGE alice $FACTORY $CORE 403 "$TAG" "" text/plain "Hello group"
+check "a malformed URI-list gets 400" \
+  send_request MESSAGE alice $FACTORY $CORE 400 "$TAG" "" "$LIST_TYPE" "$(uri_list_body '<entry uri="sip:bob@example.com">')"
+check "CR 002 step 4: anonymity requested on a URI-list gets 403" \
+  send_request MESSAGE alice $FACTORY $CORE 403 "$TAG
+Privacy: id" "" "$LIST_TYPE" "$(uri_list_body "$(entry bob)")"
+
+# --- pre-defined group ---
+check "RPC: create the group friends@example.com" kamcmd im_controlling.group_create sip:friends@example.com Friends
+for m in alice bob carol dave; do
+  check "RPC: $m joins the group" kamcmd im_controlling.group_member_add sip:friends@example.com "sip:$m@example.com"
+done
+check "RPC: the group shows its 4 members" bash -c '[ "$(kamcmd im_controlling.group_show sip:friends@example.com | grep -c member:)" = 4 ]'
+before_failed=$(stat copies_failed)
+copy_uas_start bob 5082; copy_uas_start carol 5083; sleep 0.2
+check "8.3.1.1: alice's MESSAGE to the group gets 202" \
+  send_request MESSAGE alice friends $CORE 202 "$TAG" "" text/plain "Hello group"
+check "bob got the group message" wait "$UAS_PID_bob"
+check "carol got the group message" wait "$UAS_PID_carol"
+sleep 1
+check "dave (offline) got no copy: his copy failed (480 until im_deferred stores it)" \
+  bash -c "[ \$(( $(stat copies_failed) - $before_failed )) = 1 ]"
+check "CR 002 step 3: eve, no member, may not send to the group (403)" bash -c \
+  "$(declare -f register); WORK=$WORK LIB_DIR=$LIB_DIR; register eve 127.0.0.1:5084"
+check "  ... eve's MESSAGE to the group gets 403" \
+  send_request MESSAGE eve friends $CORE 403 "$TAG" "" text/plain "Hello group"
+
+# --- a recipient who barred pager mode does not get it ---
+check "bob bars incoming pager mode" send_request PUBLISH bob bob $CORE 200 "$TAG
+Event: poc-settings" "" application/poc-settings+xml '<?xml version="1.0" encoding="UTF-8"?>
+<poc-settings xmlns="urn:oma:params:xml:ns:poc:poc-settings"><entity id="b"><ipab-settings service-id="IM"><incoming-personal-alert-barring active="true"/></ipab-settings></entity></poc-settings>'
+before_failed=$(stat copies_failed)
+copy_uas_start carol 5083; sleep 0.2
+check "alice's group MESSAGE still gets 202" send_request MESSAGE alice friends $CORE 202 "$TAG" "" text/plain "Hello group"
+check "carol got it" wait "$UAS_PID_carol"
+sleep 1
+check "bob's copy was refused by his barring, and dave's failed: 2 failed copies" \
+  bash -c "[ \$(( $(stat copies_failed) - $before_failed )) = 2 ]"
+check "the participating function counted bob's barring" bash -c \
+  'kamcmd stats.get_statistics im_participating: | grep -q "rejected_barred = 1"'
+
+check "RPC: delete the group" kamcmd im_controlling.group_delete sip:friends@example.com
+check "after deletion the group gets 404" send_request MESSAGE alice friends $CORE 404 "$TAG" "" text/plain "Hello group"
+
+im_stop
+check "no process of the deployment is left behind" no_processes_left
+finish
