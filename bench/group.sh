@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark (issue 4): MESSAGEs to a 100-member pre-defined group at rising
+# offered rates; deliveries per second that reach a SIPp receiver registered
+# at the core for all members, and lost copies. Baseline in the same run and
+# topology: Kamailio's imc module (etc/bench/imc.cfg) in the IM server's
+# place with a 100-member room, its copies through the same core.
+#
+#   bench/group.sh [rates...]   group MESSAGEs per second (default 10 20 40 60 80 100 150)
+source "$(dirname "$0")/../tests/integration/lib/lib.sh"
+export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4}
+read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
+SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
+MEMBERS=100
+
+printf 'SEQUENTIAL\n' >"$WORK/users.csv"
+echo "sender;127.0.0.1:5091" >>"$WORK/users.csv"
+for i in $(seq 1 $MEMBERS); do echo "member$i;127.0.0.1:5090" >>"$WORK/users.csv"; done
+printf 'SEQUENTIAL\nsender;bench\n' >"$WORK/send.csv"
+
+register_all() {
+  sipp 127.0.0.1:5060 -sf "$LIB_DIR/register-csv.xml" -inf "$WORK/users.csv" -i 127.0.0.1 -p 0 -m $((MEMBERS + 1)) \
+    -r 500 -timeout 30s -timeout_error -nostdin >/dev/null 2>&1
+}
+
+# run_topology NAME: one line per rate; sets BEST (deliveries/s with < 1% lost copies).
+run_topology() {
+  local name=$1
+  im_start || { echo "cannot start $name"; return 1; }
+  register_all || { echo "registration failed"; im_stop; return 1; }
+  if [[ $name == im-server ]]; then
+    kamcmd im_controlling.group_create sip:bench@example.com Bench >/dev/null
+    kamcmd im_controlling.group_member_add sip:bench@example.com sip:sender@example.com >/dev/null
+    for i in $(seq 1 $MEMBERS); do kamcmd im_controlling.group_member_add sip:bench@example.com "sip:member$i@example.com" >/dev/null; done
+  fi
+  sleep 0.5
+  BEST=0
+  for rate in "${RATES[@]}"; do
+    local n=$((rate * SECONDS_PER_STEP)) expected start end received lost achieved pct
+    expected=$((n * MEMBERS))
+    sipp -sf "$LIB_DIR/uas-many-plain.xml" -i 127.0.0.1 -p 5090 -m "$expected" -timeout $((SECONDS_PER_STEP * 3 + 10))s \
+      -nostdin -trace_stat -stf "$WORK/$name-$rate-uas.csv" -fd 1 >/dev/null 2>&1 &
+    local uas=$!
+    sleep 0.3
+    start=$(date +%s.%N)
+    sipp 127.0.0.1:5060 -sf "$LIB_DIR/message-group-csv.xml" -inf "$WORK/send.csv" -i 127.0.0.1 -p 0 -m "$n" -r "$rate" \
+      -l $((rate * 4)) -timeout $((SECONDS_PER_STEP * 3))s -nostdin >"$WORK/$name-$rate.out" 2>&1
+    wait "$uas"
+    end=$(date +%s.%N)
+    received=$(tail -1 "$WORK/$name-$rate-uas.csv" | awk -F';' '{print $16}')
+    received=${received:-0}
+    lost=$((expected - received))
+    achieved=$(awk -v r="$received" -v s="$start" -v e="$end" 'BEGIN{printf "%.0f", r/(e-s)}')
+    pct=$(awk -v l="$lost" -v n="$expected" 'BEGIN{printf "%.2f", 100*l/n}')
+    printf '%-10s %4d group msgs/s offered: %6d of %6d copies delivered (%6d/s), lost %6s%%\n' \
+      "$name" "$rate" "$received" "$expected" "$achieved" "$pct"
+    if awk -v p="$pct" 'BEGIN{exit !(p < 1)}'; then BEST=$((rate * MEMBERS)); else break; fi
+    sleep 2
+  done
+  im_stop
+}
+
+echo "== IM server: im_controlling exploder, each copy through the recipient's terminating function"
+run_topology im-server; ours=$BEST
+echo "== Kamailio imc, copies through the same core"
+db="$WORK/data/im.db"
+mkdir -p "$WORK/data"
+for f in "$IM_SOURCE_DIR"/sql/*-create.sql /usr/share/kamailio/db_sqlite/imc-create.sql; do sqlite3 "$db" <"$f"; done
+{
+  echo "BEGIN; INSERT INTO imc_rooms (name, domain, flag) VALUES ('bench', 'example.com', 0);"
+  echo "INSERT INTO imc_members (username, domain, room, flag) VALUES ('sender', 'example.com', 'sip:bench@example.com', 1);"
+  for i in $(seq 1 $MEMBERS); do echo "INSERT INTO imc_members (username, domain, room, flag) VALUES ('member$i', 'example.com', 'sip:bench@example.com', 0);"; done
+  echo "COMMIT;"
+} | sqlite3 "$db"
+IM_SERVER_CFG="$IM_SOURCE_DIR/etc/bench/imc.cfg" run_topology imc; theirs=$BEST
+ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+echo "highest delivery rate with <1% lost copies: IM server $ours/s, imc $theirs/s, ratio $ratio"
+[[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" || rm -rf "$WORK"
+trap - EXIT
