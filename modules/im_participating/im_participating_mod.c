@@ -15,6 +15,8 @@
 #include "core/counters.h"
 #include "core/timer.h"
 #include "core/pt.h"
+#include "core/route.h"
+#include "core/action.h"
 #include "modules/sl/sl.h"
 
 #include "kam_glue.h"
@@ -37,6 +39,11 @@ static int registration_cache = 100000;
 static int registration_retention = 30 * 86400;
 
 static sl_api_t slb;
+
+/* event_route[im-participating:registered] and [...:deregistered]: the hook
+ * on which deferred delivery is started (spec 6.2.1); -1 when not defined. */
+static int registered_event_rt = -1;
+static int deregistered_event_rt = -1;
 
 /* The per-process service; opened lazily because SQLite handles must not
  * cross fork(), and every Kamailio process (workers, timer, RPC) may need it. */
@@ -166,6 +173,22 @@ static int ki_im_publish_settings(sip_msg_t *msg)
 	return rc < 0 ? rc : 0;
 }
 
+static void run_registration_event(sip_msg_t *msg, im_registration_change_t change)
+{
+	struct run_act_ctx ctx;
+	int rt = change == IM_REG_REGISTERED ? registered_event_rt
+			: change == IM_REG_DEREGISTERED ? deregistered_event_rt : -1;
+	int backup;
+
+	if(rt < 0)
+		return;
+	backup = get_route_type();
+	set_route_type(REQUEST_ROUTE);
+	init_run_actions_ctx(&ctx);
+	run_top_route(event_rt.rlist[rt], msg, &ctx);
+	set_route_type(backup);
+}
+
 static int ki_im_register(sip_msg_t *msg)
 {
 	kam_request_t req;
@@ -187,6 +210,8 @@ static int ki_im_register(sip_msg_t *msg)
 		LM_INFO("%.*s %s\n", req.view.to_uri.len, req.view.to_uri.s,
 				change == IM_REG_REGISTERED ? "registered" : "deregistered");
 	kam_apply_action(msg, &slb, &action);
+	/* After the 200: the script's hook sees the REGISTER ($tu is the user). */
+	run_registration_event(msg, change);
 	return 0;
 }
 
@@ -457,6 +482,14 @@ static int mod_init(void)
 		LM_ERR("im_participating configuration: %s\n", err);
 		return -1;
 	}
+	registered_event_rt = route_lookup(&event_rt, "im-participating:registered");
+	if(registered_event_rt >= 0 && event_rt.rlist[registered_event_rt] == 0)
+		registered_event_rt = -1;
+	deregistered_event_rt = route_lookup(&event_rt, "im-participating:deregistered");
+	if(deregistered_event_rt >= 0 && event_rt.rlist[deregistered_event_rt] == 0)
+		deregistered_event_rt = -1;
+	LM_DBG("registration event routes: registered %d, deregistered %d\n", registered_event_rt,
+			deregistered_event_rt);
 	shared = im_participating_shared_create(kam_shm_ops(), registration_cache, err, sizeof(err));
 	if(shared == NULL) {
 		LM_ERR("im_participating shared state: %s\n", err);

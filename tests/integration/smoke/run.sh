@@ -13,6 +13,8 @@ im_start || finish
 # Spec 5.3 / 6.2.1: users register at the core; the core tells the IM server.
 check "alice registers at the core" register alice 127.0.0.1:5081
 check "bob registers at the core" register bob 127.0.0.1:5082
+check "the registration hook (event_route[im-participating:registered]) ran for bob" \
+  grep -q "IM user sip:bob@example.com registered: deferred delivery hook" "$WORK/deployment.log"
 check "IM server learnt bob's registration (third-party REGISTER)" \
   bash -c 'kamcmd im_participating.registration sip:bob@example.com | grep -q "state: registered"'
 
