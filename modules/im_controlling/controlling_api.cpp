@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api_support.hpp"
 #include "im/bridge.hpp"
 #include "im/controlling/pager_exploder.hpp"
 #include "im/service/database.hpp"
@@ -14,7 +15,9 @@
 
 namespace {
 
-std::string text(const char *s) { return s ? std::string(s) : std::string(); }
+using im::module::admin;
+using im::module::required_aor;
+using im::module::text;
 
 im::controlling::ControllingConfig make_config(const im_controlling_params_t &params)
 {
@@ -33,34 +36,6 @@ im::controlling::ControllingConfig make_config(const im_controlling_params_t &pa
 }
 
 im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
-
-std::string required_aor(const char *value)
-{
-    auto aor = im::sip::aor_of(text(value));
-    if (!aor) throw std::invalid_argument("not a SIP URI: " + text(value));
-    return *aor;
-}
-
-template <typename F>
-int admin(char *out, size_t out_size, F &&command)
-{
-    try {
-        im::bridge::copy_text(command(), out, out_size);
-        return 0;
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), out, out_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", out, out_size);
-    }
-    return -1;
-}
-
-bool parse_flag(const std::string &v)
-{
-    if (v == "1" || v == "yes" || v == "true") return true;
-    if (v == "0" || v == "no" || v == "false") return false;
-    throw std::invalid_argument("expected 0 or 1, got " + v);
-}
 
 std::string group_text(const im::store::Group &g, bool with_members)
 {
@@ -206,9 +181,9 @@ int im_controlling_group_set(im_controlling_t *c, const char *uri, const char *a
         };
         if (a == "display_name") g->display_name = v;
         else if (a == "max_participants") g->max_participants = v == "none" ? std::nullopt : std::optional<int>(std::stoi(v));
-        else if (a == "anonymity_allowed") g->anonymity_allowed = parse_flag(v);
-        else if (a == "auto_release") g->auto_release = parse_flag(v);
-        else if (a == "invite_members") g->rules.invite_members = parse_flag(v);
+        else if (a == "anonymity_allowed") g->anonymity_allowed = im::module::parse_flag(value, "anonymity_allowed");
+        else if (a == "auto_release") g->auto_release = im::module::parse_flag(value, "auto_release");
+        else if (a == "invite_members") g->rules.invite_members = im::module::parse_flag(value, "invite_members");
         else if (a == "may_send_pager") g->rules.may_send_pager = who();
         else if (a == "may_join") g->rules.may_join = who();
         else if (a == "may_initiate_session") g->rules.may_initiate_session = who();

@@ -18,6 +18,7 @@
 
 #include "controlling_api.h"
 #include "kam_glue.h"
+#include "kam_rpc.h"
 #include "kam_module_db.h"
 #include "module_api.h"
 
@@ -214,72 +215,20 @@ static void rpc_relay_status(rpc_t *rpc, void *ctx)
 		rpc->struct_add(th, "s", relay.key[i], relay.value[i]);
 }
 
-#define RPC_TEXT_SIZE 65536
-
-static void rpc_text_reply(rpc_t *rpc, void *ctx, int rc, char *text)
-{
-	char *line, *next;
-
-	if(rc < 0) {
-		rpc->fault(ctx, 400, "%s", text);
-		return;
-	}
-	for(line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if(next)
-			*next++ = '\0';
-		rpc->rpl_printf(ctx, "%s", line);
-	}
-}
-
-/* Reads `required` string arguments and up to `optional` more into args. */
-static int rpc_strings(rpc_t *rpc, void *ctx, int required, int optional, char *args[], char *buf, int size)
-{
-	int i, used = 0;
-	str arg;
-
-	for(i = 0; i < required + optional; i++) {
-		args[i] = "";
-		/* "." converts numbers; "*" makes the rest optional. */
-		if(rpc->scan(ctx, i < required ? ".S" : "*.S", &arg) < 1) {
-			if(i < required)
-				return -1;
-			continue;
-		}
-		if(used + arg.len + 1 > size) {
-			rpc->fault(ctx, 400, "arguments too long");
-			return -1;
-		}
-		memcpy(buf + used, arg.s, arg.len);
-		buf[used + arg.len] = '\0';
-		args[i] = buf + used;
-		used += arg.len + 1;
-	}
-	return 0;
-}
-
-#define GROUP_RPC(fn, required, optional, call)                        \
-	static void fn(rpc_t *rpc, void *ctx)                              \
-	{                                                                  \
-		char *args[4], buf[2048];                                      \
-		static char out[RPC_TEXT_SIZE];                                \
-		im_controlling_t *svc = get_service();                         \
-		if(svc == NULL) {                                              \
-			rpc->fault(ctx, 500, "database not available");            \
-			return;                                                    \
-		}                                                              \
-		if(rpc_strings(rpc, ctx, required, optional, args, buf, sizeof(buf)) < 0) \
-			return;                                                    \
-		rpc_text_reply(rpc, ctx, call, out);                           \
-	}
-
-GROUP_RPC(rpc_group_create, 1, 1, im_controlling_group_create(svc, args[0], args[1], out, sizeof(out)))
-GROUP_RPC(rpc_group_delete, 1, 0, im_controlling_group_delete(svc, args[0], out, sizeof(out)))
-GROUP_RPC(rpc_group_show, 1, 0, im_controlling_group_show(svc, args[0], out, sizeof(out)))
-GROUP_RPC(rpc_group_list, 0, 0, im_controlling_group_list(svc, out, sizeof(out)))
-GROUP_RPC(rpc_group_set, 3, 0, im_controlling_group_set(svc, args[0], args[1], args[2], out, sizeof(out)))
-GROUP_RPC(rpc_member_add, 2, 2, im_controlling_member_add(svc, args[0], args[1], args[2], args[3], out, sizeof(out)))
-GROUP_RPC(rpc_member_remove, 2, 0, im_controlling_member_remove(svc, args[0], args[1], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_group_create, im_controlling_t, get_service, 1, 1,
+		im_controlling_group_create(svc, args[0], args[1], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_group_delete, im_controlling_t, get_service, 1, 0,
+		im_controlling_group_delete(svc, args[0], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_group_show, im_controlling_t, get_service, 1, 0,
+		im_controlling_group_show(svc, args[0], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_group_list, im_controlling_t, get_service, 0, 0,
+		im_controlling_group_list(svc, out, sizeof(out)))
+KAM_TEXT_RPC(rpc_group_set, im_controlling_t, get_service, 3, 0,
+		im_controlling_group_set(svc, args[0], args[1], args[2], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_member_add, im_controlling_t, get_service, 2, 2,
+		im_controlling_member_add(svc, args[0], args[1], args[2], args[3], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_member_remove, im_controlling_t, get_service, 2, 0,
+		im_controlling_member_remove(svc, args[0], args[1], out, sizeof(out)))
 
 static const char *rpc_group_create_doc[] = {"Create a pre-defined group: im_controlling.group_create <group uri> [display name]", 0};
 static const char *rpc_group_delete_doc[] = {"Delete a group and its members: im_controlling.group_delete <group uri>", 0};

@@ -20,6 +20,7 @@
 #include "modules/sl/sl.h"
 
 #include "kam_glue.h"
+#include "kam_rpc.h"
 #include "kam_shm.h"
 #include "participating_api.h"
 
@@ -304,156 +305,28 @@ static void rpc_registration(rpc_t *rpc, void *ctx)
 			"expires_at", (long)info.expires_at, "updated_at", (long)info.updated_at);
 }
 
-/* Prints the "key: value" lines of an administrative answer, or a fault. */
-static void rpc_text_reply(rpc_t *rpc, void *ctx, int rc, char *text)
-{
-	char *line, *next;
-
-	if(rc < 0) {
-		rpc->fault(ctx, 400, "%s", text);
-		return;
-	}
-	for(line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if(next)
-			*next++ = '\0';
-		rpc->rpl_printf(ctx, "%s", line);
-	}
-}
-
-#define RPC_TEXT_SIZE 16384
-
-/* Reads n string arguments into args (NUL-terminated copies in buf). */
-static int rpc_strings(rpc_t *rpc, void *ctx, int n, char *args[], char *buf, int size)
-{
-	int i, used = 0;
-	str arg;
-
-	for(i = 0; i < n; i++) {
-		/* "." converts: kamcmd sends "0" as a number. */
-		if(rpc->scan(ctx, ".S", &arg) < 1)
-			return -1;
-		if(used + arg.len + 1 > size) {
-			rpc->fault(ctx, 400, "arguments too long");
-			return -1;
-		}
-		memcpy(buf + used, arg.s, arg.len);
-		buf[used + arg.len] = '\0';
-		args[i] = buf + used;
-		used += arg.len + 1;
-	}
-	return 0;
-}
-
 static const char *rpc_settings_doc[] = {"Published IM service settings of a user and their effective values: im_participating.settings sip:bob@example.com", 0};
-
-static void rpc_settings(rpc_t *rpc, void *ctx)
-{
-	char *args[1], buf[512], out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	if(rpc_strings(rpc, ctx, 1, args, buf, sizeof(buf)) < 0)
-		return;
-	rpc_text_reply(rpc, ctx, im_participating_settings_text(svc, args[0], out, sizeof(out)), out);
-}
-
 static const char *rpc_policy_set_doc[] = {"Set operator policy: im_participating.policy_set <global|aor> <im_allowed 0|1> <max_size bytes|-> <content types, comma separated|-> <anonymity_allowed 0|1> ('-' inherits)", 0};
-
-static void rpc_policy_set(rpc_t *rpc, void *ctx)
-{
-	char *args[5], buf[2048], out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	if(rpc_strings(rpc, ctx, 5, args, buf, sizeof(buf)) < 0)
-		return;
-	rpc_text_reply(rpc, ctx, im_participating_policy_set(svc, args[0], args[1], args[2], args[3], args[4], out, sizeof(out)), out);
-}
-
 static const char *rpc_policy_remove_doc[] = {"Remove a policy row: im_participating.policy_remove <global|aor>", 0};
-
-static void rpc_policy_remove(rpc_t *rpc, void *ctx)
-{
-	char *args[1], buf[512], out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	if(rpc_strings(rpc, ctx, 1, args, buf, sizeof(buf)) < 0)
-		return;
-	rpc_text_reply(rpc, ctx, im_participating_policy_remove(svc, args[0], out, sizeof(out)), out);
-}
-
 static const char *rpc_policy_list_doc[] = {"List the operator policy rows.", 0};
-
-static void rpc_policy_list(rpc_t *rpc, void *ctx)
-{
-	char out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	rpc_text_reply(rpc, ctx, im_participating_policy_list_text(svc, out, sizeof(out)), out);
-}
-
 static const char *rpc_access_set_doc[] = {"Set an access rule of a receiving user: im_participating.access_set <owner aor> <peer aor|*@domain|*> <session|pager> <allow|reject>", 0};
-
-static void rpc_access_set(rpc_t *rpc, void *ctx)
-{
-	char *args[4], buf[2048], out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	if(rpc_strings(rpc, ctx, 4, args, buf, sizeof(buf)) < 0)
-		return;
-	rpc_text_reply(rpc, ctx, im_participating_access_set(svc, args[0], args[1], args[2], args[3], out, sizeof(out)), out);
-}
-
 static const char *rpc_access_remove_doc[] = {"Remove an access rule: im_participating.access_remove <owner aor> <peer> <session|pager>", 0};
-
-static void rpc_access_remove(rpc_t *rpc, void *ctx)
-{
-	char *args[3], buf[2048], out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	if(rpc_strings(rpc, ctx, 3, args, buf, sizeof(buf)) < 0)
-		return;
-	rpc_text_reply(rpc, ctx, im_participating_access_remove(svc, args[0], args[1], args[2], out, sizeof(out)), out);
-}
-
 static const char *rpc_access_list_doc[] = {"List the access rules of a receiving user: im_participating.access_list <owner aor>", 0};
 
-static void rpc_access_list(rpc_t *rpc, void *ctx)
-{
-	char *args[1], buf[512], out[RPC_TEXT_SIZE];
-	im_participating_t *svc = get_service();
-
-	if(svc == NULL) {
-		rpc->fault(ctx, 500, "database not available");
-		return;
-	}
-	if(rpc_strings(rpc, ctx, 1, args, buf, sizeof(buf)) < 0)
-		return;
-	rpc_text_reply(rpc, ctx, im_participating_access_list_text(svc, args[0], out, sizeof(out)), out);
-}
+KAM_TEXT_RPC(rpc_settings, im_participating_t, get_service, 1, 0,
+		im_participating_settings_text(svc, args[0], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_policy_set, im_participating_t, get_service, 5, 0,
+		im_participating_policy_set(svc, args[0], args[1], args[2], args[3], args[4], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_policy_remove, im_participating_t, get_service, 1, 0,
+		im_participating_policy_remove(svc, args[0], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_policy_list, im_participating_t, get_service, 0, 0,
+		im_participating_policy_list_text(svc, out, sizeof(out)))
+KAM_TEXT_RPC(rpc_access_set, im_participating_t, get_service, 4, 0,
+		im_participating_access_set(svc, args[0], args[1], args[2], args[3], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_access_remove, im_participating_t, get_service, 3, 0,
+		im_participating_access_remove(svc, args[0], args[1], args[2], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_access_list, im_participating_t, get_service, 1, 0,
+		im_participating_access_list_text(svc, args[0], out, sizeof(out)))
 
 static rpc_export_t rpc_cmds[] = {
 	{"im_participating.settings", rpc_settings, rpc_settings_doc, RET_ARRAY},

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "api_support.hpp"
 #include "im/bridge.hpp"
 #include "im/clock.hpp"
 #include "im/participating/originating.hpp"
@@ -26,7 +27,10 @@
 
 namespace {
 
-std::string text(const char *s) { return s ? std::string(s) : std::string(); }
+using im::module::admin;
+using im::module::parse_flag;
+using im::module::required_aor;
+using im::module::text;
 
 im::participating::Config make_config(const im_participating_params_t &params)
 {
@@ -126,37 +130,7 @@ int run(const im_sip_request_t *req, im_action_t *action, Procedure &&procedure)
 
 namespace {
 
-// Runs an administrative command that writes text; errors become -1 and their text.
-template <typename F>
-int admin(char *out, size_t out_size, F &&command)
-{
-    try {
-        im::bridge::copy_text(command(), out, out_size);
-        return 0;
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), out, out_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", out, out_size);
-    }
-    return -1;
-}
-
-std::string required_aor(const char *text)
-{
-    auto aor = im::sip::aor_of(text ? text : "");
-    if (!aor) throw std::invalid_argument(std::string("not a SIP or tel URI: ") + (text ? text : ""));
-    return *aor;
-}
-
 std::string tristate(const std::optional<bool> &v) { return v ? (*v ? "true" : "false") : "not set"; }
-
-bool parse_flag(const char *text, const char *what)
-{
-    const std::string v = text ? text : "";
-    if (v == "1" || v == "yes" || v == "true") return true;
-    if (v == "0" || v == "no" || v == "false") return false;
-    throw std::invalid_argument(std::string(what) + " must be 0 or 1");
-}
 
 std::string policy_text(const im::store::Policy &policy)
 {

@@ -1,0 +1,46 @@
+#pragma once
+// Helpers of the modules' extern "C" doors (C++ side only).
+#include <exception>
+#include <string>
+
+#include "im/bridge.hpp"
+#include "im/sip/uri.hpp"
+
+namespace im::module {
+
+inline std::string text(const char *s) { return s ? std::string(s) : std::string(); }
+
+// The AOR of an administrative argument; throws std::invalid_argument.
+inline std::string required_aor(const char *value)
+{
+    auto aor = sip::aor_of(text(value));
+    if (!aor) throw std::invalid_argument("not a SIP or tel URI: " + text(value));
+    return *aor;
+}
+
+// "1"/"yes"/"true" or "0"/"no"/"false"; throws std::invalid_argument naming what.
+inline bool parse_flag(const char *value, const char *what)
+{
+    const std::string v = text(value);
+    if (v == "1" || v == "yes" || v == "true") return true;
+    if (v == "0" || v == "no" || v == "false") return false;
+    throw std::invalid_argument(std::string(what) + " must be 0 or 1, got " + v);
+}
+
+// Runs an administrative command that returns text: 0 and the text in out,
+// or -1 and the error in out. Nothing escapes into Kamailio.
+template <typename F>
+int admin(char *out, size_t out_size, F &&command)
+{
+    try {
+        bridge::copy_text(command(), out, out_size);
+        return 0;
+    } catch (const std::exception &e) {
+        bridge::copy_text(e.what(), out, out_size);
+    } catch (...) {
+        bridge::copy_text("unknown error", out, out_size);
+    }
+    return -1;
+}
+
+}  // namespace im::module
