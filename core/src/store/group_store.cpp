@@ -55,11 +55,10 @@ bool apply_rule(GroupRules &rules, std::string_view key, std::string_view value)
     return true;  // unknown key: a later server's rule, ignored
 }
 
-bool is_member_with_role(const Group &group, const std::string &aor, bool owner_only)
+const GroupMember *find_member(const Group &group, const std::string &aor)
 {
-    return std::ranges::any_of(group.members, [&](const GroupMember &member) {
-        return member.uri == aor && (!owner_only || member.role == kOwnerRole);
-    });
+    const auto found = std::ranges::find(group.members, aor, &GroupMember::uri);
+    return found == group.members.end() ? nullptr : &*found;
 }
 
 }  // namespace
@@ -122,8 +121,11 @@ bool allowed(GroupRules::Who who, const Group &group, const std::string &aor)
 {
     switch (who) {
     case GroupRules::nobody: return false;
-    case GroupRules::owner: return is_member_with_role(group, aor, true);
-    case GroupRules::members: return is_member_with_role(group, aor, false);
+    case GroupRules::owner: {
+        const GroupMember *member = find_member(group, aor);
+        return member != nullptr && member->role == kOwnerRole;
+    }
+    case GroupRules::members: return find_member(group, aor) != nullptr;
     case GroupRules::anyone: return true;
     }
     return false;

@@ -152,7 +152,10 @@ bool SqliteGroupStore::add_member(const std::string &group_uri, const GroupMembe
 bool SqliteGroupStore::upsert_member(const std::string &group_uri, const GroupMember &member)
 {
     const ResetOnExit reset(upsert_member_);
-    upsert_member_.bind_text(1, group_uri).bind_text(2, member.uri).bind_text(3, member.nickname).bind_text(4, member.role);
+    upsert_member_.bind_text(1, group_uri)
+        .bind_text(2, member.uri)
+        .bind_text(3, member.nickname)
+        .bind_text(4, member.role);
     upsert_member_.step();
     return db_.changes() > 0;
 }

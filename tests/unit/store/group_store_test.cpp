@@ -173,7 +173,8 @@ TYPED_TEST_P(GroupStoreContract, AMemberListedTwiceAtCreationKeepsTheLastEntry)
     this->store().create(Group{.uri = kTeam,
                                .members = {GroupMember{.uri = kAlice, .nickname = "first"},
                                            GroupMember{.uri = kAlice, .nickname = "last", .role = "owner"}}});
-    EXPECT_THAT(this->store().members(kTeam), ElementsAre(GroupMember{.uri = kAlice, .nickname = "last", .role = "owner"}));
+    EXPECT_THAT(this->store().members(kTeam),
+                ElementsAre(GroupMember{.uri = kAlice, .nickname = "last", .role = "owner"}));
 }
 
 TYPED_TEST_P(GroupStoreContract, UpdateReplacesAttributesAndRulesButKeepsMembersAndCreationTime)
