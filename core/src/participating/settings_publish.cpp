@@ -109,7 +109,10 @@ Action SettingsPublishProcedure::handle(const sip::Request &request) const
         return ok(expires, settings_.publish_initial(aor, std::string(request.body), *settings, now + expires, now));
     }
     if (expires == 0) return settings_.remove(aor, etag) ? ok(0, {}) : conditional_request_failed();
-    if (!settings) return settings_.refresh(aor, etag, now + expires, now) ? ok(expires, etag) : conditional_request_failed();
+    if (!settings) {
+        auto refreshed = settings_.refresh(aor, etag, now + expires, now);
+        return refreshed ? ok(expires, *refreshed) : conditional_request_failed();
+    }
     auto modified = settings_.modify(aor, etag, std::string(request.body), *settings, now + expires, now);
     // Step 6: 200 OK.
     return modified ? ok(expires, *modified) : conditional_request_failed();

@@ -15,14 +15,15 @@ std::string MemorySettingsStore::publish_initial(const std::string &aor, const s
     return etag;
 }
 
-bool MemorySettingsStore::refresh(const std::string &aor, const std::string &etag, std::int64_t expires_at,
-                                  std::int64_t now)
+std::optional<std::string> MemorySettingsStore::refresh(const std::string &aor, const std::string &etag,
+                                                        std::int64_t expires_at, std::int64_t now)
 {
     PublishedSettings *published = matching_active(aor, etag, now);
-    if (published == nullptr) return false;
+    if (published == nullptr) return std::nullopt;
+    published->etag = make_entity_tag(random_bits_());
     published->expires_at = expires_at;
     published->updated_at = now;
-    return true;
+    return published->etag;
 }
 
 std::optional<std::string> MemorySettingsStore::modify(const std::string &aor, const std::string &etag,

@@ -55,7 +55,7 @@ SqliteSettingsStore::SqliteSettingsStore(SqliteDatabase &db, RandomBits random_b
                        "offline_delivery = excluded.offline_delivery, vis_status = excluded.vis_status, "
                        "hist_active = excluded.hist_active"),
       refresh_(db,
-               "UPDATE im_service_settings SET expires_at = ?3, updated_at = ?4 "
+               "UPDATE im_service_settings SET expires_at = ?3, updated_at = ?4, etag = ?5 "
                "WHERE aor = ?1 AND etag = ?2 AND expires_at > ?4"),
       // The etag condition makes this a compare-and-swap: of two processes
       // modifying with the same tag, only the first succeeds.
@@ -88,13 +88,15 @@ std::string SqliteSettingsStore::publish_initial(const std::string &aor, const s
     return etag;
 }
 
-bool SqliteSettingsStore::refresh(const std::string &aor, const std::string &etag, std::int64_t expires_at,
-                                  std::int64_t now)
+std::optional<std::string> SqliteSettingsStore::refresh(const std::string &aor, const std::string &etag,
+                                                        std::int64_t expires_at, std::int64_t now)
 {
     const ResetOnExit reset(refresh_);
-    refresh_.bind_text(1, aor).bind_text(2, etag).bind_int64(3, expires_at).bind_int64(4, now);
+    std::string new_etag = make_entity_tag(random_bits_());
+    refresh_.bind_text(1, aor).bind_text(2, etag).bind_int64(3, expires_at).bind_int64(4, now).bind_text(5, new_etag);
     refresh_.step();
-    return db_.changes() > 0;
+    if (db_.changes() == 0) return std::nullopt;
+    return new_etag;
 }
 
 std::optional<std::string> SqliteSettingsStore::modify(const std::string &aor, const std::string &etag,

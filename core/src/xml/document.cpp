@@ -1,7 +1,7 @@
 #include "im/xml/document.hpp"
 
 #include <climits>
-#include <cstring>
+#include <vector>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -84,6 +84,8 @@ struct ParseSession {
     const ParseLimits &limits;
     std::size_t depth = 0;
     std::size_t elements = 0;
+    std::vector<std::size_t> declared_per_level;  // namespace declarations of each open element
+    std::size_t namespaces_in_scope = 0;
     std::optional<Error> refused;     // set by our checks; the parse was stopped
     std::optional<Error> first_error;  // the first error libxml2 reported
 
@@ -144,6 +146,13 @@ void on_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix
         return session.refuse(ctxt, ErrorKind::limit_exceeded,
                               "more than " + std::to_string(limits.max_attributes_per_element) +
                                   " attributes on one element");
+    const auto declared = static_cast<std::size_t>(nb_namespaces);
+    session.declared_per_level.push_back(declared);
+    session.namespaces_in_scope += declared;
+    if (session.namespaces_in_scope > limits.max_namespaces_in_scope)
+        return session.refuse(ctxt, ErrorKind::limit_exceeded,
+                              "more than " + std::to_string(limits.max_namespaces_in_scope) +
+                                  " namespace declarations in scope");
     xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces, nb_attributes, nb_defaulted,
                           attributes);
 }
@@ -152,6 +161,10 @@ void on_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix, 
 {
     auto &session = session_of(ctx);
     if (session.depth > 0) --session.depth;
+    if (!session.declared_per_level.empty()) {
+        session.namespaces_in_scope -= session.declared_per_level.back();
+        session.declared_per_level.pop_back();
+    }
     xmlSAX2EndElementNs(ctx, localname, prefix, uri);
 }
 

@@ -149,14 +149,18 @@ TYPED_TEST_P(SettingsStoreContract, FollowsAPublicationThroughItsLife)
     SettingsStore &store = this->store();
     const std::string initial_tag = store.publish_initial(kAlice, kDocument, kBarringSessions, 1000, 100);
 
-    ASSERT_TRUE(store.refresh(kAlice, initial_tag, 2000, 900));
+    // RFC 3903 section 6: a refresh gets a new tag too; the old one stops matching.
+    const auto refreshed_tag = store.refresh(kAlice, initial_tag, 2000, 900);
+    ASSERT_TRUE(refreshed_tag.has_value());
+    EXPECT_NE(*refreshed_tag, initial_tag);
     EXPECT_EQ(store.find_active(kAlice, 1500),
-              (PublishedSettings{kAlice, initial_tag, 2000, 900, kDocument, kBarringSessions}));
+              (PublishedSettings{kAlice, *refreshed_tag, 2000, 900, kDocument, kBarringSessions}));
+    EXPECT_FALSE(store.refresh(kAlice, initial_tag, 2000, 950));
 
     const std::string modified_document = "<poc-settings><entity id=\"2\"/></poc-settings>";
-    const auto modified_tag = store.modify(kAlice, initial_tag, modified_document, kEverySetting, 3000, 1600);
+    const auto modified_tag = store.modify(kAlice, *refreshed_tag, modified_document, kEverySetting, 3000, 1600);
     ASSERT_TRUE(modified_tag.has_value());
-    EXPECT_NE(*modified_tag, initial_tag);
+    EXPECT_NE(*modified_tag, *refreshed_tag);
     EXPECT_EQ(store.find_active(kAlice, 1700),
               (PublishedSettings{kAlice, *modified_tag, 3000, 1600, modified_document, kEverySetting}));
 

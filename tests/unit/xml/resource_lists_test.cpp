@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <ctime>
 #include <string>
 
 #include "im/xml/resource_lists.hpp"
@@ -17,10 +17,21 @@ using im::xml::serialize_recipient_list_history;
 
 namespace {
 
+// CPU time of this thread for `work`: a loaded build machine cannot fail a
+// budget that wall time would.
+double cpu_milliseconds_to(auto &&work)
+{
+    timespec start{}, end{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+    work();
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
+    return static_cast<double>(end.tv_sec - start.tv_sec) * 1e3 + static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e6;
+}
+
 #if defined(__SANITIZE_ADDRESS__)
-constexpr double kTimeBudgetMs = 1000.0;  // ASan/UBSan builds run several times slower
+constexpr double kSlowdown = 10.0;  // ASan/UBSan builds run several times slower
 #else
-constexpr double kTimeBudgetMs = 100.0;
+constexpr double kSlowdown = 1.0;
 #endif
 
 // The list of RFC 5364 section 6 (a sender with to, cc, bcc and anonymized
@@ -280,12 +291,11 @@ TEST(ResourceLists, TenThousandEntriesParseFast)
 {
     const std::string document = list_of(entries(10'000));
     ASSERT_LT(document.size(), 1024u * 1024u);
-    const auto start = std::chrono::steady_clock::now();
-    auto list = parse_resource_lists(document);
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    im::xml::Result<im::xml::ResourceList> list = im::xml::make_error(ErrorKind::invalid, "not run");
+    const double ms = cpu_milliseconds_to([&] { list = parse_resource_lists(document); });
     ASSERT_TRUE(list) << list.error().reason;
     EXPECT_EQ(list->entries.size(), 10'000u);
-    EXPECT_LT(ms, kTimeBudgetMs);
+    EXPECT_LT(ms, 100.0 * kSlowdown);
     RecordProperty("parse_ms", std::to_string(ms));
 }
 
@@ -393,4 +403,28 @@ TEST(ResourceLists, HistoryBodyEscapesWhatCameFromThePeer)
     ASSERT_TRUE(reparsed) << reparsed.error().reason;
     ASSERT_EQ(reparsed->entries.size(), 1u);  // the second uri is no usable SIP URI
     EXPECT_EQ(reparsed->entries[0].display_name, "<b>\"Al\" & 'Co'</b>\xEF\xBF\xBD");
+}
+
+TEST(ResourceLists, ErrorReasonsQuotingThePeerStayOneShortLine)
+{
+    auto injected = parse_resource_lists(list_of("<entry uri=\"sip:a@x\" cp:copyControl=\"to&#13;&#10;Via: x\"/>"));
+    ASSERT_FALSE(injected);
+    EXPECT_EQ(injected.error().reason, "bad copyControl value \"to  Via: x\"");
+
+    auto long_value =
+        parse_resource_lists(list_of("<entry uri=\"sip:a@x\" cp:anonymize=\"" + std::string(5000, 'y') + "\"/>"));
+    ASSERT_FALSE(long_value);
+    EXPECT_LE(long_value.error().reason.size(), 203u);
+    EXPECT_TRUE(long_value.error().reason.ends_with("..."));
+
+    // Cutting never splits a UTF-8 character.
+    auto utf8 = parse_resource_lists(list_of("<entry uri=\"sip:a@x\" cp:anonymize=\"y" + [] {
+        std::string many;
+        for (int i = 0; i < 200; ++i) many += "\xC3\xA9";
+        return many;
+    }() + "\"/>"));
+    ASSERT_FALSE(utf8);
+    const auto &reason = utf8.error().reason;
+    const auto before_dots = reason.substr(0, reason.size() - 3);
+    EXPECT_NE(static_cast<unsigned char>(before_dots.back()), 0xC3);
 }

@@ -56,11 +56,12 @@ public:
                                         const ServiceSettings &settings, std::int64_t expires_at,
                                         std::int64_t now) = 0;
 
-    // Refresh (SIP-If-Match, no body): extends the publication and keeps its
-    // entity tag. False when etag is not that of an active publication of
-    // aor; the caller then answers 412 Conditional Request Failed.
-    virtual bool refresh(const std::string &aor, const std::string &etag, std::int64_t expires_at,
-                         std::int64_t now) = 0;
+    // Refresh (SIP-If-Match, no body): extends the publication under a fresh
+    // entity tag, which is returned (RFC 3903 section 6: every successful
+    // PUBLISH gets a new tag). nullopt when etag is not that of an active
+    // publication of aor; the caller then answers 412 Conditional Request Failed.
+    virtual std::optional<std::string> refresh(const std::string &aor, const std::string &etag,
+                                               std::int64_t expires_at, std::int64_t now) = 0;
 
     // Modify (SIP-If-Match and a body): replaces document and settings under
     // a fresh entity tag, which is returned; the old tag stops matching.

@@ -14,7 +14,7 @@ public:
 
     std::string publish_initial(const std::string &aor, const std::string &document, const ServiceSettings &settings,
                                 std::int64_t expires_at, std::int64_t now) override;
-    bool refresh(const std::string &aor, const std::string &etag, std::int64_t expires_at,
+    std::optional<std::string> refresh(const std::string &aor, const std::string &etag, std::int64_t expires_at,
                  std::int64_t now) override;
     std::optional<std::string> modify(const std::string &aor, const std::string &etag, const std::string &document,
                                       const ServiceSettings &settings, std::int64_t expires_at,

@@ -10,8 +10,9 @@
 //     in a foreign namespace, which the document parsers ignore);
 //   - UTF-8 only: encoding declarations are ignored, UTF-16/32 input and NUL
 //     bytes are refused before libxml2 sees them;
-//   - limits on bytes, element depth, element count and attributes per
-//     element (libxml2 2.9's duplicate-attribute check is quadratic);
+//   - limits on bytes, element depth, element count, attributes per element
+//     (libxml2 2.9's duplicate-attribute check is quadratic) and namespace
+//     declarations in scope (its prefix lookup is linear in them);
 //   - errors are collected per parse through the parser context; libxml2
 //     never prints and the process-wide error handlers are left alone.
 #include <cstddef>
@@ -31,6 +32,10 @@ struct ParseLimits {
     std::size_t max_depth = 64;  // the root element is depth 1
     std::size_t max_elements = 100'000;
     std::size_t max_attributes_per_element = 256;  // namespace declarations included
+    // Declarations visible at once (an element's and its ancestors'): libxml2
+    // resolves every prefix by a linear scan of them, so stacking thousands
+    // in scope turns a 1 MB document into seconds of work.
+    std::size_t max_namespaces_in_scope = 128;
 };
 
 // An immutable parsed document; owns the xmlDoc.

@@ -33,6 +33,7 @@
 namespace im::xml {
 
 inline constexpr std::string_view kGroupAdvertisementNamespace = "urn:oma:params:xml:ns:IM:group-advertisement";
+// As E.1.6 spells it; media types compare case-insensitively (RFC 2045).
 inline constexpr std::string_view kGroupAdvertisementContentType = "application/vnd.IM.group-advertisement+xml";
 // E.1.9: the feature tag of clients that accept advertisements.
 inline constexpr std::string_view kGroupAdvertisementFeatureTag = "+g.poc.groupad";

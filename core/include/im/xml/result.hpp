@@ -20,7 +20,7 @@ enum class ErrorKind {
 
 struct Error {
     ErrorKind kind = ErrorKind::invalid;
-    std::string reason;  // one line, fit for a log or a Warning header
+    std::string reason;  // one line, no control characters, at most ~200 bytes (see make_error)
 };
 
 // Only one of value()/error() is valid: check ok() first.
@@ -45,6 +45,9 @@ private:
     std::variant<T, Error> state_;
 };
 
-inline Error make_error(ErrorKind kind, std::string reason) { return Error{kind, std::move(reason)}; }
+// Reasons quote what the peer sent, so they are made safe for a log line or
+// a Warning header here: control characters become spaces and anything past
+// 200 bytes is cut (at a UTF-8 character boundary) and marked with "...".
+Error make_error(ErrorKind kind, std::string reason);
 
 }  // namespace im::xml
