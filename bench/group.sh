@@ -7,7 +7,7 @@
 #
 #   bench/group.sh [rates...]   group MESSAGEs per second (default 10 20 40 60 80 100 150)
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
-export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4}
+export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
 read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 MEMBERS=100
@@ -53,7 +53,12 @@ run_topology() {
     pct=$(awk -v l="$lost" -v n="$expected" 'BEGIN{printf "%.2f", 100*l/n}')
     printf '%-10s %4d group msgs/s offered: %6d of %6d copies delivered (%6d/s), lost %6s%%\n' \
       "$name" "$rate" "$received" "$expected" "$achieved" "$pct"
-    if awk -v p="$pct" 'BEGIN{exit !(p < 1)}'; then BEST=$((rate * MEMBERS)); else break; fi
+    # Sustained: under 1% lost copies, delivered at >= 95% of the offered copy rate.
+    if awk -v p="$pct" -v a="$achieved" -v r="$((rate * MEMBERS))" 'BEGIN{exit !(p < 1 && a >= 0.95 * r)}'; then
+      BEST=$((rate * MEMBERS))
+    else
+      break
+    fi
     sleep 2
   done
   im_stop
@@ -73,6 +78,6 @@ for f in "$IM_SOURCE_DIR"/sql/*-create.sql /usr/share/kamailio/db_sqlite/imc-cre
 } | sqlite3 "$db"
 IM_SERVER_CFG="$IM_SOURCE_DIR/etc/bench/imc.cfg" run_topology imc; theirs=$BEST
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
-echo "highest delivery rate with <1% lost copies: IM server $ours/s, imc $theirs/s, ratio $ratio"
+echo "highest sustained delivery rate (<1% lost copies, >=95% of offered): IM server $ours/s, imc $theirs/s, ratio $ratio"
 [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" || rm -rf "$WORK"
 trap - EXIT
