@@ -20,6 +20,14 @@ check() {  # check "description" command...
   fi
 }
 
+# eventually COMMAND...: retries for up to 5 s; for state that follows a
+# request asynchronously (the core's third-party REGISTER).
+eventually() {
+  local i
+  for i in $(seq 50); do "$@" && return 0; sleep 0.1; done
+  "$@"
+}
+
 im_start() {
   : >"$WORK/deployment.log"
   : >"$WORK/deployment.log"
@@ -54,11 +62,16 @@ finish() {
   exit 1
 }
 
-# register USER CONTACT_HOSTPORT [EXPIRES]: REGISTER at the core with the IM tag.
+# register USER CONTACT_HOSTPORT [EXPIRES]: REGISTER at the core with the IM
+# tag, then wait until the IM server has the state of the core's third-party
+# REGISTER (it follows the 200 asynchronously).
 register() {
-  sipp 127.0.0.1:5060 -sf "$LIB_DIR/register.xml" -s "$1" -key contact "$2" -key expires "${3:-3600}" \
+  local expires=${3:-3600} want="state: registered"
+  sipp 127.0.0.1:5060 -sf "$LIB_DIR/register.xml" -s "$1" -key contact "$2" -key expires "$expires" \
     -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error -nostdin \
-    -trace_err -error_file "$WORK/register-$1.err" >>"$WORK/sipp.log" 2>&1
+    -trace_err -error_file "$WORK/register-$1.err" >>"$WORK/sipp.log" 2>&1 || return 1
+  [[ $expires == 0 ]] && want="state: not registered"
+  eventually bash -c "kamcmd im_participating.registration sip:$1@example.com | grep -q '$want'"
 }
 
 # uas_start USER PORT: a SIPp user agent that takes one MESSAGE and checks

@@ -14,9 +14,9 @@ im_start || finish
 check "alice registers at the core" register alice 127.0.0.1:5081
 check "bob registers at the core" register bob 127.0.0.1:5082
 check "the registration hook (event_route[im-participating:registered]) ran for bob" \
-  grep -q "IM user sip:bob@example.com registered: deferred delivery hook" "$WORK/deployment.log"
+  eventually grep -q "IM user sip:bob@example.com registered: deferred delivery hook" "$WORK/deployment.log"
 check "IM server learnt bob's registration (third-party REGISTER)" \
-  bash -c 'kamcmd im_participating.registration sip:bob@example.com | grep -q "state: registered"'
+  eventually bash -c 'kamcmd im_participating.registration sip:bob@example.com | grep -q "state: registered"'
 
 # 6.2.2 + 6.2.8.4: one-to-one pager-mode MESSAGE through core and IM server (both passes).
 uas_start bob 5082
@@ -65,7 +65,7 @@ check "the Prometheus exporter shows the IM counters" bash -c '
 # 6.2.1: deregistration (Expires 0) marks the user offline.
 check "bob deregisters" register bob 127.0.0.1:5082 0
 check "IM server shows bob not registered after Expires 0" \
-  bash -c 'kamcmd im_participating.registration sip:bob@example.com | grep -q "state: not registered"'
+  eventually bash -c 'kamcmd im_participating.registration sip:bob@example.com | grep -q "state: not registered"'
 check "MESSAGE to the offline bob gets 480 from the terminating function" \
   send_message alice bob 127.0.0.1:5060 480 "$TAG" "$SERVER_CHECK"
 
