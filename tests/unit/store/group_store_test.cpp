@@ -482,68 +482,7 @@ TEST(SqliteGroupStore, NeedsTheSchemaToBeCreated)
     EXPECT_THAT(store_error_of([&] { SqliteGroupStore store(db); }), HasSubstr("no such table: im_group"));
 }
 
-// A forked process standing for another Kamailio worker or the RPC process:
-// it is forked before the parent opens the database (as workers are) and runs
-// `work` on go(). (The same helper as in registration_store_test.cpp.)
-class WorkerProcess {
-public:
-    explicit WorkerProcess(const std::function<void()> &work)
-    {
-        if (::pipe(go_pipe_) != 0) throw std::runtime_error("pipe failed");
-        pid_ = ::fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            ::close(go_pipe_[1]);
-            char signal = 0;
-            const bool told = ::read(go_pipe_[0], &signal, 1) == 1;
-            int status = 1;
-            try {
-                if (told) {
-                    work();
-                    status = 0;
-                }
-            } catch (...) {
-            }
-            ::_exit(status);  // no gtest or static teardown in the child
-        }
-        ::close(go_pipe_[0]);
-    }
-    WorkerProcess(const WorkerProcess &) = delete;
-    WorkerProcess &operator=(const WorkerProcess &) = delete;
-    ~WorkerProcess()
-    {
-        if (go_pipe_[1] >= 0) ::close(go_pipe_[1]);  // an unstarted child exits on EOF
-        if (pid_ > 0) wait_for_exit();
-    }
-
-    void go()
-    {
-        const char signal = 'g';
-        ASSERT_EQ(::write(go_pipe_[1], &signal, 1), 1);
-        ::close(go_pipe_[1]);
-        go_pipe_[1] = -1;
-    }
-
-    // True when the child's work completed without throwing.
-    bool succeeded()
-    {
-        const int status = wait_for_exit();
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
-
-private:
-    int wait_for_exit()
-    {
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-        pid_ = -1;
-        return status;
-    }
-
-    int go_pipe_[2]{-1, -1};
-    pid_t pid_ = -1;
-};
+using im::store::testing::WorkerProcess;
 
 // The RPC process adds a member; a worker whose statements are prepared and
 // have been used must see it at once, which holds only if every statement is

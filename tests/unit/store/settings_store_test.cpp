@@ -328,66 +328,7 @@ TEST(SettingsEntityTag, StoresDrawFromTheSystemSourceByDefault)
     EXPECT_NE(sqlite.publish_initial(kAlice, kDocument, kBarringSessions, 1000, 0), sqlite_tag);
 }
 
-// A forked process standing for another Kamailio worker: forked before the
-// parent opens the database (as workers are); it runs `work` on go() and
-// succeeds when `work` returns without throwing.
-class WorkerProcess {
-public:
-    explicit WorkerProcess(const std::function<void()> &work)
-    {
-        if (::pipe(go_pipe_) != 0) throw std::runtime_error("pipe failed");
-        pid_ = ::fork();
-        if (pid_ < 0) throw std::runtime_error("fork failed");
-        if (pid_ == 0) {
-            ::close(go_pipe_[1]);
-            char signal = 0;
-            int status = 1;
-            try {
-                if (::read(go_pipe_[0], &signal, 1) == 1) {
-                    work();
-                    status = 0;
-                }
-            } catch (...) {
-            }
-            ::_exit(status);  // no gtest or static teardown in the child
-        }
-        ::close(go_pipe_[0]);
-    }
-    WorkerProcess(const WorkerProcess &) = delete;
-    WorkerProcess &operator=(const WorkerProcess &) = delete;
-    ~WorkerProcess()
-    {
-        if (go_pipe_[1] >= 0) ::close(go_pipe_[1]);  // an unstarted child exits on EOF
-        if (pid_ > 0) wait_for_exit();
-    }
-
-    void go()
-    {
-        const char signal = 'g';
-        ASSERT_EQ(::write(go_pipe_[1], &signal, 1), 1);
-        ::close(go_pipe_[1]);
-        go_pipe_[1] = -1;
-    }
-
-    bool succeeded()
-    {
-        const int status = wait_for_exit();
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
-
-private:
-    int wait_for_exit()
-    {
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-        pid_ = -1;
-        return status;
-    }
-
-    int go_pipe_[2]{-1, -1};
-    pid_t pid_ = -1;
-};
+using im::store::testing::WorkerProcess;
 
 TEST(SqliteSettingsStore, SeesPublicationsWrittenByAnotherProcess)
 {
