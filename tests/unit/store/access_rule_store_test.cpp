@@ -41,13 +41,7 @@ const std::string kBob = "sip:bob@example.com";
 const std::string kCarol = "sip:carol@example.com";
 const std::string kMallory = "sip:mallory@evil.org";
 
-SqliteDatabase open_with_schema(const std::filesystem::path &path)
-{
-    SqliteDatabase db(path);
-    im::store::apply_schema_file(db, create_script("im_participating"));
-    im::store::require_table_versions(db, im::store::kParticipatingTables);
-    return db;
-}
+using im::store::testing::open_with_schema;
 
 class SqliteBackend {
 public:
@@ -55,7 +49,7 @@ public:
 
 private:
     TempDir dir_;
-    SqliteDatabase db_{open_with_schema(dir_.file("im.db"))};
+    SqliteDatabase db_{open_with_schema(dir_.file("im.db"), im::store::kParticipatingTables)};
     SqliteAccessRuleStore store_{db_};
 };
 
@@ -263,7 +257,7 @@ TEST(SqliteAccessRuleStore, SeesRulesWrittenThroughAnotherConnection)
 {
     TempDir dir;
     const auto path = dir.file("im.db");
-    SqliteDatabase reader_db = open_with_schema(path);
+    SqliteDatabase reader_db = open_with_schema(path, im::store::kParticipatingTables);
     SqliteAccessRuleStore reader(reader_db);
     ASSERT_EQ(reader.decide(kAlice, kBob, kSession), std::nullopt);
     ASSERT_THAT(reader.list(kAlice), IsEmpty());

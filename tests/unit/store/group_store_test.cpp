@@ -56,13 +56,7 @@ const std::string kCarol = "sip:carol@example.com";
 const GroupMember kAliceOwner{.uri = kAlice, .nickname = "Al", .role = "owner"};
 const GroupMember kBobParticipant{.uri = kBob, .nickname = "Bobby", .role = "participant"};
 
-SqliteDatabase open_with_schema(const std::filesystem::path &path)
-{
-    SqliteDatabase db(path);
-    im::store::apply_schema_file(db, create_script("im_controlling"));
-    im::store::require_table_versions(db, im::store::kControllingTables);
-    return db;
-}
+using im::store::testing::open_with_schema;
 
 // A group with every field away from its default.
 Group full_group(const std::string &uri)
@@ -93,7 +87,7 @@ public:
 
 private:
     TempDir dir_;
-    SqliteDatabase db_{open_with_schema(dir_.file("im.db"))};
+    SqliteDatabase db_{open_with_schema(dir_.file("im.db"), im::store::kControllingTables)};
     SqliteGroupStore store_{db_};
 };
 
@@ -447,7 +441,7 @@ TEST(GroupAllowed, OnlyTheRoleOwnerMakesAnOwner)
 TEST(SqliteGroupStore, ReadsRowsWrittenByHand)
 {
     TempDir dir;
-    SqliteDatabase db = open_with_schema(dir.file("im.db"));
+    SqliteDatabase db = open_with_schema(dir.file("im.db"), im::store::kControllingTables);
     // Every column left to its default, rules included ('' = the default rules).
     db.exec("INSERT INTO im_group (uri, created_at) VALUES ('sip:team@example.com', 42);"
             "INSERT INTO im_group_member (group_uri, member_uri) VALUES ('sip:team@example.com', "
@@ -464,7 +458,7 @@ TEST(SqliteGroupStore, ReadsRowsWrittenByHand)
 TEST(SqliteGroupStore, RefusesARowWhoseRulesCannotBeRead)
 {
     TempDir dir;
-    SqliteDatabase db = open_with_schema(dir.file("im.db"));
+    SqliteDatabase db = open_with_schema(dir.file("im.db"), im::store::kControllingTables);
     db.exec("INSERT INTO im_group (uri, rules, created_at) VALUES ('sip:team@example.com', 'v9;pager=anyone', 1)");
     SqliteGroupStore store(db);
     EXPECT_THAT(store_error_of([&] { store.find(kTeam); }),
@@ -492,7 +486,7 @@ TEST(SqliteGroupStore, SeesAMemberAddedByAnotherProcess)
     TempDir dir;
     const auto path = dir.file("im.db");
     {
-        SqliteDatabase db = open_with_schema(path);
+        SqliteDatabase db = open_with_schema(path, im::store::kControllingTables);
         SqliteGroupStore(db).create(Group{.uri = kTeam, .created_at = 1, .members = {kAliceOwner}});
     }
     WorkerProcess rpc([&] {

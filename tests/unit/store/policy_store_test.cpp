@@ -43,13 +43,7 @@ const std::string kAlice = "sip:alice@example.com";
 const std::string kBob = "sip:bob@example.com";
 using Types = std::vector<std::string>;
 
-SqliteDatabase open_with_schema(const std::filesystem::path &path)
-{
-    SqliteDatabase db(path);
-    im::store::apply_schema_file(db, create_script("im_participating"));
-    im::store::require_table_versions(db, im::store::kParticipatingTables);
-    return db;
-}
+using im::store::testing::open_with_schema;
 
 class SqliteBackend {
 public:
@@ -57,7 +51,7 @@ public:
 
 private:
     TempDir dir_;
-    SqliteDatabase db_{open_with_schema(dir_.file("im.db"))};
+    SqliteDatabase db_{open_with_schema(dir_.file("im.db"), im::store::kParticipatingTables)};
     SqlitePolicyStore store_{db_};
 };
 
@@ -335,7 +329,7 @@ TEST(PolicySize, TheLimitItselfIsAllowed)
 TEST(SqlitePolicyStore, ReadsRowsWrittenByHand)
 {
     TempDir dir;
-    SqliteDatabase db = open_with_schema(dir.file("im.db"));
+    SqliteDatabase db = open_with_schema(dir.file("im.db"), im::store::kParticipatingTables);
     db.exec("INSERT INTO im_policy (scope, content_types) VALUES ('global', ' text/plain , message/cpim ,');"
             "INSERT INTO im_policy (scope, im_allowed, max_size) VALUES ('sip:alice@example.com', 0, 500);");
     SqlitePolicyStore store(db);
@@ -352,7 +346,7 @@ TEST(SqlitePolicyStore, SeesRowsWrittenThroughAnotherConnection)
 {
     TempDir dir;
     const auto path = dir.file("im.db");
-    SqliteDatabase reader_db = open_with_schema(path);
+    SqliteDatabase reader_db = open_with_schema(path, im::store::kParticipatingTables);
     SqlitePolicyStore reader(reader_db);
     ASSERT_EQ(reader.effective(kAlice), EffectivePolicy{});
     ASSERT_EQ(reader.get(kGlobal), std::nullopt);

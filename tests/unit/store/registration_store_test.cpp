@@ -33,13 +33,7 @@ using ::testing::IsEmpty;
 using ::testing::Optional;
 using ::testing::UnorderedElementsAre;
 
-SqliteDatabase open_with_schema(const std::filesystem::path &path)
-{
-    SqliteDatabase db(path);
-    im::store::apply_schema_file(db, create_script("im_participating"));
-    im::store::require_table_versions(db, im::store::kParticipatingTables);
-    return db;
-}
+using im::store::testing::open_with_schema;
 
 class SqliteBackend {
 public:
@@ -47,7 +41,7 @@ public:
 
 private:
     TempDir dir_;
-    SqliteDatabase db_{open_with_schema(dir_.file("im.db"))};
+    SqliteDatabase db_{open_with_schema(dir_.file("im.db"), im::store::kParticipatingTables)};
     SqliteRegistrationStore store_{db_};
 };
 
@@ -166,7 +160,7 @@ TEST(SqliteRegistrationStore, SeesARegistrationWrittenByAnotherProcess)
     TempDir dir;
     const auto path = dir.file("im.db");
     {
-        SqliteDatabase db = open_with_schema(path);
+        SqliteDatabase db = open_with_schema(path, im::store::kParticipatingTables);
         SqliteRegistrationStore(db).upsert({"sip:alice@example.com", "", 1000, 10});
     }
     WorkerProcess worker([&] {
@@ -191,7 +185,7 @@ TEST(SqliteRegistrationStore, WritersInTwoProcessesWaitForEachOtherAndAllWritesL
     constexpr int kWritesEach = 1000;
     TempDir dir;
     const auto path = dir.file("im.db");
-    open_with_schema(path);
+    open_with_schema(path, im::store::kParticipatingTables);
     auto write_all = [&path](const std::string &prefix) {
         SqliteDatabase db(path);
         SqliteRegistrationStore store(db);
@@ -212,7 +206,7 @@ TEST(SqliteRegistrationStore, DataSurvivesClosingAndReopeningTheDatabase)
     TempDir dir;
     const auto path = dir.file("im.db");
     {
-        SqliteDatabase db = open_with_schema(path);
+        SqliteDatabase db = open_with_schema(path, im::store::kParticipatingTables);
         SqliteRegistrationStore(db).upsert({"sip:alice@example.com", "sip:alice@10.0.0.1", 1000, 10});
     }
     SqliteDatabase reopened(path);

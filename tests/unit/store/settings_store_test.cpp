@@ -80,13 +80,7 @@ RandomBits counting_bits()
     return [next = std::uint64_t{1}]() mutable { return next++; };
 }
 
-SqliteDatabase open_with_schema(const std::filesystem::path &path)
-{
-    SqliteDatabase db(path);
-    im::store::apply_schema_file(db, create_script("im_participating"));
-    im::store::require_table_versions(db, im::store::kParticipatingTables);
-    return db;
-}
+using im::store::testing::open_with_schema;
 
 class SqliteBackend {
 public:
@@ -94,7 +88,7 @@ public:
 
 private:
     TempDir dir_;
-    SqliteDatabase db_{open_with_schema(dir_.file("im.db"))};
+    SqliteDatabase db_{open_with_schema(dir_.file("im.db"), im::store::kParticipatingTables)};
     SqliteSettingsStore store_{db_, counting_bits()};
 };
 
@@ -318,7 +312,7 @@ TEST(SettingsEntityTag, SystemSourceFillsAll64BitsAndDoesNotRepeat)
 TEST(SettingsEntityTag, StoresDrawFromTheSystemSourceByDefault)
 {
     TempDir dir;
-    SqliteDatabase db = open_with_schema(dir.file("im.db"));
+    SqliteDatabase db = open_with_schema(dir.file("im.db"), im::store::kParticipatingTables);
     SqliteSettingsStore sqlite(db);
     MemorySettingsStore memory;
     const std::string sqlite_tag = sqlite.publish_initial(kAlice, kDocument, kBarringSessions, 1000, 0);
@@ -336,7 +330,7 @@ TEST(SqliteSettingsStore, SeesPublicationsWrittenByAnotherProcess)
     const auto path = dir.file("im.db");
     std::string alice_tag;
     {
-        SqliteDatabase db = open_with_schema(path);
+        SqliteDatabase db = open_with_schema(path, im::store::kParticipatingTables);
         alice_tag = SqliteSettingsStore(db, counting_bits()).publish_initial(kAlice, kDocument, kBarringSessions, 1000, 0);
     }
     WorkerProcess worker([&] {
@@ -372,7 +366,7 @@ TEST(SqliteSettingsStore, OfTwoProcessesModifyingWithTheSameTagExactlyOneWins)
     const auto path = dir.file("im.db");
     std::string etag;
     {
-        SqliteDatabase db = open_with_schema(path);
+        SqliteDatabase db = open_with_schema(path, im::store::kParticipatingTables);
         etag = SqliteSettingsStore(db, counting_bits()).publish_initial(kAlice, kDocument, kBarringSessions, 1000, 0);
     }
     WorkerProcess worker([&] {

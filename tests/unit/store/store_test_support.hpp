@@ -13,6 +13,10 @@
 #include <string_view>
 #include <system_error>
 
+#include <span>
+
+#include "im/store/schema.hpp"
+#include "im/store/sqlite.hpp"
 #include "im/store/store_error.hpp"
 
 namespace im::store::testing {
@@ -56,6 +60,16 @@ inline std::filesystem::path sql_dir()
 inline std::filesystem::path create_script(std::string_view module)
 {
     return sql_dir() / (std::string(module) + "-create.sql");
+}
+
+// A database at path with one module's tables created and checked, as the
+// module glue finds it after scripts/im-server ran the create script.
+inline SqliteDatabase open_with_schema(const std::filesystem::path &path, std::span<const TableVersion> tables)
+{
+    SqliteDatabase db(path);
+    apply_schema_file(db, create_script(tables.front().module));
+    require_table_versions(db, tables);
+    return db;
 }
 
 // The message of the StoreError `action` throws; a test failure if none.
