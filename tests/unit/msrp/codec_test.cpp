@@ -2,6 +2,8 @@
 // byte-exact round trips, every split point, one byte at a time.
 #include <gtest/gtest.h>
 
+#include "msrp/msrp_test_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -12,16 +14,7 @@ namespace {
 
 using namespace im::msrp;
 
-// The RFCs print messages with bare line ends; on the wire every line ends in CRLF.
-std::string crlf(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        if (c == '\n') out += '\r';
-        out += c;
-    }
-    return out;
-}
+using im::msrp::testing::crlf;
 
 struct Example {
     const char *name;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "msrp/msrp_test_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -11,15 +13,7 @@ namespace {
 
 using namespace im::msrp;
 
-std::string crlf(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        if (c == '\n') out += '\r';
-        out += c;
-    }
-    return out;
-}
+using im::msrp::testing::crlf;
 
 Request parsed_request(std::string_view wire)
 {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "xml/xml_test_support.hpp"
+
 #include <ctime>
 #include <string>
 
@@ -17,22 +19,8 @@ using im::xml::serialize_recipient_list_history;
 
 namespace {
 
-// CPU time of this thread for `work`: a loaded build machine cannot fail a
-// budget that wall time would.
-double cpu_milliseconds_to(auto &&work)
-{
-    timespec start{}, end{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-    work();
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
-    return static_cast<double>(end.tv_sec - start.tv_sec) * 1e3 + static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e6;
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlowdown = 10.0;  // ASan/UBSan builds run several times slower
-#else
-constexpr double kSlowdown = 1.0;
-#endif
+using im::xml::testing::cpu_milliseconds_to;
+using im::xml::testing::kSlowdown;
 
 // The list of RFC 5364 section 6 (a sender with to, cc, bcc and anonymized
 // recipients).

@@ -3,6 +3,8 @@
 // refused or ignored without touching a file or opening a connection.
 #include <gtest/gtest.h>
 
+#include "xml/xml_test_support.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/inotify.h>
@@ -29,22 +31,8 @@ using im::xml::ErrorKind;
 
 namespace {
 
-// CPU time of this thread for `work`: a loaded build machine cannot fail a
-// budget that wall time would.
-double cpu_milliseconds_to(auto &&work)
-{
-    timespec start{}, end{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
-    work();
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
-    return static_cast<double>(end.tv_sec - start.tv_sec) * 1e3 + static_cast<double>(end.tv_nsec - start.tv_nsec) / 1e6;
-}
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlowdown = 10.0;  // ASan/UBSan builds run several times slower
-#else
-constexpr double kSlowdown = 1.0;
-#endif
+using im::xml::testing::cpu_milliseconds_to;
+using im::xml::testing::kSlowdown;
 
 // A file holding a secret, watched with inotify: opened() tells whether
 // anything opened or read it since the probe was made.
