@@ -4,6 +4,7 @@
 #include <string>
 
 #include "im/bridge.hpp"
+#include "im/identity.hpp"
 #include "im/sip/uri.hpp"
 
 namespace im::module {
@@ -25,6 +26,16 @@ inline bool parse_flag(const char *value, const char *what)
     if (v == "1" || v == "yes" || v == "true") return true;
     if (v == "0" || v == "no" || v == "false") return false;
     throw std::invalid_argument(std::string(what) + " must be 0 or 1, got " + v);
+}
+
+// The 5.2 identity policy from the module parameters trusted_core and
+// identity_from_header; throws std::invalid_argument for a malformed list.
+inline IdentityPolicy identity_policy(const char *trusted_core, int identity_from_header)
+{
+    std::string error;
+    auto peers = net::TrustedPeers::parse(text(trusted_core), &error);
+    if (!peers) throw std::invalid_argument("trusted_core: " + error);
+    return IdentityPolicy{std::move(*peers), identity_from_header != 0};
 }
 
 // Runs an administrative command that returns text: 0 and the text in out,

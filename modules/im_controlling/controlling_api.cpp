@@ -22,11 +22,7 @@ using im::module::text;
 im::controlling::ControllingConfig make_config(const im_controlling_params_t &params)
 {
     im::controlling::ControllingConfig config;
-    std::string error;
-    auto peers = im::net::TrustedPeers::parse(text(params.trusted_core), &error);
-    if (!peers) throw std::invalid_argument("trusted_core: " + error);
-    config.identity.trusted_core = std::move(*peers);
-    config.identity.accept_from_header = params.identity_from_header != 0;
+    config.identity = im::module::identity_policy(params.trusted_core, params.identity_from_header);
     auto factory = im::sip::aor_of(text(params.conference_factory_uri));
     if (!factory) throw std::invalid_argument("conference_factory_uri is no SIP URI");
     config.conference_factory = *factory;

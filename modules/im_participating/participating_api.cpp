@@ -35,11 +35,7 @@ using im::module::text;
 im::participating::Config make_config(const im_participating_params_t &params)
 {
     im::participating::Config config;
-    std::string error;
-    auto peers = im::net::TrustedPeers::parse(text(params.trusted_core), &error);
-    if (!peers) throw std::invalid_argument("trusted_core: " + error);
-    config.identity.trusted_core = std::move(*peers);
-    config.identity.accept_from_header = params.identity_from_header != 0;
+    config.identity = im::module::identity_policy(params.trusted_core, params.identity_from_header);
     config.server_uri = text(params.server_uri);
     if (!im::sip::parse_uri(config.server_uri)) throw std::invalid_argument("server_uri is no SIP URI: " + config.server_uri);
     for (const char *uri : {params.conference_factory_uri, params.deferred_uri, params.history_uri}) {

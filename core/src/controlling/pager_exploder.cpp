@@ -43,7 +43,7 @@ bool PagerExploder::owns(std::string_view request_uri) const
 {
     auto target = sip::aor_of(request_uri);
     if (!target) return false;
-    return *target == config_.conference_factory || groups_.find(*target).has_value();
+    return *target == config_.conference_factory || groups_.exists(*target);
 }
 
 ExplodeOutcome PagerExploder::handle(const sip::Request &request) const

@@ -73,6 +73,7 @@ SqliteGroupStore::SqliteGroupStore(SqliteDatabase &db)
       // Members go with their group through ON DELETE CASCADE (foreign keys
       // are on in every SqliteDatabase).
       remove_(db, "DELETE FROM im_group WHERE uri = ?1"),
+      exists_(db, "SELECT 1 FROM im_group WHERE uri = ?1"),
       find_(db, select_groups("WHERE uri = ?1")),
       list_(db, select_groups("ORDER BY uri")),
       // The group's existence is checked in the same statement, so a group
@@ -166,6 +167,13 @@ bool SqliteGroupStore::remove_member(const std::string &group_uri, const std::st
     remove_member_.bind_text(1, group_uri).bind_text(2, member_uri);
     remove_member_.step();
     return db_.changes() > 0;
+}
+
+bool SqliteGroupStore::exists(const std::string &uri)
+{
+    const ResetOnExit reset(exists_);
+    exists_.bind_text(1, uri);
+    return exists_.step() == StepResult::row;
 }
 
 bool SqliteGroupStore::is_member(const std::string &group_uri, const std::string &member_uri)

@@ -225,6 +225,17 @@ TYPED_TEST_P(GroupStoreContract, FindsOnlyTheGroupAskedFor)
     EXPECT_THAT(this->store().find(kClub), Optional(Group{.uri = kClub, .members = {kBobParticipant}}));
 }
 
+TYPED_TEST_P(GroupStoreContract, ExistsOnlyForAGroupThatIsThere)
+{
+    EXPECT_FALSE(this->store().exists(kTeam));
+    this->store().create(Group{.uri = kTeam, .members = {kAliceOwner}});
+    EXPECT_TRUE(this->store().exists(kTeam));
+    EXPECT_FALSE(this->store().exists("sip:other@example.com"));
+    EXPECT_FALSE(this->store().exists("sip:alice@example.com"));  // a member is no group
+    this->store().remove(kTeam);
+    EXPECT_FALSE(this->store().exists(kTeam));
+}
+
 TYPED_TEST_P(GroupStoreContract, ListsEveryGroupWithoutMembersByUri)
 {
     EXPECT_THAT(this->store().list(), IsEmpty());
@@ -328,6 +339,7 @@ REGISTER_TYPED_TEST_SUITE_P(GroupStoreContract, FindsACreatedGroupWithEveryField
                             UpdateReplacesAttributesAndRulesButKeepsMembersAndCreationTime,
                             UpdateOfAnAbsentGroupReturnsFalseAndCreatesNothing,
                             RemoveReportsWhetherThereWasOneAndTakesTheMembersAlong, FindsOnlyTheGroupAskedFor,
+                            ExistsOnlyForAGroupThatIsThere,
                             ListsEveryGroupWithoutMembersByUri, AddMemberInsertsOrReplacesNicknameAndRole,
                             AddMemberToAnAbsentGroupReturnsFalse, RemoveMemberReportsWhetherThereWasOne,
                             IsMemberOnlyOfTheGroupsThatListTheUser, RefusesWhatCannotBeStoredAndChangesNothing,

@@ -94,6 +94,9 @@ public:
     virtual bool update(const Group &group) = 0;
     // Remove the group with its members; true when there was one.
     virtual bool remove(const std::string &uri) = 0;
+    // Whether the group exists, without reading its members (asked for every
+    // originating request: is this Request-URI a group of this server?).
+    virtual bool exists(const std::string &uri) = 0;
     // The group with its members ordered by uri.
     virtual std::optional<Group> find(const std::string &uri) = 0;
     // Every group, without members, ordered by uri.

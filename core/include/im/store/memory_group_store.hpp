@@ -17,6 +17,7 @@ public:
     bool add_member(const std::string &group_uri, const GroupMember &member) override;
     bool remove_member(const std::string &group_uri, const std::string &member_uri) override;
     bool is_member(const std::string &group_uri, const std::string &member_uri) override;
+    bool exists(const std::string &uri) override { return groups_.contains(uri); }
     std::vector<GroupMember> members(const std::string &group_uri) override;
 
 private:

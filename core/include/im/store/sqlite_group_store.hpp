@@ -27,6 +27,7 @@ public:
     bool add_member(const std::string &group_uri, const GroupMember &member) override;
     bool remove_member(const std::string &group_uri, const std::string &member_uri) override;
     bool is_member(const std::string &group_uri, const std::string &member_uri) override;
+    bool exists(const std::string &uri) override;
     std::vector<GroupMember> members(const std::string &group_uri) override;
 
 private:
@@ -37,6 +38,7 @@ private:
     SqliteStatement create_;
     SqliteStatement update_;
     SqliteStatement remove_;
+    SqliteStatement exists_;
     SqliteStatement find_;
     SqliteStatement list_;
     SqliteStatement upsert_member_;
