@@ -7,6 +7,7 @@
 #
 #   bench/group.sh [rates...]   group MESSAGEs per second (default 10 20 40 60 80 100 150)
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
+source "$(dirname "$0")/bench_lib.sh"
 export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
 read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
@@ -22,7 +23,8 @@ register_all() {
     -r 500 -timeout 30s -timeout_error -nostdin >/dev/null 2>&1
 }
 
-# run_topology NAME: one line per rate; sets BEST (deliveries/s with < 1% lost copies).
+# run_topology NAME: one line per rate; sets BEST (deliveries/s with < 1% lost
+# copies), and IM_CPU / CORE_CPU (us of CPU per delivered copy at the first rate).
 run_topology() {
   local name=$1
   im_start || { echo "cannot start $name"; return 1; }
@@ -33,8 +35,10 @@ run_topology() {
     for i in $(seq 1 $MEMBERS); do kamcmd im_controlling.group_member_add sip:bench@example.com "sip:member$i@example.com" >/dev/null; done
   fi
   sleep 0.5
-  BEST=0
+  BEST=0 IM_CPU= CORE_CPU=
   for rate in "${RATES[@]}"; do
+    local im_ticks core_ticks
+    im_ticks=$(kamailio_ticks im) core_ticks=$(kamailio_ticks core)
     local n=$((rate * SECONDS_PER_STEP)) expected start end received lost achieved pct
     expected=$((n * MEMBERS))
     sipp -sf "$LIB_DIR/uas-many-plain.xml" -i 127.0.0.1 -p 5090 -m "$expected" -timeout $((SECONDS_PER_STEP * 3 + 10))s \
@@ -51,6 +55,10 @@ run_topology() {
     lost=$((expected - received))
     achieved=$(awk -v r="$received" -v s="$start" -v e="$end" 'BEGIN{printf "%.0f", r/(e-s)}')
     pct=$(awk -v l="$lost" -v n="$expected" 'BEGIN{printf "%.2f", 100*l/n}')
+    if [[ -z $IM_CPU ]] && ((received > 0)); then
+      IM_CPU=$(us_per $(($(kamailio_ticks im) - im_ticks)) "$received")
+      CORE_CPU=$(us_per $(($(kamailio_ticks core) - core_ticks)) "$received")
+    fi
     printf '%-10s %4d group msgs/s offered: %6d of %6d copies delivered (%6d/s), lost %6s%%\n' \
       "$name" "$rate" "$received" "$expected" "$achieved" "$pct"
     # Sustained: under 1% lost copies, delivered at >= 95% of the offered copy rate.
@@ -65,7 +73,7 @@ run_topology() {
 }
 
 echo "== IM server: im_controlling exploder, each copy through the recipient's terminating function"
-run_topology im-server; ours=$BEST
+run_topology im-server; ours=$BEST ours_cpu=$IM_CPU ours_core_cpu=$CORE_CPU
 echo "== Kamailio imc, copies through the same core"
 db="$WORK/data/im.db"
 mkdir -p "$WORK/data"
@@ -76,8 +84,9 @@ for f in "$IM_SOURCE_DIR"/sql/*-create.sql /usr/share/kamailio/db_sqlite/imc-cre
   for i in $(seq 1 $MEMBERS); do echo "INSERT INTO imc_members (username, domain, room, flag) VALUES ('member$i', 'example.com', 'sip:bench@example.com', 0);"; done
   echo "COMMIT;"
 } | sqlite3 "$db"
-IM_SERVER_CFG="$IM_SOURCE_DIR/etc/bench/imc.cfg" run_topology imc; theirs=$BEST
+IM_SERVER_CFG="$IM_SOURCE_DIR/etc/bench/imc.cfg" run_topology imc; theirs=$BEST theirs_cpu=$IM_CPU theirs_core_cpu=$CORE_CPU
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
+echo "CPU per delivered copy at ${RATES[0]} group msgs/s: IM server ${ours_cpu} us (its core ${ours_core_cpu} us), imc ${theirs_cpu} us (its core ${theirs_core_cpu} us)"
 echo "highest sustained delivery rate (<1% lost copies, >=95% of offered): IM server $ours/s, imc $theirs/s, ratio $ratio"
 [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" || rm -rf "$WORK"
 trap - EXIT

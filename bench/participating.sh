@@ -10,6 +10,7 @@
 #   bench/participating.sh [rates...]     (default: 500 1000 ... 6000)
 # Needs a built tree (scripts/test or scripts/im-server built it).
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
+source "$(dirname "$0")/bench_lib.sh"
 export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
 RATES=("${@:-500 1000 1500 2000 2400 2700 3000 3200 3400 3600 3800 4000 4500 5000}")
 read -r -a RATES <<<"${RATES[*]}"
@@ -17,15 +18,6 @@ SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 USERS=100
 
 CPU_RATE=${CPU_RATE:-1000}
-
-# Clock ticks (user + system) of every process of the IM-server Kamailio.
-im_server_ticks() {
-  local total=0 pid
-  for pid in $(pgrep -f -- "-P $IM_RUN_DIR/im.pid"); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
 
 make_files() {
   printf 'SEQUENTIAL\n' >"$WORK/users.csv"; printf 'SEQUENTIAL\n' >"$WORK/pairs.csv"
@@ -46,12 +38,11 @@ run_topology() {
   sleep 0.3
   # CPU the IM server's own processes spend per message, at a fixed rate.
   local ticks_before ticks_after n_cpu=$((CPU_RATE * 10))
-  ticks_before=$(im_server_ticks)
+  ticks_before=$(kamailio_ticks im)
   sipp 127.0.0.1:5060 -sf "$LIB_DIR/message-csv.xml" -inf "$WORK/pairs.csv" -i 127.0.0.1 -p 0 -m "$n_cpu" \
     -r "$CPU_RATE" -l $((CPU_RATE * 2)) -timeout 60s -nostdin >/dev/null 2>&1
-  ticks_after=$(im_server_ticks)
-  CPU_US=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="$n_cpu" \
-    'BEGIN{printf "%.1f", t * 1e6 / hz / n}')
+  ticks_after=$(kamailio_ticks im)
+  CPU_US=$(us_per $((ticks_after - ticks_before)) "$n_cpu")
   printf '%-12s CPU of the IM-server processes: %s us per MESSAGE (%d MESSAGEs at %d/s)\n' "$name" "$CPU_US" "$n_cpu" "$CPU_RATE"
   sleep 1
   BEST=0

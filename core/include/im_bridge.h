@@ -89,6 +89,11 @@ typedef struct im_action {
 	char request_headers[IM_ACTION_TEXT];    /* appended to the request */
 } im_action_t;
 
+/* One module asking another's procedure about a request it made itself:
+ * im_controlling asks im_participating's terminating checks about a group
+ * MESSAGE copy. Fills *verdict; returns 0, or -1 after an internal error. */
+typedef int (*im_request_check_f)(const im_sip_request_t *req, im_action_t *verdict);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #include "api_support.hpp"
 #include "im/bridge.hpp"
 #include "im/controlling/pager_exploder.hpp"
+#include "im/controlling/recipient_checks.hpp"
 #include "im/service/database.hpp"
 #include "im/sip/uri.hpp"
 #include "im/store/schema_versions.hpp"
@@ -31,6 +32,36 @@ im::controlling::ControllingConfig make_config(const im_controlling_params_t &pa
     return config;
 }
 
+std::string delivery_route_header(const char *route)
+{
+    const std::string value = text(route);
+    if (value.empty()) return {};
+    if (value.front() != '<' || value.find("lr") == std::string::npos)
+        throw std::invalid_argument("delivery_route must be a loose-routing name-addr like <sip:core;lr;im=term-done>");
+    return "Route: " + value + "\r\n";
+}
+
+// The recipient's terminating checks through the participating module (C door).
+im::controlling::CheckedCopy check_recipient(im_request_check_f check, im::controlling::OutgoingMessage copy,
+                                             const im::Originator &originator)
+{
+    im::controlling::CopyRequestStorage storage;
+    const im_sip_request_t view = im::bridge::to_c_request(im::controlling::terminating_view(copy, originator, storage));
+    im_action_t verdict;
+    if (check(&view, &verdict) < 0 && verdict.reply_code < 300) im::bridge::write_internal_error(&verdict);
+    return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict));
+}
+
+im_copy_fate_t c_fate(im::controlling::CopyFate fate)
+{
+    switch (fate) {
+    case im::controlling::CopyFate::deliver: return IM_COPY_DELIVER;
+    case im::controlling::CopyFate::refuse: return IM_COPY_REFUSED;
+    case im::controlling::CopyFate::check_remote: break;
+    }
+    return IM_COPY_CHECK_REMOTE;
+}
+
 im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
 
 std::string group_text(const im::store::Group &g, bool with_members)
@@ -50,6 +81,7 @@ std::string group_text(const im::store::Group &g, bool with_members)
 struct im_controlling {
     explicit im_controlling(const im_controlling_params_t &params)
         : config(make_config(params)),
+          delivery_route(delivery_route_header(params.delivery_route)),
           db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
           groups(db),
           exploder(config, groups)
@@ -57,6 +89,7 @@ struct im_controlling {
     }
 
     im::controlling::ControllingConfig config;
+    std::string delivery_route;  // "Route: ...\r\n" for copies checked here, or empty
     im::store::SqliteDatabase db;
     im::store::SqliteGroupStore groups;
     im::controlling::PagerExploder exploder;
@@ -101,15 +134,21 @@ int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req)
 }
 
 int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
-                                 im_copy_sink_f sink, void *sink_ctx, int *copies)
+                                 im_request_check_f check, im_copy_sink_f sink, void *sink_ctx, int *copies)
 {
     *copies = 0;
     try {
         auto outcome = c->exploder.handle(im::bridge::to_request(*req));
+        const bool check_here = check != nullptr && !c->delivery_route.empty() && outcome.originator;
         int failed = 0;
-        for (const auto &copy : outcome.copies) {
-            const im_copy_t out{str_of(copy.request_uri), str_of(copy.from), str_of(copy.to), str_of(copy.headers),
-                                str_of(copy.body)};
+        for (auto &copy : outcome.copies) {
+            im::controlling::CheckedCopy checked{im::controlling::CopyFate::check_remote, std::move(copy), {}};
+            if (check_here) checked = check_recipient(check, std::move(checked.message), *outcome.originator);
+            if (checked.fate == im::controlling::CopyFate::deliver) checked.message.headers += c->delivery_route;
+            const auto &m = checked.message;
+            const im_copy_t out{str_of(m.request_uri), str_of(m.from), str_of(m.to), str_of(m.headers), str_of(m.body),
+                                c_fate(checked.fate), checked.refusal.code, checked.refusal.reason.c_str(),
+                                static_cast<im_rejection_t>(checked.refusal.rejection)};
             if (sink(sink_ctx, &out) < 0) ++failed;
             ++*copies;
         }

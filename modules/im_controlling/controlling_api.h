@@ -20,20 +20,34 @@ typedef struct im_controlling_params {
 	const char *conference_factory_uri;
 	int uri_list_service;
 	int max_recipients;
+	/* Route value for copies whose recipient's terminating checks ran here
+	 * (e.g. "<sip:127.0.0.1:5060;lr;im=term-done>"); empty: never check here. */
+	const char *delivery_route;
 } im_controlling_params_t;
 
 typedef struct im_controlling im_controlling_t;
 
-/* One copy to send (8.3.2.1); the strings live until the sink returns. */
+/* What becomes of one copy after its recipient's terminating checks. */
+typedef enum im_copy_fate {
+	IM_COPY_DELIVER = 1,      /* checked here: send it to the recipient (headers carry the delivery Route) */
+	IM_COPY_CHECK_REMOTE = 2, /* not served here: send it through the core's terminating filter */
+	IM_COPY_REFUSED = 3       /* refused by the recipient's checks: do not send */
+} im_copy_fate_t;
+
+/* One copy (8.3.2.1); the strings live until the sink returns. */
 typedef struct im_copy {
 	im_str_t request_uri;
 	im_str_t from;
 	im_str_t to;
 	im_str_t headers;
 	im_str_t body;
+	im_copy_fate_t fate;
+	int refusal_code;           /* IM_COPY_REFUSED: the recipient's answer */
+	const char *refusal_reason; /* NUL-terminated */
+	im_rejection_t rejection;
 } im_copy_t;
 
-/* Sends one copy; returns 0 or -1 (counted as a failed copy). */
+/* Handles one copy; returns 0, or -1 when a copy to send could not be sent. */
 typedef int (*im_copy_sink_f)(void *ctx, const im_copy_t *copy);
 
 int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size);
@@ -43,11 +57,13 @@ void im_controlling_close(im_controlling_t *c);
 /* 1 when the Request-URI is the conference factory or a group of this server, 0 when not, -1 on error. */
 int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req);
 
-/* Spec 8.3.1.1: fills *action (202 or a refusal) and, for 202, hands every
- * copy to sink before returning. Returns the number of copies the sink
- * failed to send, or -1 after an internal error (then *action is a 500). */
+/* Spec 8.3.1.1: fills *action (202 or a refusal) and, for 202, runs the
+ * recipients' terminating checks through check (may be NULL: every copy is
+ * then IM_COPY_CHECK_REMOTE) and hands every copy to sink before returning.
+ * Returns the number of copies the sink failed to send, or -1 after an
+ * internal error (then *action is a 500). */
 int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
-		im_copy_sink_f sink, void *sink_ctx, int *copies);
+		im_request_check_f check, im_copy_sink_f sink, void *sink_ctx, int *copies);
 
 /* Group administration for RPC: "key: value" lines into out; 0, or -1 with the reason. */
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out, size_t out_size);

@@ -17,6 +17,7 @@
 #include "modules/tm/tm_load.h"
 
 #include "controlling_api.h"
+#include "../im_participating/api.h"
 #include "kam_glue.h"
 #include "kam_rpc.h"
 #include "kam_module_db.h"
@@ -33,9 +34,12 @@ static int identity_from_header = 0;
 static char *outbound_proxy = "sip:127.0.0.1:5060";
 static int uri_list_service = 1;
 static int max_recipients = 100;
+static char *delivery_route = "";
 
 static sl_api_t slb;
 static struct tm_binds tmb;
+/* The recipients' terminating checks; check_copy stays NULL without im_participating. */
+static im_participating_api_t participating;
 
 /* Per process: SQLite handles must not cross fork(). */
 static im_controlling_t *service = NULL;
@@ -49,6 +53,8 @@ static stat_var *group_messages_rejected;
 static stat_var *copies_sent;
 static stat_var *copies_delivered;
 static stat_var *copies_failed;
+static stat_var *copies_refused;
+static stat_var *copies_checked_here;
 static stat_var *internal_errors;
 
 static stat_export_t mod_stats[] = {
@@ -58,6 +64,8 @@ static stat_export_t mod_stats[] = {
 	{"copies_sent", 0, &copies_sent},
 	{"copies_delivered", 0, &copies_delivered},
 	{"copies_failed", 0, &copies_failed},
+	{"copies_refused", 0, &copies_refused},
+	{"copies_checked_here", 0, &copies_checked_here},
 	{"internal_errors", 0, &internal_errors},
 	{0, 0, 0}
 };
@@ -71,6 +79,7 @@ static void params_of_module(im_controlling_params_t *p)
 	p->conference_factory_uri = conference_factory_uri;
 	p->uri_list_service = uri_list_service;
 	p->max_recipients = max_recipients;
+	p->delivery_route = delivery_route;
 }
 
 static im_controlling_t *get_service(void)
@@ -105,7 +114,9 @@ static void copy_completed(struct cell *t, int type, struct tmcb_params *ps)
 
 static str message_method = str_init("MESSAGE");
 
-/* Sends one copy through the SIP/IP core, statefully. */
+/* Sends one copy through the SIP/IP core, statefully; a copy its
+ * recipient's checks refused is only counted and logged (8.3: it does not
+ * change the 202). */
 static int send_copy(void *ctx, const im_copy_t *copy)
 {
 	uac_req_t uac_r;
@@ -116,6 +127,15 @@ static int send_copy(void *ctx, const im_copy_t *copy)
 	str body = {(char *)copy->body.s, copy->body.len};
 	str proxy = {outbound_proxy, (int)strlen(outbound_proxy)};
 
+	if(copy->fate == IM_COPY_REFUSED) {
+		update_stat(copies_refused, 1);
+		update_stat(copies_failed, 1);
+		LM_INFO("group MESSAGE copy to %.*s refused by the recipient's checks: %d %s\n",
+				ruri.len, ruri.s, copy->refusal_code, copy->refusal_reason);
+		return 0;
+	}
+	if(copy->fate == IM_COPY_DELIVER)
+		update_stat(copies_checked_here, 1);
 	set_uac_req(&uac_r, &message_method, &headers, &body, 0, TMCB_LOCAL_COMPLETED, copy_completed, 0);
 	if(tmb.t_request(&uac_r, &ruri, &to, &from, proxy.len ? &proxy : NULL) < 0) {
 		LM_ERR("cannot send the group MESSAGE copy to %.*s\n", ruri.len, ruri.s);
@@ -148,7 +168,8 @@ static int ki_im_group_message(sip_msg_t *msg)
 		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
 		return 0;
 	}
-	failed = im_controlling_group_message(svc, &req.view, &action, send_copy, NULL, &copies);
+	failed = im_controlling_group_message(svc, &req.view, &action, participating.check_copy,
+			send_copy, NULL, &copies);
 	if(failed < 0)
 		update_stat(internal_errors, 1);
 	if(action.reply_code >= 300) {
@@ -264,6 +285,11 @@ static int mod_init(void)
 		LM_ERR("cannot bind to the tm module: load tm.so first\n");
 		return -1;
 	}
+	memset(&participating, 0, sizeof(participating));
+	if(im_participating_load_api(&participating) < 0)
+		LM_INFO("im_participating not loaded: group MESSAGE copies go through the core's terminating filter\n");
+	else if(*delivery_route == '\0')
+		LM_INFO("delivery_route not set: group MESSAGE copies go through the core's terminating filter\n");
 	params_of_module(&params);
 	if(im_controlling_check(&params, err, sizeof(err)) < 0) {
 		LM_ERR("im_controlling configuration: %s\n", err);
@@ -304,6 +330,7 @@ static param_export_t params[] = {
 	{"outbound_proxy", PARAM_STRING, &outbound_proxy},
 	{"uri_list_service", INT_PARAM, &uri_list_service},
 	{"max_recipients", INT_PARAM, &max_recipients},
+	{"delivery_route", PARAM_STRING, &delivery_route},
 	{0, 0, 0}
 };
 

@@ -23,6 +23,7 @@
 #include "kam_rpc.h"
 #include "kam_shm.h"
 #include "participating_api.h"
+#include "api.h"
 
 MODULE_VERSION
 
@@ -164,6 +165,41 @@ static int ki_im_terminating(sip_msg_t *msg)
 {
 	return run_procedure(msg, im_participating_terminating, terminating_accepted,
 			terminating_rejected, "terminating");
+}
+
+/* For im_controlling (api.h): the recipient's checks on a group MESSAGE copy.
+ * "No such user here" (404) is not counted: the copy then goes through the
+ * core to whichever function serves that address, and is counted there. */
+static int check_copy(const im_sip_request_t *copy, im_action_t *verdict)
+{
+	im_participating_t *svc = get_service();
+	int rc;
+
+	if(svc == NULL) {
+		update_stat(internal_errors, 1);
+		return -1;
+	}
+	rc = im_participating_check_copy(svc, copy, verdict);
+	if(rc < 0)
+		update_stat(internal_errors, 1);
+	if(verdict->reply_code >= 300) {
+		if(verdict->rejection == IM_REJECT_not_found)
+			return rc;
+		update_stat(terminating_rejected, 1);
+		if(verdict->rejection > IM_REJECT_NONE && verdict->rejection < IM_REJECT_COUNT)
+			update_stat(rejected[verdict->rejection], 1);
+	} else {
+		update_stat(terminating_accepted, 1);
+	}
+	return rc;
+}
+
+static int bind_im_participating(im_participating_api_t *api)
+{
+	if(api == NULL)
+		return -1;
+	api->check_copy = check_copy;
+	return 0;
 }
 
 static int ki_im_publish_settings(sip_msg_t *msg)
@@ -399,6 +435,7 @@ static cmd_export_t cmds[] = {
 	{"im_originating", (cmd_function)w_im_originating, 0, 0, 0, REQUEST_ROUTE},
 	{"im_terminating", (cmd_function)w_im_terminating, 0, 0, 0, REQUEST_ROUTE},
 	{"im_publish_settings", (cmd_function)w_im_publish_settings, 0, 0, 0, REQUEST_ROUTE},
+	{"bind_im_participating", (cmd_function)bind_im_participating, 0, 0, 0, 0},
 	{0, 0, 0, 0, 0, 0}
 };
 

@@ -230,6 +230,19 @@ int im_participating_terminating(im_participating_t *p, const im_sip_request_t *
     return run(req, action, [&](const im::sip::Request &request) { return p->terminating.handle(request); });
 }
 
+int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
+{
+    return run(req, action, [&](const im::sip::Request &request) {
+        std::optional<std::string> aor;
+        if (!request.asserted_identities.empty()) aor = im::sip::aor_of(request.asserted_identities.front());
+        if (!aor)
+            return im::Action::reply(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
+                                                         "399 IM-serv \"No Authenticated Originator's IM Address\""));
+        const im::Originator originator{*aor, im::privacy_requested(request.privacy)};
+        return p->terminating.check_delivery(request, originator);
+    });
+}
+
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
 {
     return run(req, action, [&](const im::sip::Request &request) { return p->settings_publish.handle(request); });

@@ -67,6 +67,10 @@ int im_participating_register(im_participating_t *p, const im_sip_request_t *req
 		im_registration_change_t *change);
 int im_participating_originating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+/* The terminating checks for a copy this server made (a group MESSAGE copy):
+ * the originator is the first P-Asserted-Identity, trusted without a source
+ * check because the request never crossed the network. */
+int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 
 /* Administration (RPC). Each writes a human-readable, line-oriented text

@@ -15,6 +15,24 @@ std::string header_block(const std::vector<Header> &headers)
     return out;
 }
 
+im_str_t c_view(std::string_view s) { return {s.data(), static_cast<int>(s.size())}; }
+
+std::vector<Header> header_lines(std::string_view block)
+{
+    std::vector<Header> headers;
+    while (!block.empty()) {
+        const auto end = block.find("\r\n");
+        const std::string_view line = block.substr(0, end);
+        block = end == std::string_view::npos ? std::string_view{} : block.substr(end + 2);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+        headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
+    }
+    return headers;
+}
+
 }  // namespace
 
 void copy_text(std::string_view text, char *buffer, std::size_t size)
@@ -47,6 +65,49 @@ sip::Request to_request(const im_sip_request_t &in)
         r.accept_contact.push_back(view(in.accept_contact[i]));
     r.source = {view(in.source_ip), in.source_port, view(in.transport)};
     return r;
+}
+
+im_sip_request_t to_c_request(const sip::Request &in)
+{
+    im_sip_request_t r{};
+    r.method = c_view(in.method);
+    r.request_uri = c_view(in.request_uri);
+    r.from_uri = c_view(in.from_uri);
+    r.to_uri = c_view(in.to_uri);
+    r.to_tag = c_view(in.to_tag);
+    r.call_id = c_view(in.call_id);
+    r.contact = c_view(in.contact);
+    r.content_type = c_view(in.content_type);
+    r.body = c_view(in.body);
+    r.privacy = c_view(in.privacy);
+    r.has_expires = in.expires.has_value();
+    if (in.expires) r.expires = c_view(*in.expires);
+    r.event = c_view(in.event);
+    r.sip_if_match = c_view(in.sip_if_match);
+    for (std::string_view v : in.asserted_identities)
+        if (r.asserted_identity_count < IM_MAX_HEADER_VALUES) r.asserted_identity[r.asserted_identity_count++] = c_view(v);
+    for (std::string_view v : in.accept_contact)
+        if (r.accept_contact_count < IM_MAX_HEADER_VALUES) r.accept_contact[r.accept_contact_count++] = c_view(v);
+    r.source_ip = c_view(in.source.ip);
+    r.source_port = in.source.port;
+    r.transport = c_view(in.source.transport);
+    return r;
+}
+
+Action read_action(const im_action_t &in)
+{
+    Action action;
+    action.verdict.code = in.reply_code;
+    action.verdict.reason = in.reply_reason;
+    action.verdict.rejection = static_cast<Rejection>(in.rejection);
+    action.next = in.next == IM_NEXT_CONTROLLING ? Action::Next::Controlling : Action::Next::Forward;
+    action.request_uri = in.request_uri;
+    action.request_headers = header_lines(in.request_headers);
+    for (Header &h : header_lines(in.reply_headers)) {
+        if (h.name == "Warning") action.verdict.warning = std::move(h.value);
+        else action.reply_headers.push_back(std::move(h));
+    }
+    return action;
 }
 
 bool write_action(const Action &action, im_action_t *out)

@@ -26,6 +26,7 @@ ExplodeOutcome refuse(Rejection why, int code, std::string reason, std::string w
 {
     return {Action::reply(Verdict::reject(why, code, std::move(reason),
                                           warning.empty() ? std::string() : "399 IM-serv \"" + warning + "\"")),
+            {},
             {}};
 }
 
@@ -49,7 +50,7 @@ bool PagerExploder::owns(std::string_view request_uri) const
 ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
 {
     // The MESSAGE must carry the IM feature tag.
-    if (Verdict v = participating::require_im_feature_tag(request); !v.proceed()) return {Action::reply(std::move(v)), {}};
+    if (Verdict v = participating::require_im_feature_tag(request); !v.proceed()) return {Action::reply(std::move(v)), {}, {}};
 
     // CR 000 step 1: a URI-list needs the MESSAGE URI-list service.
     const bool list_body = has_uri_list(request);
@@ -71,7 +72,7 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
 
     // CR 002 step 3: the authenticated originator, authorized by the group's rules.
     OriginatorResult who = authenticate_originator(request, config_.identity);
-    if (!who.verdict.proceed()) return {Action::reply(std::move(who.verdict)), {}};
+    if (!who.verdict.proceed()) return {Action::reply(std::move(who.verdict)), {}, {}};
     const Originator &originator = *who.originator;
     if (group && !store::allowed(group->rules.may_send_pager, *group, originator.aor))
         return refuse(Rejection::not_allowed, 403, "Forbidden", "Not allowed to send to this group");
@@ -119,31 +120,31 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
                           std::to_string(limit));
 
     // 8.3.2.1: one MESSAGE per recipient, through the SIP/IP core.
-    ExplodeOutcome outcome{Action::reply(Verdict::reply(202, "Accepted")), {}};
+    ExplodeOutcome outcome{Action::reply(Verdict::reply(202, "Accepted")), {}, {}};
     const bool anonymous = anonymity_requested(originator);
     const std::string from = anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">"
                                        : "<" + originator.aor + ">";
-    std::string common = "Accept-Contact: *;+g.oma.sip-im;require;explicit\r\n"
+    std::string common = std::string("Accept-Contact: ") + kCopyAcceptContact + "\r\n" +
                          "P-Asserted-Identity: <" + originator.aor + ">\r\n";
     if (anonymous) common += "Privacy: id\r\n";
-    std::string body_headers;
+    std::string copy_type = content.content_type;
     std::string body = content.body;
-    if (content.history.empty()) {
-        body_headers = "Content-Type: " + content.content_type + "\r\n";
-    } else {
+    if (!content.history.empty()) {
         const std::string boundary = "im-serv-recipient-list-history";
-        body_headers = "Content-Type: multipart/mixed;boundary=" + boundary + "\r\n";
+        copy_type = "multipart/mixed;boundary=" + boundary;
         body = "--" + boundary + "\r\nContent-Type: " + content.content_type + "\r\n\r\n" + content.body + "\r\n--" +
                boundary + "\r\nContent-Type: application/resource-lists+xml\r\n"
                           "Content-Disposition: recipient-list-history; handling=optional\r\n\r\n" +
                content.history + "\r\n--" + boundary + "--\r\n";
     }
+    const std::string headers = common + "Content-Type: " + copy_type + "\r\n";
     outcome.copies.reserve(content.recipients.size());
     for (const auto &recipient : content.recipients) {
         auto aor = sip::aor_of(recipient.uri);
         const std::string uri = aor ? *aor : recipient.uri;
-        outcome.copies.push_back({uri, from, "<" + uri + ">", common + body_headers, body});
+        outcome.copies.push_back({uri, from, "<" + uri + ">", headers, copy_type, body});
     }
+    outcome.originator = originator;
     return outcome;
 }
 

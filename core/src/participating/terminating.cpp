@@ -17,8 +17,11 @@ Action TerminatingProcedure::handle(const sip::Request &request) const
     // 5.2: the core asserted who sends it.
     OriginatorResult who = authenticate_originator(request, config_.identity);
     if (!who.verdict.proceed()) return Action::reply(std::move(who.verdict));
-    const Originator &originator = *who.originator;
+    return check_delivery(request, *who.originator);
+}
 
+Action TerminatingProcedure::check_delivery(const sip::Request &request, const Originator &originator) const
+{
     auto served = sip::aor_of(request.request_uri);
     if (!served) return Action::reply(Verdict::reject(Rejection::malformed, 404, "Not Found", "399 IM-serv \"Request-URI is no IM address\""));
 

@@ -30,6 +30,7 @@ check "8.3.2.1: carol got her copy" wait "$UAS_PID_carol"
 check "exactly two copies: duplicates and the sender removed" stat_is copies_sent 2
 sleep 0.5
 check "both copies delivered" stat_is copies_delivered 2
+check "8.3.2.1: both recipients' terminating checks ran in the IM server before sending" stat_is copies_checked_here 2
 
 # --- bcc recipients are never revealed (RFC 5365 copyControl) ---
 NO_CAROL='<ereg regexp="carol@example\.com" search_in="body" check_it_inverse="true" assign_to="nocarol"/>'
@@ -65,8 +66,22 @@ check "8.3.1.1: alice's MESSAGE to the group gets 202" \
 check "bob got the group message" wait "$UAS_PID_bob"
 check "carol got the group message" wait "$UAS_PID_carol"
 sleep 1
-check "dave (offline) got no copy: his copy failed (480 until im_deferred stores it)" \
+check "dave (never registered here) got no copy: it went through the core's terminating filter and failed (404)" \
   bash -c "[ \$(( $(stat copies_failed) - $before_failed )) = 1 ]"
+
+# --- an offline member's copy: 480 until im_deferred stores it ---
+check "carol goes offline" register carol 127.0.0.1:5083 0
+before_failed=$(stat copies_failed); before_refused=$(stat copies_refused)
+copy_uas_start bob 5082; sleep 0.2
+check "alice's group MESSAGE with carol offline gets 202" \
+  send_request MESSAGE alice friends $CORE 202 "$TAG" "" text/plain "Hello group"
+check "bob got it" wait "$UAS_PID_bob"
+sleep 1
+check "6.2.6.1 step 5: carol's copy was refused by her terminating checks (offline), not sent" \
+  bash -c "[ \$(( $(stat copies_refused) - $before_refused )) = 1 ]"
+check "the participating function counted carol as not registered" bash -c \
+  'kamcmd stats.get_statistics im_participating: | grep -q "rejected_not_registered = [1-9]"'
+check "carol comes back" register carol 127.0.0.1:5083
 check "eve, no member of the group, registers" register eve 127.0.0.1:5084
 check "CR 002 step 3: eve's MESSAGE to the group gets 403 (not a member)" \
   send_request MESSAGE eve friends $CORE 403 "$TAG" "" text/plain "Hello group"
@@ -84,6 +99,9 @@ check "bob's copy was refused by his barring, and dave's failed: 2 failed copies
   bash -c "[ \$(( $(stat copies_failed) - $before_failed )) = 2 ]"
 check "the participating function counted bob's barring" bash -c \
   'kamcmd stats.get_statistics im_participating: | grep -q "rejected_barred = 1"'
+check "a user's own Route im=term-done does not skip bob's terminating checks (603)" \
+  send_request MESSAGE alice bob $CORE 603 "$TAG
+Route: <sip:127.0.0.1:5060;lr;im=term-done>" "" text/plain "Hello bob"
 
 check "RPC: delete the group" kamcmd im_controlling.group_delete sip:friends@example.com
 check "after deletion the group gets 404" send_request MESSAGE alice friends $CORE 404 "$TAG" "" text/plain "Hello group"

@@ -3,6 +3,7 @@
 // receives a pager-mode MESSAGE for a group (a pre-defined group URI, or the
 // conference factory with a URI-list) and sends one copy per recipient.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,18 +22,23 @@ struct ControllingConfig {
     std::size_t max_recipients = 100;     // local policy: more gets 403 with a Warning
 };
 
+// 8.3.2.1: the copies ask for IM-capable contacts only.
+inline constexpr const char *kCopyAcceptContact = "*;+g.oma.sip-im;require;explicit";
+
 // One copy for one recipient (8.3.2.1), ready for the host to send.
 struct OutgoingMessage {
     std::string request_uri;  // the recipient
     std::string from;         // From header value (originator, or anonymous)
     std::string to;           // To header value
     std::string headers;      // further header lines, CRLF-terminated
+    std::string content_type; // also in headers; what the recipient's checks look at
     std::string body;
 };
 
 struct ExplodeOutcome {
     Action action;                        // 202, or the refusal
     std::vector<OutgoingMessage> copies;  // empty unless 202
+    std::optional<Originator> originator; // who sent it, set with the copies
 };
 
 class PagerExploder {

@@ -2,6 +2,7 @@
 // Spec 6.2.6 and 6.2.8.4: requests towards a served IM user.
 #include "im/action.hpp"
 #include "im/clock.hpp"
+#include "im/identity.hpp"
 #include "im/participating/config.hpp"
 #include "im/sip/request.hpp"
 #include "im/store/access_rule_store.hpp"
@@ -26,6 +27,10 @@ public:
     {
     }
     Action handle(const sip::Request &request) const;
+
+    // 6.2.6.1 and 6.2.8.4 for a request whose originator is already known:
+    // a group MESSAGE copy made by the Controlling Function of this server.
+    Action check_delivery(const sip::Request &request, const Originator &originator) const;
 
 private:
     const Config &config_;

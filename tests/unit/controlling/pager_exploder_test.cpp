@@ -1,0 +1,222 @@
+// Spec 8.3 (CR 000/002): the group MESSAGE exploder, and each copy passing
+// its recipient's terminating Participating Function (8.3.2.1).
+#include <gtest/gtest.h>
+
+#include "im/bridge.hpp"
+#include "im/controlling/pager_exploder.hpp"
+#include "im/controlling/recipient_checks.hpp"
+#include "im/participating/terminating.hpp"
+#include "im/store/memory_access_rule_store.hpp"
+#include "im/store/memory_group_store.hpp"
+#include "im/store/memory_policy_store.hpp"
+#include "im/store/memory_registration_store.hpp"
+#include "im/store/memory_settings_store.hpp"
+#include "participating/request_fixture.hpp"
+
+using im::controlling::CopyFate;
+using im::controlling::ExplodeOutcome;
+
+namespace {
+
+constexpr const char *kGroup = "sip:friends@example.com";
+
+struct FixedClock final : im::Clock {
+    std::int64_t now() const override { return 1000; }
+};
+
+im::controlling::ControllingConfig controlling_config()
+{
+    im::controlling::ControllingConfig c;
+    c.identity = {*im::net::TrustedPeers::parse("127.0.0.1:5060"), false};
+    c.conference_factory = "sip:conference-factory@example.com";
+    return c;
+}
+
+im::participating::Config participating_config()
+{
+    im::participating::Config c;
+    c.identity = {*im::net::TrustedPeers::parse("127.0.0.1:5060"), false};
+    c.server_uri = "sip:127.0.0.1:5070";
+    return c;
+}
+
+class GroupMessage : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        im::store::Group g;
+        g.uri = kGroup;
+        for (const char *m : {"sip:alice@example.com", "sip:bob@example.com", "sip:carol@example.com"})
+            g.members.push_back({m});
+        groups.create(g);
+    }
+
+    ExplodeOutcome to_group()
+    {
+        auto r = im::test::core_message();
+        r.request_uri = kGroup;
+        r.to_uri = kGroup;
+        return exploder.handle(r);
+    }
+
+    // What the recipient's terminating function of this server says of a copy.
+    im::controlling::CheckedCopy check(const ExplodeOutcome &outcome, std::size_t i)
+    {
+        im::controlling::CopyRequestStorage storage;
+        const auto view = im::controlling::terminating_view(outcome.copies.at(i), *outcome.originator, storage);
+        const im::participating::TerminatingProcedure terminating(pcfg, {registrations, settings, policies, access}, clock);
+        return im::controlling::apply_terminating_verdict(outcome.copies.at(i),
+                                                          terminating.check_delivery(view, *outcome.originator));
+    }
+
+    void register_user(const std::string &aor) { registrations.upsert({aor, "", 2000, 900}); }
+
+    im::controlling::ControllingConfig ccfg = controlling_config();
+    im::participating::Config pcfg = participating_config();
+    im::store::MemoryGroupStore groups;
+    im::controlling::PagerExploder exploder{ccfg, groups};
+    im::store::MemoryRegistrationStore registrations;
+    im::store::MemorySettingsStore settings;
+    im::store::MemoryPolicyStore policies;
+    im::store::MemoryAccessRuleStore access;
+    FixedClock clock;
+};
+
+}  // namespace
+
+TEST_F(GroupMessage, EveryMemberButTheSenderGetsOneCopyWithTheOriginator)
+{
+    auto outcome = to_group();
+    EXPECT_EQ(outcome.action.verdict.code, 202);
+    ASSERT_EQ(outcome.copies.size(), 2u);
+    EXPECT_EQ(outcome.copies[0].request_uri, "sip:bob@example.com");
+    EXPECT_EQ(outcome.copies[1].request_uri, "sip:carol@example.com");
+    ASSERT_TRUE(outcome.originator);
+    EXPECT_EQ(outcome.originator->aor, "sip:alice@example.com");
+    EXPECT_EQ(outcome.copies[0].content_type, "text/plain");
+    EXPECT_NE(outcome.copies[0].headers.find("Accept-Contact: *;+g.oma.sip-im;require;explicit\r\n"), std::string::npos);
+    EXPECT_NE(outcome.copies[0].headers.find("P-Asserted-Identity: <sip:alice@example.com>\r\n"), std::string::npos);
+}
+
+TEST_F(GroupMessage, RefusedMessageHasNoOriginatorAndNoCopies)
+{
+    auto r = im::test::core_message();
+    r.request_uri = "sip:nobody@example.com";
+    auto outcome = exploder.handle(r);
+    EXPECT_EQ(outcome.action.verdict.code, 404);
+    EXPECT_TRUE(outcome.copies.empty());
+    EXPECT_FALSE(outcome.originator);
+}
+
+TEST_F(GroupMessage, RegisteredRecipientCopyIsDeliveredWithTheTerminatingHeaders)
+{
+    register_user("sip:bob@example.com");
+    auto checked = check(to_group(), 0);
+    EXPECT_EQ(checked.fate, CopyFate::deliver);
+    EXPECT_EQ(checked.message.request_uri, "sip:bob@example.com");
+    EXPECT_NE(checked.message.headers.find("Server: "), std::string::npos);
+    EXPECT_NE(checked.message.headers.find("Contact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n"), std::string::npos);
+}
+
+TEST_F(GroupMessage, RecipientWhoBarredPagerModeRefusesTheCopy_6_2_6_1_Step1)
+{
+    register_user("sip:bob@example.com");
+    im::store::ServiceSettings barred;
+    barred.ipab_active = true;
+    settings.publish_initial("sip:bob@example.com", "<doc/>", barred, 5000, 1000);
+    auto checked = check(to_group(), 0);
+    EXPECT_EQ(checked.fate, CopyFate::refuse);
+    EXPECT_EQ(checked.refusal.code, 603);
+    EXPECT_EQ(checked.refusal.rejection, im::Rejection::barred);
+}
+
+TEST_F(GroupMessage, RecipientAccessListRefusesTheSender_6_2_6_1_Step2)
+{
+    register_user("sip:bob@example.com");
+    access.set("sip:bob@example.com", "sip:alice@example.com", im::store::AccessKind::pager, im::store::AccessAction::reject);
+    auto checked = check(to_group(), 0);
+    EXPECT_EQ(checked.fate, CopyFate::refuse);
+    EXPECT_EQ(checked.refusal.code, 403);
+}
+
+TEST_F(GroupMessage, OfflineKnownRecipientRefusesWith480UntilDeferralExists)
+{
+    registrations.upsert({"sip:carol@example.com", "", 900, 100});  // expired before now
+    auto checked = check(to_group(), 1);
+    EXPECT_EQ(checked.fate, CopyFate::refuse);
+    EXPECT_EQ(checked.refusal.code, 480);
+    EXPECT_EQ(checked.refusal.rejection, im::Rejection::not_registered);
+}
+
+TEST_F(GroupMessage, RecipientNotServedHereGoesThroughTheCore)
+{
+    auto checked = check(to_group(), 1);  // carol never registered here
+    EXPECT_EQ(checked.fate, CopyFate::check_remote);
+    EXPECT_EQ(checked.message.request_uri, "sip:carol@example.com");
+    EXPECT_EQ(checked.message.headers.find("Server: "), std::string::npos);
+}
+
+TEST_F(GroupMessage, AnonymousSenderIsCheckedUnderTheRealIdentityWithPrivacy)
+{
+    auto g = *groups.find(kGroup);
+    g.anonymity_allowed = true;
+    groups.update(g);
+    auto r = im::test::core_message();
+    r.request_uri = kGroup;
+    r.privacy = "id";
+    auto outcome = exploder.handle(r);
+    ASSERT_EQ(outcome.action.verdict.code, 202);
+    im::controlling::CopyRequestStorage storage;
+    auto view = im::controlling::terminating_view(outcome.copies[0], *outcome.originator, storage);
+    EXPECT_EQ(view.privacy, "id");
+    ASSERT_EQ(view.asserted_identities.size(), 1u);
+    EXPECT_EQ(view.asserted_identities[0], "<sip:alice@example.com>");
+    EXPECT_NE(outcome.copies[0].from.find("anonymous"), std::string::npos);
+}
+
+TEST(RecipientChecks, CopyViewSurvivesTheCBridgeBothWays)
+{
+    im::controlling::OutgoingMessage copy{"sip:bob@example.com", "<sip:alice@example.com>", "<sip:bob@example.com>",
+                                          "Content-Type: text/plain\r\n", "text/plain", "hello"};
+    im::controlling::CopyRequestStorage storage;
+    const auto view = im::controlling::terminating_view(copy, {"sip:alice@example.com", false}, storage);
+    const im_sip_request_t c = im::bridge::to_c_request(view);
+    const auto back = im::bridge::to_request(c);
+    EXPECT_EQ(back.method, "MESSAGE");
+    EXPECT_EQ(back.request_uri, "sip:bob@example.com");
+    EXPECT_EQ(back.content_type, "text/plain");
+    EXPECT_EQ(back.body, "hello");
+    ASSERT_EQ(back.accept_contact.size(), 1u);
+    EXPECT_EQ(back.accept_contact[0], im::controlling::kCopyAcceptContact);
+    EXPECT_FALSE(back.expires);
+}
+
+TEST(RecipientChecks, ActionReadBackFromTheCBridge)
+{
+    im::Action a;
+    a.request_uri = "sip:bob@example.com";
+    a.request_headers = {{"Server", "IM-serv/OMA1.0"}, {"Contact", "<sip:127.0.0.1:5070>;+g.oma.sip-im"}};
+    im_action_t c;
+    ASSERT_TRUE(im::bridge::write_action(a, &c));
+    const im::Action back = im::bridge::read_action(c);
+    EXPECT_TRUE(back.verdict.proceed());
+    EXPECT_EQ(back.request_uri, a.request_uri);
+    ASSERT_EQ(back.request_headers.size(), 2u);
+    EXPECT_EQ(back.request_headers[1].name, "Contact");
+    EXPECT_EQ(back.request_headers[1].value, "<sip:127.0.0.1:5070>;+g.oma.sip-im");
+
+    const im::Action refused = im::Action::reply(im::Verdict::reject(im::Rejection::barred, 603, "Decline", "399 IM-serv \"barred\""));
+    ASSERT_TRUE(im::bridge::write_action(refused, &c));
+    const im::Action refused_back = im::bridge::read_action(c);
+    EXPECT_EQ(refused_back.verdict.code, 603);
+    EXPECT_EQ(refused_back.verdict.reason, "Decline");
+    EXPECT_EQ(refused_back.verdict.rejection, im::Rejection::barred);
+    EXPECT_EQ(refused_back.verdict.warning, "399 IM-serv \"barred\"");
+}
+
+TEST(RecipientChecks, FailedCheckWithoutAReplyIsARefusalNotADelivery)
+{
+    im::controlling::OutgoingMessage copy{"sip:bob@example.com", "", "", "", "text/plain", "x"};
+    auto checked = im::controlling::apply_terminating_verdict(copy, im::Action::reply(im::Verdict::reply(500, "Server Internal Error")));
+    EXPECT_EQ(checked.fate, CopyFate::refuse);
+}
