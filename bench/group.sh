@@ -41,7 +41,7 @@ run_topology() {
     im_ticks=$(kamailio_ticks im) core_ticks=$(kamailio_ticks core)
     local n=$((rate * SECONDS_PER_STEP)) expected start end received lost achieved pct
     expected=$((n * MEMBERS))
-    sipp -sf "$LIB_DIR/uas-many-plain.xml" -i 127.0.0.1 -p 5090 -m "$expected" -timeout $((SECONDS_PER_STEP * 3 + 10))s \
+    sipp -sf "$LIB_DIR/uas-many-plain.xml" -i 127.0.0.1 -p 5090 -buff_size 4194304 -m "$expected" -timeout $((SECONDS_PER_STEP * 3 + 10))s \
       -nostdin -trace_stat -stf "$WORK/$name-$rate-uas.csv" -fd 1 >/dev/null 2>&1 &
     local uas=$!
     sleep 0.3

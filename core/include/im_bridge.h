@@ -89,10 +89,17 @@ typedef struct im_action {
 	char request_headers[IM_ACTION_TEXT];    /* appended to the request */
 } im_action_t;
 
-/* One module asking another's procedure about a request it made itself:
- * im_controlling asks im_participating's terminating checks about a group
- * MESSAGE copy. Fills *verdict; returns 0, or -1 after an internal error. */
-typedef int (*im_request_check_f)(const im_sip_request_t *req, im_action_t *verdict);
+/* One module asking another's procedure about requests it made itself:
+ * im_controlling asks im_participating's terminating checks about group
+ * MESSAGE copies. */
+typedef struct im_request_checks {
+	/* Fills *verdict; returns 0, or -1 after an internal error. */
+	int (*check)(const im_sip_request_t *req, im_action_t *verdict);
+	/* Bracket a batch of checks (one group MESSAGE) so they read one
+	 * database snapshot; begin returns 0, or -1 (checks still work). */
+	int (*begin)(void);
+	void (*end)(void);
+} im_request_checks_t;
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 #include "kam_glue.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #include "core/data_lump.h"
@@ -151,4 +152,10 @@ int kam_apply_action(sip_msg_t *msg, sl_api_t *sl, const im_action_t *action)
 		return -1;
 	}
 	return action->next;
+}
+
+void kam_keep_freed_heap(int bytes)
+{
+	if(bytes > 0 && mallopt(M_TRIM_THRESHOLD, bytes) != 1)
+		LM_WARN("cannot set M_TRIM_THRESHOLD to %d\n", bytes);
 }

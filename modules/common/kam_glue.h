@@ -31,4 +31,11 @@ int kam_apply_action(sip_msg_t *msg, sl_api_t *sl, const im_action_t *action);
 /* Appends header lines to the request being processed. */
 int kam_append_headers(sip_msg_t *msg, const char *headers);
 
+/* Keeps up to `bytes` of freed glibc heap in the process instead of giving
+ * it back at once (M_TRIM_THRESHOLD; 0 leaves glibc's default). Kamailio
+ * itself barely uses glibc's heap, so the C++ core's short-lived objects
+ * otherwise grow and shrink the heap with brk() on every request. Called in
+ * mod_init, so every forked worker inherits it. */
+void kam_keep_freed_heap(int bytes);
+
 #endif

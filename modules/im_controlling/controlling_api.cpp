@@ -42,13 +42,32 @@ std::string delivery_route_header(const char *route)
 }
 
 // The recipient's terminating checks through the participating module (C door).
-im::controlling::CheckedCopy check_recipient(im_request_check_f check, im::controlling::OutgoingMessage copy,
+// One batch of recipient checks: one database snapshot in the checking module.
+class CheckBatch {
+public:
+    explicit CheckBatch(const im_request_checks_t &checks) : checks_(checks)
+    {
+        open_ = checks_.begin != nullptr && checks_.begin() == 0;
+    }
+    CheckBatch(const CheckBatch &) = delete;
+    CheckBatch &operator=(const CheckBatch &) = delete;
+    ~CheckBatch()
+    {
+        if (open_ && checks_.end != nullptr) checks_.end();
+    }
+
+private:
+    const im_request_checks_t &checks_;
+    bool open_ = false;
+};
+
+im::controlling::CheckedCopy check_recipient(const im_request_checks_t &checks, im::controlling::OutgoingMessage copy,
                                              const im::Originator &originator)
 {
     im::controlling::CopyRequestStorage storage;
     const im_sip_request_t view = im::bridge::to_c_request(im::controlling::terminating_view(copy, originator, storage));
     im_action_t verdict;
-    if (check(&view, &verdict) < 0 && verdict.reply_code < 300) im::bridge::write_internal_error(&verdict);
+    if (checks.check(&view, &verdict) < 0 && verdict.reply_code < 300) im::bridge::write_internal_error(&verdict);
     return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict));
 }
 
@@ -134,16 +153,27 @@ int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req)
 }
 
 int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
-                                 im_request_check_f check, im_copy_sink_f sink, void *sink_ctx, int *copies)
+                                 const im_request_checks_t *checks, im_copy_sink_f sink, void *sink_ctx, int *copies)
 {
     *copies = 0;
     try {
         auto outcome = c->exploder.handle(im::bridge::to_request(*req));
-        const bool check_here = check != nullptr && !c->delivery_route.empty() && outcome.originator;
+        const bool check_here = checks != nullptr && checks->check != nullptr && !c->delivery_route.empty() &&
+                                outcome.originator && !outcome.copies.empty();
+        // Every check first, in one snapshot, then the sending: the snapshot
+        // is not held while tm sends.
+        std::vector<im::controlling::CheckedCopy> checked_copies;
+        checked_copies.reserve(outcome.copies.size());
+        {
+            std::optional<CheckBatch> batch;
+            if (check_here) batch.emplace(*checks);
+            for (auto &copy : outcome.copies) {
+                if (check_here) checked_copies.push_back(check_recipient(*checks, std::move(copy), *outcome.originator));
+                else checked_copies.push_back({im::controlling::CopyFate::check_remote, std::move(copy), {}});
+            }
+        }
         int failed = 0;
-        for (auto &copy : outcome.copies) {
-            im::controlling::CheckedCopy checked{im::controlling::CopyFate::check_remote, std::move(copy), {}};
-            if (check_here) checked = check_recipient(check, std::move(checked.message), *outcome.originator);
+        for (auto &checked : checked_copies) {
             if (checked.fate == im::controlling::CopyFate::deliver) checked.message.headers += c->delivery_route;
             const auto &m = checked.message;
             const im_copy_t out{str_of(m.request_uri), str_of(m.from), str_of(m.to), str_of(m.headers), str_of(m.body),

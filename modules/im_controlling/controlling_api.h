@@ -58,12 +58,13 @@ void im_controlling_close(im_controlling_t *c);
 int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req);
 
 /* Spec 8.3.1.1: fills *action (202 or a refusal) and, for 202, runs the
- * recipients' terminating checks through check (may be NULL: every copy is
- * then IM_COPY_CHECK_REMOTE) and hands every copy to sink before returning.
+ * recipients' terminating checks through checks (NULL, or no check
+ * function: every copy is then IM_COPY_CHECK_REMOTE) and hands every copy
+ * to sink before returning.
  * Returns the number of copies the sink failed to send, or -1 after an
  * internal error (then *action is a 500). */
 int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
-		im_request_check_f check, im_copy_sink_f sink, void *sink_ctx, int *copies);
+		const im_request_checks_t *checks, im_copy_sink_f sink, void *sink_ctx, int *copies);
 
 /* Group administration for RPC: "key: value" lines into out; 0, or -1 with the reason. */
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out, size_t out_size);

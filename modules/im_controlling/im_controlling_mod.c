@@ -13,6 +13,7 @@
 #include "core/rpc.h"
 #include "core/rpc_lookup.h"
 #include "core/counters.h"
+#include "core/pt.h"
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
 
@@ -24,6 +25,8 @@
 #include "module_api.h"
 
 MODULE_VERSION
+
+static int malloc_trim_threshold = 16 * 1024 * 1024;
 
 static char *db_url = "sqlite:///var/lib/im-server/im.db";
 static char *relay_control_socket = "/run/im-server/msrp-relay.sock";
@@ -86,7 +89,7 @@ static im_controlling_t *get_service(void)
 {
 	im_controlling_params_t params;
 	char err[512];
-	int pid = getpid();
+	int pid = my_pid(); /* cached: no syscall per request */
 
 	if(service && service_pid == pid)
 		return service;
@@ -168,7 +171,7 @@ static int ki_im_group_message(sip_msg_t *msg)
 		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
 		return 0;
 	}
-	failed = im_controlling_group_message(svc, &req.view, &action, participating.check_copy,
+	failed = im_controlling_group_message(svc, &req.view, &action, &participating.copy_checks,
 			send_copy, NULL, &copies);
 	if(failed < 0)
 		update_stat(internal_errors, 1);
@@ -277,6 +280,8 @@ static int mod_init(void)
 	im_controlling_params_t params;
 	char err[512];
 
+	kam_keep_freed_heap(malloc_trim_threshold);
+
 	if(sl_load_api(&slb) != 0) {
 		LM_ERR("cannot bind to the sl module\n");
 		return -1;
@@ -321,6 +326,7 @@ static cmd_export_t cmds[] = {
 };
 
 static param_export_t params[] = {
+	{"malloc_trim_threshold", INT_PARAM, &malloc_trim_threshold},
 	{"db_url", PARAM_STRING, &db_url},
 	{"relay_control_socket", PARAM_STRING, &relay_control_socket},
 	{"relay_timeout", INT_PARAM, &relay_timeout},

@@ -11,8 +11,9 @@
 #include "im_bridge.h"
 
 typedef struct im_participating_api {
-	/* 6.2.6.1 / 6.2.8.4 for a copy made in this process; see im_request_check_f. */
-	im_request_check_f check_copy;
+	/* 6.2.6.1 / 6.2.8.4 on requests made in this process (group MESSAGE
+	 * copies); see im_request_checks_t in im_bridge.h. */
+	im_request_checks_t copy_checks;
 } im_participating_api_t;
 
 typedef int (*bind_im_participating_f)(im_participating_api_t *api);

@@ -27,6 +27,8 @@
 
 MODULE_VERSION
 
+static int malloc_trim_threshold = 16 * 1024 * 1024;
+
 static char *db_url = "sqlite:///var/lib/im-server/im.db";
 static char *trusted_core = "127.0.0.1:5060";
 static int identity_from_header = 0;
@@ -105,7 +107,7 @@ static im_participating_t *get_service(void)
 {
 	im_participating_params_t params;
 	char err[512];
-	int pid = getpid();
+	int pid = my_pid(); /* cached: no syscall per request */
 
 	if(service && service_pid == pid)
 		return service;
@@ -194,11 +196,28 @@ static int check_copy(const im_sip_request_t *copy, im_action_t *verdict)
 	return rc;
 }
 
+static int checks_begin(void)
+{
+	im_participating_t *svc = get_service();
+
+	return svc ? im_participating_checks_begin(svc) : -1;
+}
+
+static void checks_end(void)
+{
+	im_participating_t *svc = get_service();
+
+	if(svc)
+		im_participating_checks_end(svc);
+}
+
 static int bind_im_participating(im_participating_api_t *api)
 {
 	if(api == NULL)
 		return -1;
-	api->check_copy = check_copy;
+	api->copy_checks.check = check_copy;
+	api->copy_checks.begin = checks_begin;
+	api->copy_checks.end = checks_end;
 	return 0;
 }
 
@@ -382,6 +401,8 @@ static int mod_init(void)
 	im_participating_params_t params;
 	char err[512];
 
+	kam_keep_freed_heap(malloc_trim_threshold);
+
 	if(sl_load_api(&slb) != 0) {
 		LM_ERR("cannot bind to the sl module: load sl.so first\n");
 		return -1;
@@ -440,6 +461,7 @@ static cmd_export_t cmds[] = {
 };
 
 static param_export_t params[] = {
+	{"malloc_trim_threshold", INT_PARAM, &malloc_trim_threshold},
 	{"db_url", PARAM_STRING, &db_url},
 	{"trusted_core", PARAM_STRING, &trusted_core},
 	{"identity_from_header", INT_PARAM, &identity_from_header},

@@ -106,6 +106,7 @@ struct im_participating {
     im::participating::OriginatingProcedure originating;
     im::participating::TerminatingProcedure terminating;
     im::participating::SettingsPublishProcedure settings_publish;
+    std::optional<im::store::SqliteReadSnapshot> checks_snapshot;  // open between checks_begin and checks_end
 };
 
 namespace {
@@ -242,6 +243,18 @@ int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *r
         return p->terminating.check_delivery(request, originator);
     });
 }
+
+int im_participating_checks_begin(im_participating_t *p)
+{
+    try {
+        if (!p->checks_snapshot) p->checks_snapshot.emplace(p->db);
+        return 0;
+    } catch (...) {
+        return -1;
+    }
+}
+
+void im_participating_checks_end(im_participating_t *p) { p->checks_snapshot.reset(); }
 
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
 {

@@ -234,4 +234,13 @@ void SqliteTransaction::commit()
     committed_ = true;
 }
 
+SqliteReadSnapshot::SqliteReadSnapshot(SqliteDatabase &db) : db_(db) { db_.exec("BEGIN"); }
+
+SqliteReadSnapshot::~SqliteReadSnapshot()
+{
+    if (sqlite3_get_autocommit(db_.handle()) != 0) return;  // already ended by a failed statement
+    if (sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 }  // namespace im::store

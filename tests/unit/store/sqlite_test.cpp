@@ -13,6 +13,7 @@ namespace {
 
 using im::store::SqliteDatabase;
 using im::store::SqliteStatement;
+using im::store::SqliteReadSnapshot;
 using im::store::SqliteTransaction;
 using im::store::StepResult;
 using im::store::StoreError;
@@ -254,6 +255,37 @@ TEST(SqliteTransaction, HoldsTheWriteLockFromTheStart)
     SqliteTransaction transaction(db);
     EXPECT_THROW(SqliteTransaction{other}, StoreError);
     EXPECT_EQ(query_int(other, "SELECT count(*) FROM t"), 0);  // readers still go on under WAL
+}
+
+TEST(SqliteReadSnapshot, QueriesInsideSeeOneSnapshotAndItEndsWithTheScope)
+{
+    TempDir dir;
+    SqliteDatabase db(dir.file("im.db"));
+    db.exec("CREATE TABLE t (x INTEGER)");
+    SqliteDatabase writer(dir.file("im.db"));
+    {
+        SqliteReadSnapshot snapshot(db);
+        EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), 0);
+        writer.exec("INSERT INTO t VALUES (1)");  // WAL: the writer is not blocked
+        EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), 0);
+    }
+    EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), 1);
+    SqliteTransaction next(db);  // no transaction left open
+    next.commit();
+}
+
+TEST(SqliteReadSnapshot, EndsCleanlyAfterAFailedStatementInside)
+{
+    TempDir dir;
+    SqliteDatabase db(dir.file("im.db"));
+    db.exec("CREATE TABLE t (x INTEGER)");
+    try {
+        SqliteReadSnapshot snapshot(db);
+        db.exec("SELECT * FROM nowhere");
+    } catch (const StoreError &) {
+    }
+    SqliteTransaction next(db);
+    next.commit();
 }
 
 }  // namespace

@@ -131,4 +131,19 @@ private:
     bool committed_ = false;
 };
 
+// One read snapshot for many queries (a deferred BEGIN): the connection takes
+// its locks and validates its cache once instead of once per statement.
+// Ended (COMMIT, or ROLLBACK if that fails) when it goes out of scope.
+class SqliteReadSnapshot {
+public:
+    explicit SqliteReadSnapshot(SqliteDatabase &db);
+
+    SqliteReadSnapshot(const SqliteReadSnapshot &) = delete;
+    SqliteReadSnapshot &operator=(const SqliteReadSnapshot &) = delete;
+    ~SqliteReadSnapshot();
+
+private:
+    SqliteDatabase &db_;
+};
+
 }  // namespace im::store
