@@ -3,6 +3,7 @@
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
+#include "im/xml/group_advertisement.hpp"
 #include "im/xml/multipart.hpp"
 #include "im/xml/resource_lists.hpp"
 
@@ -38,7 +39,35 @@ bool has_uri_list(const sip::Request &request)
 
 bool anonymity_requested(const Originator &originator) { return originator.privacy_requested; }
 
+bool is_group_advertisement(std::string_view content_type)
+{
+    return xml::media_type_of(content_type) == sip::to_lower(xml::kGroupAdvertisementContentType);
+}
+
 }  // namespace
+
+// E.1.5-E.1.8, 6.2.4.5: a Group Advertisement must be a valid document, may
+// not be sent anonymously, and may advertise a group of this server only if
+// the sender may bring users into it (its may_add_users rule: the owner by
+// default). Groups of other servers cannot be checked here and pass.
+std::optional<ExplodeOutcome> PagerExploder::refuse_advertisement(std::string_view body, const Originator &originator) const
+{
+    auto advertisement = xml::parse_group_advertisement(body);
+    if (!advertisement.ok())
+        return refuse(Rejection::malformed, 400, "Bad Request", "Invalid Group Advertisement: " + advertisement.error().reason);
+    if (anonymity_requested(originator))
+        return refuse(Rejection::anonymity, 403, "Forbidden", "A Group Advertisement cannot be anonymous");
+    for (const auto &advertised : advertisement.value().groups) {
+        for (const auto &uri : advertised.uris) {
+            auto aor = sip::aor_of(uri);
+            if (!aor) continue;
+            auto group = groups_.find(*aor);
+            if (group && !store::allowed(group->rules.may_add_users, *group, originator.aor))
+                return refuse(Rejection::not_allowed, 403, "Forbidden", "Not allowed to advertise " + *aor);
+        }
+    }
+    return std::nullopt;
+}
 
 bool PagerExploder::owns(std::string_view request_uri) const
 {
@@ -119,6 +148,12 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
                       "Too many recipients: " + std::to_string(content.recipients.size()) + ", at most " +
                           std::to_string(limit));
 
+    // E.1.5-E.1.9: a Group Advertisement is checked before anything is sent.
+    const bool advertisement = is_group_advertisement(content.content_type);
+    if (advertisement) {
+        if (auto refusal = refuse_advertisement(content.body, originator)) return std::move(*refusal);
+    }
+
     // 8.3.2.1: one MESSAGE per recipient, through the SIP/IP core.
     ExplodeOutcome outcome{Action::reply(Verdict::reply(202, "Accepted")), {}, {}};
     const bool anonymous = anonymity_requested(originator);
@@ -127,6 +162,9 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     std::string common = std::string("Accept-Contact: ") + kCopyAcceptContact + "\r\n" +
                          "P-Asserted-Identity: <" + originator.aor + ">\r\n";
     if (anonymous) common += "Privacy: id\r\n";
+    // E.1.9: prefer contacts that render advertisements (not required: an
+    // IM client without the tag still gets the text).
+    if (advertisement) common += "Accept-Contact: *;" + std::string(xml::kGroupAdvertisementFeatureTag) + "\r\n";
     std::string copy_type = content.content_type;
     std::string body = content.body;
     if (!content.history.empty()) {

@@ -86,6 +86,27 @@ check "eve, no member of the group, registers" register eve 127.0.0.1:5084
 check "CR 002 step 3: eve's MESSAGE to the group gets 403 (not a member)" \
   send_request MESSAGE eve friends $CORE 403 "$TAG" "" text/plain "Hello group"
 
+# --- Group Advertisement (E.1.5-E.1.9) to the group's members ---
+AD_TYPE='application/vnd.IM.group-advertisement+xml'
+advertisement() {
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<group-advertisement xmlns="urn:oma:params:xml:ns:IM:group-advertisement"><note>Join us</note><group type="dialed-out"><display-name>Team</display-name><uri>%s</uri></group></group-advertisement>' "$1"
+}
+check "RPC: alice creates the group team@example.com and owns it" kamcmd im_controlling.group_create sip:team@example.com Team
+check "RPC: alice is team's owner" kamcmd im_controlling.group_member_add sip:team@example.com sip:alice@example.com Alice owner
+AD_CHECKS='<ereg regexp="Accept-Contact: \*;\+g\.poc\.groupad" search_in="msg" check_it="true" assign_to="groupad"/>
+<ereg regexp="Content-Type: application/vnd\.IM\.group-advertisement\+xml" search_in="msg" check_it="true" assign_to="adtype"/>'
+AD_BODY='&lt;uri&gt;sip:team@example\.com&lt;/uri&gt;'
+copy_uas_start bob 5082 "$AD_CHECKS" "$AD_BODY"; copy_uas_start carol 5083 "$AD_CHECKS" "$AD_BODY"; sleep 0.2
+check "E.1.5: alice advertises team to the friends group: 202" \
+  send_request MESSAGE alice friends $CORE 202 "$TAG" "" "$AD_TYPE" "$(advertisement sip:team@example.com)"
+check "E.1.9: bob got the advertisement with the groupad feature tag preferred" wait "$UAS_PID_bob"
+check "carol got the advertisement" wait "$UAS_PID_carol"
+check "E.1.8: an invalid Group Advertisement gets 400" \
+  send_request MESSAGE alice friends $CORE 400 "$TAG" "" "$AD_TYPE" '<group-advertisement xmlns="urn:oma:params:xml:ns:IM:group-advertisement"/>'
+check "bob, no owner of team, may not advertise it: 403" \
+  send_request MESSAGE bob friends $CORE 403 "$TAG" "" "$AD_TYPE" "$(advertisement sip:team@example.com)"
+check "RPC: delete team" kamcmd im_controlling.group_delete sip:team@example.com
+
 # --- a recipient who barred pager mode does not get it ---
 check "bob bars incoming pager mode" send_request PUBLISH bob bob $CORE 200 "$TAG
 Event: poc-settings" "" application/poc-settings+xml '<?xml version="1.0" encoding="UTF-8"?>

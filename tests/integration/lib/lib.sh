@@ -123,13 +123,14 @@ send_message() { send_request MESSAGE "$1" "$2" "$3" "$4" "$5" "$6" text/plain "
 
 # copy_uas_start USER PORT [CHECKS]: a recipient of one group MESSAGE copy
 # (lib/uas-copy.xml plus CHECKS); pid in UAS_PID_<USER>.
-copy_uas_start() {
-  local user=$1 port=$2 checks=${3:-}
+copy_uas_start() {  # copy_uas_start USER PORT [EXTRA_CHECKS] [BODY_REGEXP (default: Hello group)]
+  local user=$1 port=$2 checks=${3:-} body=${4:-Hello group}
   local scenario="$WORK/uas-copy-$user-$RANDOM.xml"
-  python3 - "$LIB_DIR/uas-copy.xml" "$scenario" "$checks" <<'PY'
+  python3 - "$LIB_DIR/uas-copy.xml" "$scenario" "$checks" "$body" <<'PY'
 import re, sys
-src, dst, checks = sys.argv[1:]
+src, dst, checks, body = sys.argv[1:]
 text = open(src).read().replace("__CHECKS__\n", "".join("      %s\n" % c for c in checks.split("\n") if c.strip()))
+text = text.replace("__BODY__", body)
 names = ["ac", "ua", "srv", "pai", "body"] + [n for n in re.findall(r'assign_to="([^"]+)"', checks)]
 text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names))
 open(dst, "w").write(text)

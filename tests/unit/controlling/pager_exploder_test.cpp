@@ -220,3 +220,86 @@ TEST(RecipientChecks, FailedCheckWithoutAReplyIsARefusalNotADelivery)
     auto checked = im::controlling::apply_terminating_verdict(copy, im::Action::reply(im::Verdict::reply(500, "Server Internal Error")));
     EXPECT_EQ(checked.fate, CopyFate::refuse);
 }
+
+namespace {
+
+std::string advertisement_of(const std::string &group_uri)
+{
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+           "<group-advertisement xmlns=\"urn:oma:params:xml:ns:IM:group-advertisement\">"
+           "<note>Join us</note><group type=\"dialed-out\"><display-name>Team</display-name><uri>" +
+           group_uri + "</uri></group></group-advertisement>";
+}
+
+}  // namespace
+
+class GroupAdvertisementMessage : public GroupMessage {
+protected:
+    void SetUp() override
+    {
+        GroupMessage::SetUp();
+        im::store::Group team;
+        team.uri = "sip:team@example.com";
+        team.members = {{"sip:alice@example.com", "", "owner"}, {"sip:bob@example.com"}};
+        groups.create(team);
+    }
+
+    ExplodeOutcome advertise(const std::string &body, std::string_view from = "<sip:alice@example.com>",
+                             std::string_view privacy = "")
+    {
+        auto r = im::test::core_message();
+        r.request_uri = kGroup;
+        r.content_type = "application/vnd.IM.group-advertisement+xml";
+        r.body = body;
+        r.asserted_identities = {from};
+        r.privacy = privacy;
+        return exploder.handle(r);
+    }
+};
+
+TEST_F(GroupAdvertisementMessage, TheOwnerAdvertisesHerGroupToTheOtherMembers_E_1_5)
+{
+    auto outcome = advertise(advertisement_of("sip:team@example.com"));
+    EXPECT_EQ(outcome.action.verdict.code, 202);
+    ASSERT_EQ(outcome.copies.size(), 2u);
+    EXPECT_EQ(outcome.copies[0].content_type, "application/vnd.IM.group-advertisement+xml");
+    EXPECT_NE(outcome.copies[0].headers.find("Accept-Contact: *;+g.poc.groupad\r\n"), std::string::npos);
+    EXPECT_NE(outcome.copies[0].body.find("<uri>sip:team@example.com</uri>"), std::string::npos);
+}
+
+TEST_F(GroupAdvertisementMessage, AnInvalidDocumentIs400_E_1_8)
+{
+    EXPECT_EQ(advertise("<group-advertisement xmlns=\"urn:oma:params:xml:ns:IM:group-advertisement\"/>").action.verdict.code, 400);
+    EXPECT_EQ(advertise("not xml").action.verdict.code, 400);
+    EXPECT_TRUE(advertise("not xml").copies.empty());
+}
+
+TEST_F(GroupAdvertisementMessage, AMemberWhoMayNotAddUsersCannotAdvertiseTheGroup)
+{
+    auto outcome = advertise(advertisement_of("sip:team@example.com"), "<sip:bob@example.com>");
+    EXPECT_EQ(outcome.action.verdict.code, 403);
+    EXPECT_NE(outcome.action.verdict.warning.find("sip:team@example.com"), std::string::npos);
+}
+
+TEST_F(GroupAdvertisementMessage, TheGroupRuleDecidesWhoMayAdvertise)
+{
+    auto team = *groups.find("sip:team@example.com");
+    team.rules.may_add_users = im::store::GroupRules::members;
+    groups.update(team);
+    EXPECT_EQ(advertise(advertisement_of("sip:team@example.com"), "<sip:bob@example.com>").action.verdict.code, 202);
+}
+
+TEST_F(GroupAdvertisementMessage, AGroupOfAnotherServerCannotBeCheckedAndPasses)
+{
+    EXPECT_EQ(advertise(advertisement_of("sip:club@elsewhere.example.org"), "<sip:carol@example.com>").action.verdict.code, 202);
+}
+
+TEST_F(GroupAdvertisementMessage, AnonymousAdvertisementIs403_6_2_4_5_Step1)
+{
+    auto g = *groups.find(kGroup);
+    g.anonymity_allowed = true;
+    groups.update(g);
+    auto outcome = advertise(advertisement_of("sip:team@example.com"), "<sip:alice@example.com>", "id");
+    EXPECT_EQ(outcome.action.verdict.code, 403);
+    EXPECT_EQ(outcome.action.verdict.rejection, im::Rejection::anonymity);
+}

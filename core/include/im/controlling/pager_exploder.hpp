@@ -50,6 +50,9 @@ public:
     bool owns(std::string_view request_uri) const;
 
 private:
+    // The refusal of a Group Advertisement body, or nullopt when it may go.
+    std::optional<ExplodeOutcome> refuse_advertisement(std::string_view body, const Originator &originator) const;
+
     const ControllingConfig &config_;
     store::GroupStore &groups_;
 };
