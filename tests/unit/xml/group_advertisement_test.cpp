@@ -154,3 +154,23 @@ TEST(GroupAdvertisement, Limits)
                             limits),
               ErrorKind::limit_exceeded);
 }
+
+TEST(GroupAdvertisement, TenThousandGroupsAreRefusedByDefaultAndParsedWhenAllowed)
+{
+    std::string groups;
+    for (int i = 0; i < 10'000; ++i) groups += "<group><uri>sip:g" + std::to_string(i) + "@example.com</uri></group>";
+    const std::string document = advertisement(groups);
+    EXPECT_EQ(error_kind_of(document), ErrorKind::limit_exceeded);
+    GroupAdvertisementLimits roomy;
+    roomy.max_groups = 10'000;
+    auto parsed = parse_group_advertisement(document, roomy);
+    ASSERT_TRUE(parsed);
+    ASSERT_EQ(parsed->groups.size(), 10'000u);
+    EXPECT_EQ(parsed->groups.back().uris.front(), "sip:g9999@example.com");
+}
+
+TEST(GroupAdvertisement, NestedGroupsAreInvalid)
+{
+    EXPECT_EQ(error_kind_of(advertisement("<group><uri>sip:a@x</uri><group><uri>sip:b@x</uri></group></group>")),
+              ErrorKind::invalid);
+}
