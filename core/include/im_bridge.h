@@ -34,6 +34,7 @@ typedef struct im_sip_request {
 	int has_expires;
 	im_str_t event;
 	im_str_t sip_if_match;
+	im_str_t date;
 	im_str_t asserted_identity[IM_MAX_HEADER_VALUES];
 	int asserted_identity_count;
 	im_str_t accept_contact[IM_MAX_HEADER_VALUES];
@@ -61,6 +62,7 @@ typedef struct im_sip_request {
 	X(entity_tag)        /* unknown SIP-If-Match */ \
 	X(not_found)         /* no such group or conference (7.6.1) */ \
 	X(too_many)          /* more recipients than the local policy allows */ \
+	X(expired)           /* Expires (from Date) passed before delivery (RFC 3428) */ \
 	X(other)
 
 typedef enum im_rejection {

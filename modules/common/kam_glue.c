@@ -75,6 +75,9 @@ int kam_request_view(sip_msg_t *msg, kam_request_t *req)
 			case HDR_SIPIFMATCH_T:
 				set_str(&v->sip_if_match, &hf->body);
 				break;
+			case HDR_DATE_T:
+				set_str(&v->date, &hf->body);
+				break;
 			default:
 				break;
 		}

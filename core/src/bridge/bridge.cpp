@@ -59,6 +59,7 @@ sip::Request to_request(const im_sip_request_t &in)
     if (in.has_expires) r.expires = view(in.expires);
     r.event = view(in.event);
     r.sip_if_match = view(in.sip_if_match);
+    r.date = view(in.date);
     for (int i = 0; i < std::min(in.asserted_identity_count, IM_MAX_HEADER_VALUES); ++i)
         r.asserted_identities.push_back(view(in.asserted_identity[i]));
     for (int i = 0; i < std::min(in.accept_contact_count, IM_MAX_HEADER_VALUES); ++i)
@@ -84,6 +85,7 @@ im_sip_request_t to_c_request(const sip::Request &in)
     if (in.expires) r.expires = c_view(*in.expires);
     r.event = c_view(in.event);
     r.sip_if_match = c_view(in.sip_if_match);
+    r.date = c_view(in.date);
     for (std::string_view v : in.asserted_identities)
         if (r.asserted_identity_count < IM_MAX_HEADER_VALUES) r.asserted_identity[r.asserted_identity_count++] = c_view(v);
     for (std::string_view v : in.accept_contact)

@@ -33,7 +33,7 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
     if (Verdict v = require_anonymity_allowed(originator, policy); !v.proceed()) return Action::reply(std::move(v));
     if (pager_mode) {
         // 6.2.4.1 step 3: Expires (RFC 3428).
-        if (Verdict v = require_valid_expires(request); !v.proceed()) return Action::reply(std::move(v));
+        if (Verdict v = require_valid_expires(request, clock_.now()); !v.proceed()) return Action::reply(std::move(v));
     }
 
     Action action;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "im/sip/date.hpp"
 #include "im/sip/text.hpp"
 
 namespace im::participating {
@@ -31,7 +32,7 @@ Verdict require_anonymity_allowed(const Originator &originator, const store::Eff
     return Verdict::reject(Rejection::anonymity, 403, "Forbidden", "399 IM-serv \"Anonymity is not allowed\"");
 }
 
-Verdict require_valid_expires(const sip::Request &request)
+Verdict require_valid_expires(const sip::Request &request, std::int64_t now)
 {
     if (!request.expires) return Verdict::next();
     const std::string_view text = sip::trim(*request.expires);
@@ -39,6 +40,11 @@ Verdict require_valid_expires(const sip::Request &request)
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size())
         return Verdict::reject(Rejection::malformed, 400, "Bad Request - malformed Expires");
+    if (sip::trim(request.date).empty()) return Verdict::next();
+    const auto sent = sip::parse_sip_date(request.date);
+    if (!sent) return Verdict::reject(Rejection::malformed, 400, "Bad Request - malformed Date");
+    if (*sent + static_cast<std::int64_t>(seconds) < now)
+        return Verdict::reject(Rejection::expired, 408, "Request Timeout", "399 IM-serv \"The message expired before delivery\"");
     return Verdict::next();
 }
 

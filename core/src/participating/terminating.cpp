@@ -39,7 +39,7 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
         if (Verdict v = require_policy_conformance(request, stores_.policies.effective(*served)); !v.proceed())
             return Action::reply(std::move(v));
         // 6.2.6.1 step 4: Expires.
-        if (Verdict v = require_valid_expires(request); !v.proceed()) return Action::reply(std::move(v));
+        if (Verdict v = require_valid_expires(request, now); !v.proceed()) return Action::reply(std::move(v));
     }
 
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;

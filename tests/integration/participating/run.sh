@@ -123,6 +123,10 @@ Privacy: id" "$(warning "Anonymity")" text/plain "hi"
 check "6.2.4.1 step 3: a malformed Expires gets 400" \
   send_request MESSAGE alice bob $CORE 400 "$TAG
 Expires: tomorrow" "" text/plain "hi"
+check "6.2.4.1 step 3 (RFC 3428): a MESSAGE whose Date + Expires has passed gets 408" \
+  send_request MESSAGE alice bob $CORE 408 "$TAG
+Date: Sat, 13 Nov 2010 23:29:00 GMT
+Expires: 60" "$(warning "expired")" text/plain "hi"
 check "RPC: the size limit fits a normal message" kamcmd im_participating.policy_set global 1 100 "text/*" 0
 deliver "6.2.2.1 step 3: a text MESSAGE within the policy is delivered"
 check "RPC: the policies are listed" bash -c 'kamcmd im_participating.policy_list | grep -q "scope: global"'
@@ -133,6 +137,7 @@ check "statistics: rejections counted by reason" bash -c '
   grep -q "rejected_barred = 1" <<<"$s" && grep -q "rejected_access_list = 1" <<<"$s" &&
   grep -q "rejected_size = 1" <<<"$s" && grep -q "rejected_content_type = 2" <<<"$s" && grep -q "rejected_malformed = 3" <<<"$s" &&
   grep -q "rejected_anonymity = 1" <<<"$s" && grep -q "rejected_not_allowed = 2" <<<"$s" &&
+  grep -q "rejected_expired = 1" <<<"$s" &&
   grep -q "rejected_invisible = 1" <<<"$s" && grep -q "rejected_bad_event = 1" <<<"$s" &&
   grep -q "rejected_entity_tag = 1" <<<"$s" && grep -q "rejected_feature_tag = 1" <<<"$s"'
 

@@ -17,6 +17,7 @@ TEST(Bridge, RequestViewCarriesEveryField)
     in.to_tag = s("");
     in.expires = s("30");
     in.has_expires = 1;
+    in.date = s("Sat, 13 Nov 2010 23:29:00 GMT");
     in.asserted_identity[0] = s("<sip:alice@example.com>");
     in.asserted_identity_count = 1;
     in.accept_contact[0] = s("*;+g.oma.sip-im");
@@ -30,6 +31,7 @@ TEST(Bridge, RequestViewCarriesEveryField)
     EXPECT_TRUE(r.initial());
     ASSERT_TRUE(r.expires);
     EXPECT_EQ(*r.expires, "30");
+    EXPECT_EQ(r.date, "Sat, 13 Nov 2010 23:29:00 GMT");
     EXPECT_EQ(r.asserted_identities.size(), 1u);
     EXPECT_EQ(r.accept_contact.size(), 2u);
     EXPECT_EQ(r.source.port, 5060);

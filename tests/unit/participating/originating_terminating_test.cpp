@@ -44,7 +44,7 @@ std::string header(const Action &a, std::string_view name)
 
 class Participating : public ::testing::Test {
 protected:
-    Action originate(const im::sip::Request &r) { return im::participating::OriginatingProcedure(cfg, policies).handle(r); }
+    Action originate(const im::sip::Request &r) { return im::participating::OriginatingProcedure(cfg, policies, clock).handle(r); }
     Action terminate(const im::sip::Request &r)
     {
         return im::participating::TerminatingProcedure(cfg, {registrations, settings, policies, access}, clock).handle(r);
@@ -131,6 +131,47 @@ TEST_F(Participating, Originating_6_2_4_1_Step3_MalformedExpiresIs400)
     EXPECT_EQ(originate(request).verdict.code, 400);
     request.expires = "3600";
     EXPECT_TRUE(originate(request).verdict.proceed());
+}
+
+// The fixed clock says 1000 s after the epoch: Thu, 01 Jan 1970 00:16:40 GMT.
+TEST_F(Participating, Originating_6_2_4_1_Step3_ExpiredByDatePlusExpiresIs408)
+{
+    auto request = im::test::core_message();
+    request.date = "Thu, 01 Jan 1970 00:00:00 GMT";
+    request.expires = "999";
+    Action a = originate(request);
+    EXPECT_EQ(a.verdict.code, 408);
+    EXPECT_EQ(a.verdict.rejection, im::Rejection::expired);
+    request.expires = "1000";
+    EXPECT_TRUE(originate(request).verdict.proceed());
+}
+
+TEST_F(Participating, Originating_6_2_4_1_Step3_ExpiresWithoutDateCountsFromArrival)
+{
+    auto request = im::test::core_message();
+    request.expires = "0";
+    EXPECT_TRUE(originate(request).verdict.proceed());
+}
+
+TEST_F(Participating, Originating_6_2_4_1_Step3_MalformedDateWithExpiresIs400)
+{
+    auto request = im::test::core_message();
+    request.expires = "60";
+    request.date = "yesterday";
+    EXPECT_EQ(originate(request).verdict.code, 400);
+    request.expires.reset();
+    EXPECT_TRUE(originate(request).verdict.proceed());  // a Date alone is not checked
+}
+
+TEST_F(Participating, Terminating_6_2_6_1_Step4_ExpiredMessageIs408)
+{
+    register_bob();
+    auto request = im::test::core_message();
+    request.date = "Thu, 01 Jan 1970 00:16:00 GMT";
+    request.expires = "30";
+    EXPECT_EQ(terminate(request).verdict.code, 408);
+    request.expires = "60";
+    EXPECT_TRUE(terminate(request).verdict.proceed());
 }
 
 TEST_F(Participating, Originating_6_2_4_1_Step4_ConferenceFactoryGoesToTheControllingFunction)

@@ -1,6 +1,7 @@
 #pragma once
 // Spec 6.2.2 and 6.2.4.1: requests from a served IM user.
 #include "im/action.hpp"
+#include "im/clock.hpp"
 #include "im/participating/config.hpp"
 #include "im/sip/request.hpp"
 #include "im/store/policy_store.hpp"
@@ -9,12 +10,16 @@ namespace im::participating {
 
 class OriginatingProcedure {
 public:
-    OriginatingProcedure(const Config &config, store::PolicyStore &policies) : config_(config), policies_(policies) {}
+    OriginatingProcedure(const Config &config, store::PolicyStore &policies, const Clock &clock)
+        : config_(config), policies_(policies), clock_(clock)
+    {
+    }
     Action handle(const sip::Request &request) const;
 
 private:
     const Config &config_;
     store::PolicyStore &policies_;
+    const Clock &clock_;
 };
 
 }  // namespace im::participating

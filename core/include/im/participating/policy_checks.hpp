@@ -1,6 +1,8 @@
 #pragma once
 // The policy steps of the Participating Function, one function and one
 // reply code each, in the order the spec lists them.
+#include <cstdint>
+
 #include <string_view>
 
 #include "im/identity.hpp"
@@ -23,8 +25,11 @@ Verdict require_policy_conformance(const sip::Request &request, const store::Eff
 Verdict require_anonymity_allowed(const Originator &originator, const store::EffectivePolicy &policy);
 
 // 6.2.4.1 step 3 / 6.2.6.1 step 4 (RFC 3428): an Expires header must be a
-// number of seconds; 400 when it is not.
-Verdict require_valid_expires(const sip::Request &request);
+// number of seconds (400 when it is not). With a Date header, the message
+// expired at Date + Expires: past that `now`, 408 Request Timeout (also 400
+// for a Date that is no SIP date). Without Date, the time starts on arrival,
+// so the message is still valid.
+Verdict require_valid_expires(const sip::Request &request, std::int64_t now);
 
 // Pager mode (MESSAGE) or session (INVITE) for barring and access lists.
 store::AccessKind access_kind_of(const sip::Request &request);

@@ -28,6 +28,7 @@ struct Request {
     std::optional<std::string_view> expires;         // raw Expires header body
     std::string_view event;                          // raw Event header body
     std::string_view sip_if_match;                   // SIP-If-Match (RFC 3903), empty when absent
+    std::string_view date;                           // raw Date header body, empty when absent
     std::vector<std::string_view> asserted_identities;  // P-Asserted-Identity bodies
     std::vector<std::string_view> accept_contact;       // Accept-Contact bodies
     Source source;
