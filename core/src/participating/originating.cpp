@@ -6,6 +6,7 @@
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
+#include "im/version.hpp"
 
 namespace im::participating {
 
@@ -42,7 +43,12 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
         const auto &special = config_.controlling_uris;
         if (std::find(special.begin(), special.end(), *target) != special.end()) action.next = Action::Next::Controlling;
     }
-    // 6.2.2.1 steps 5-6: forward with the identity kept (the core's PAI stays in place).
+    // 6.2.2.1 steps 5-6: forward with the identity kept (the core's PAI stays
+    // in place) and, for a pager-mode MESSAGE without a Contact, this server's
+    // URI with the IM feature tag as Contact. A session's Contact is the
+    // client's own dialog target and stays as it is.
+    if (action.next == Action::Next::Forward && pager_mode && sip::trim(request.contact).empty())
+        action.request_headers.push_back({"Contact", "<" + config_.server_uri + ">;" + kImFeatureTag});
     return action;
 }
 

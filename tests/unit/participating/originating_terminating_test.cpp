@@ -69,6 +69,18 @@ TEST_F(Participating, OriginatingForwardsAnIdentifiedTaggedMessage)
     EXPECT_EQ(a.next, Action::Next::Forward);
 }
 
+TEST_F(Participating, Originating_6_2_2_1_Step5_ForwardedMessageCarriesTheFeatureTagInContact)
+{
+    Action a = originate(im::test::core_message());
+    EXPECT_EQ(header(a, "Contact"), "<sip:127.0.0.1:5070>;+g.oma.sip-im");
+    auto with_contact = im::test::core_message();
+    with_contact.contact = "<sip:alice@192.0.2.1>;+g.oma.sip-im";
+    EXPECT_EQ(header(originate(with_contact), "Contact"), "");  // the client's own stays
+    auto invite = im::test::core_message();
+    invite.method = "INVITE";
+    EXPECT_EQ(header(originate(invite), "Contact"), "");
+}
+
 TEST_F(Participating, Originating_6_2_2_1_Step1_MissingFeatureTagIs403)
 {
     auto request = im::test::core_message();
