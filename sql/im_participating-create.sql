@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS im_policy (
     im_allowed INTEGER NOT NULL DEFAULT 1,
     max_size INTEGER,
     content_types TEXT,
-    anonymity_allowed INTEGER NOT NULL DEFAULT 1
+    anonymity_allowed INTEGER NOT NULL DEFAULT 1,
+    group_advertisement_allowed INTEGER NOT NULL DEFAULT 1 -- 6.2.4.5 step 2 (version 2)
 );
 
 -- Per-user access rules for sessions and pager-mode messages.
@@ -48,5 +49,5 @@ CREATE TABLE IF NOT EXISTS im_access_rule (
 
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_registration', 1);
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_service_settings', 1);
-INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_policy', 1);
+INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_policy', 2);
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_access_rule', 1);

@@ -361,7 +361,7 @@ static void rpc_registration(rpc_t *rpc, void *ctx)
 }
 
 static const char *rpc_settings_doc[] = {"Published IM service settings of a user and their effective values: im_participating.settings sip:bob@example.com", 0};
-static const char *rpc_policy_set_doc[] = {"Set operator policy: im_participating.policy_set <global|aor> <im_allowed 0|1> <max_size bytes|-> <content types, comma separated|-> <anonymity_allowed 0|1> ('-' inherits)", 0};
+static const char *rpc_policy_set_doc[] = {"Set operator policy: im_participating.policy_set <global|aor> <im_allowed 0|1> <max_size bytes|-> <content types, comma separated|-> <anonymity_allowed 0|1> [group_advertisement_allowed 0|1, default 1] ('-' inherits)", 0};
 static const char *rpc_policy_remove_doc[] = {"Remove a policy row: im_participating.policy_remove <global|aor>", 0};
 static const char *rpc_policy_list_doc[] = {"List the operator policy rows.", 0};
 static const char *rpc_access_set_doc[] = {"Set an access rule of a receiving user: im_participating.access_set <owner aor> <peer aor|*@domain|*> <session|pager> <allow|reject>", 0};
@@ -370,8 +370,8 @@ static const char *rpc_access_list_doc[] = {"List the access rules of a receivin
 
 KAM_TEXT_RPC(rpc_settings, im_participating_t, get_service, 1, 0,
 		im_participating_settings_text(svc, args[0], out, sizeof(out)))
-KAM_TEXT_RPC(rpc_policy_set, im_participating_t, get_service, 5, 0,
-		im_participating_policy_set(svc, args[0], args[1], args[2], args[3], args[4], out, sizeof(out)))
+KAM_TEXT_RPC(rpc_policy_set, im_participating_t, get_service, 5, 1,
+		im_participating_policy_set(svc, args[0], args[1], args[2], args[3], args[4], args[5], out, sizeof(out)))
 KAM_TEXT_RPC(rpc_policy_remove, im_participating_t, get_service, 1, 0,
 		im_participating_policy_remove(svc, args[0], out, sizeof(out)))
 KAM_TEXT_RPC(rpc_policy_list, im_participating_t, get_service, 0, 0,

@@ -139,7 +139,8 @@ std::string policy_text(const im::store::Policy &policy)
     }
     return "im_allowed: " + std::string(policy.im_allowed ? "1" : "0") +
            "\nmax_size: " + (policy.max_size ? std::to_string(*policy.max_size) : "inherit") +
-           "\ncontent_types: " + types + "\nanonymity_allowed: " + (policy.anonymity_allowed ? "1" : "0");
+           "\ncontent_types: " + types + "\nanonymity_allowed: " + (policy.anonymity_allowed ? "1" : "0") +
+           "\ngroup_advertisement_allowed: " + (policy.group_advertisement_allowed ? "1" : "0");
 }
 
 }  // namespace
@@ -286,7 +287,8 @@ int im_participating_settings_text(im_participating_t *p, const char *aor, char 
 }
 
 int im_participating_policy_set(im_participating_t *p, const char *scope, const char *im_allowed, const char *max_size,
-                                const char *content_types, const char *anonymity_allowed, char *out, size_t out_size)
+                                const char *content_types, const char *anonymity_allowed,
+                                const char *group_advertisement_allowed, char *out, size_t out_size)
 {
     return admin(out, out_size, [&] {
         const std::string s = scope ? scope : "";
@@ -294,6 +296,8 @@ int im_participating_policy_set(im_participating_t *p, const char *scope, const 
         im::store::Policy policy;
         policy.im_allowed = parse_flag(im_allowed, "im_allowed");
         policy.anonymity_allowed = parse_flag(anonymity_allowed, "anonymity_allowed");
+        if (group_advertisement_allowed && *group_advertisement_allowed)
+            policy.group_advertisement_allowed = parse_flag(group_advertisement_allowed, "group_advertisement_allowed");
         const std::string size = max_size ? max_size : "-";
         if (size != "-") {
             std::size_t used = 0;

@@ -83,7 +83,8 @@ int im_participating_publish_settings(im_participating_t *p, const im_sip_reques
  * reason in out. */
 int im_participating_settings_text(im_participating_t *p, const char *aor, char *out, size_t out_size);
 int im_participating_policy_set(im_participating_t *p, const char *scope, const char *im_allowed,
-		const char *max_size, const char *content_types, const char *anonymity_allowed, char *out, size_t out_size);
+		const char *max_size, const char *content_types, const char *anonymity_allowed,
+		const char *group_advertisement_allowed, char *out, size_t out_size);
 int im_participating_policy_remove(im_participating_t *p, const char *scope, char *out, size_t out_size);
 int im_participating_policy_list_text(im_participating_t *p, char *out, size_t out_size);
 int im_participating_access_set(im_participating_t *p, const char *owner, const char *peer, const char *kind,

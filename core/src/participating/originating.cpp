@@ -33,6 +33,9 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
     // 6.2.4.1 step 2: anonymity.
     if (Verdict v = require_anonymity_allowed(originator, policy); !v.proceed()) return Action::reply(std::move(v));
     if (pager_mode) {
+        // 6.2.4.5 steps 1-2: a Group Advertisement's anonymity and permission.
+        if (Verdict v = require_group_advertisement_allowed(request, originator, policy); !v.proceed())
+            return Action::reply(std::move(v));
         // 6.2.4.1 step 3: Expires (RFC 3428).
         if (Verdict v = require_valid_expires(request, clock_.now()); !v.proceed()) return Action::reply(std::move(v));
     }

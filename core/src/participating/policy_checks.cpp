@@ -4,6 +4,8 @@
 
 #include "im/sip/date.hpp"
 #include "im/sip/text.hpp"
+#include "im/xml/group_advertisement.hpp"
+#include "im/xml/multipart.hpp"
 
 namespace im::participating {
 
@@ -30,6 +32,33 @@ Verdict require_anonymity_allowed(const Originator &originator, const store::Eff
 {
     if (!originator.privacy_requested || policy.anonymity_allowed) return Verdict::next();
     return Verdict::reject(Rejection::anonymity, 403, "Forbidden", "399 IM-serv \"Anonymity is not allowed\"");
+}
+
+namespace {
+
+bool carries_group_advertisement(const sip::Request &request)
+{
+    const std::string advertisement = sip::to_lower(xml::kGroupAdvertisementContentType);
+    const std::string media = xml::media_type_of(request.content_type);
+    if (media == advertisement) return true;
+    if (media != "multipart/mixed") return false;
+    auto parts = xml::split_uri_list_message(request.content_type, request.body);
+    if (!parts.ok()) return false;  // not a URI-list message: the Controlling Function judges it
+    const auto *type = parts.value().message.header("Content-Type");
+    return type && xml::media_type_of(*type) == advertisement;
+}
+
+}  // namespace
+
+Verdict require_group_advertisement_allowed(const sip::Request &request, const Originator &originator,
+                                            const store::EffectivePolicy &policy)
+{
+    if (!carries_group_advertisement(request)) return Verdict::next();
+    if (originator.privacy_requested)
+        return Verdict::reject(Rejection::anonymity, 403, "Forbidden", "399 IM-serv \"A Group Advertisement cannot be anonymous\"");
+    if (!policy.group_advertisement_allowed)
+        return Verdict::reject(Rejection::not_allowed, 403, "Forbidden", "399 IM-serv \"Not allowed to send Group Advertisements\"");
+    return Verdict::next();
 }
 
 Verdict require_valid_expires(const sip::Request &request, std::int64_t now)

@@ -52,6 +52,7 @@ EffectivePolicy combine_policies(const std::optional<Policy> &global_row, const 
         if (!*row) continue;
         combined.im_allowed = (*row)->im_allowed;
         combined.anonymity_allowed = (*row)->anonymity_allowed;
+        combined.group_advertisement_allowed = (*row)->group_advertisement_allowed;
         if ((*row)->max_size) combined.max_size = (*row)->max_size;
         if ((*row)->content_types) combined.content_types = (*row)->content_types;
     }

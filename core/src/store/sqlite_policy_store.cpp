@@ -29,7 +29,8 @@ std::vector<std::string> split_content_types(std::string_view joined)
     return ranges;
 }
 
-// A row of im_allowed, max_size, content_types, anonymity_allowed from `first` on.
+// A row of im_allowed, max_size, content_types, anonymity_allowed,
+// group_advertisement_allowed from `first` on.
 Policy read_policy(const SqliteStatement &row, int first)
 {
     Policy policy;
@@ -37,6 +38,7 @@ Policy read_policy(const SqliteStatement &row, int first)
     if (!row.column_is_null(first + 1)) policy.max_size = row.column_int64(first + 1);
     if (!row.column_is_null(first + 2)) policy.content_types = split_content_types(row.column_text(first + 2));
     policy.anonymity_allowed = row.column_int64(first + 3) != 0;
+    policy.group_advertisement_allowed = row.column_int64(first + 4) != 0;
     return policy;
 }
 
@@ -45,17 +47,22 @@ Policy read_policy(const SqliteStatement &row, int first)
 SqlitePolicyStore::SqlitePolicyStore(SqliteDatabase &db)
     : db_(db),
       set_(db,
-           "INSERT INTO im_policy (scope, im_allowed, max_size, content_types, anonymity_allowed) "
-           "VALUES (?1, ?2, ?3, ?4, ?5) "
+           "INSERT INTO im_policy (scope, im_allowed, max_size, content_types, anonymity_allowed, "
+           "group_advertisement_allowed) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
            "ON CONFLICT (scope) DO UPDATE SET im_allowed = excluded.im_allowed, max_size = excluded.max_size, "
-           "content_types = excluded.content_types, anonymity_allowed = excluded.anonymity_allowed"),
+           "content_types = excluded.content_types, anonymity_allowed = excluded.anonymity_allowed, "
+           "group_advertisement_allowed = excluded.group_advertisement_allowed"),
       remove_(db, "DELETE FROM im_policy WHERE scope = ?1"),
-      get_(db, "SELECT im_allowed, max_size, content_types, anonymity_allowed FROM im_policy WHERE scope = ?1"),
-      list_(db, "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed FROM im_policy ORDER BY scope"),
+      get_(db,
+           "SELECT im_allowed, max_size, content_types, anonymity_allowed, group_advertisement_allowed FROM im_policy "
+           "WHERE scope = ?1"),
+      list_(db,
+            "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed, group_advertisement_allowed "
+            "FROM im_policy ORDER BY scope"),
       // Both rows in one read, so they come from the same snapshot.
       effective_(db,
-                 "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed FROM im_policy "
-                 "WHERE scope IN (?1, ?2)")
+                 "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed, group_advertisement_allowed "
+                 "FROM im_policy WHERE scope IN (?1, ?2)")
 {
 }
 
@@ -63,7 +70,10 @@ void SqlitePolicyStore::set(const std::string &scope, const Policy &policy)
 {
     require_storable(policy);
     const ResetOnExit reset(set_);
-    set_.bind_text(1, scope).bind_int64(2, policy.im_allowed ? 1 : 0).bind_int64(5, policy.anonymity_allowed ? 1 : 0);
+    set_.bind_text(1, scope)
+        .bind_int64(2, policy.im_allowed ? 1 : 0)
+        .bind_int64(5, policy.anonymity_allowed ? 1 : 0)
+        .bind_int64(6, policy.group_advertisement_allowed ? 1 : 0);
     if (policy.max_size) set_.bind_int64(3, *policy.max_size);
     else set_.bind_null(3);
     if (policy.content_types) set_.bind_text(4, join_content_types(*policy.content_types));

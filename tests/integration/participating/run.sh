@@ -107,6 +107,22 @@ check "RPC: the rule is listed" bash -c 'kamcmd im_participating.access_list sip
 check "RPC: bob removes the rule" kamcmd im_participating.access_remove sip:bob@example.com sip:alice@example.com pager
 deliver "6.2.6.1 step 2: without the rule the MESSAGE is delivered"
 
+# --- 6.2.4.5: Group Advertisement from the served user ---
+AD_TYPE=application/vnd.IM.group-advertisement+xml
+AD='<?xml version="1.0" encoding="UTF-8"?>
+<group-advertisement xmlns="urn:oma:params:xml:ns:IM:group-advertisement"><note>Hello from the smoke test</note><group><uri>sip:team@example.com</uri></group></group-advertisement>'
+deliver "6.2.4.5 step 3: alice's Group Advertisement to bob is delivered" "" "$AD_TYPE" "$AD"
+check "6.2.4.5 step 1: an anonymous Group Advertisement gets 403" \
+  send_request MESSAGE alice bob $CORE 403 "$TAG
+Privacy: id" "$(warning "cannot be anonymous")" "$AD_TYPE" "$AD"
+check "RPC: alice may not send Group Advertisements" \
+  kamcmd im_participating.policy_set sip:alice@example.com 1 - - 1 0
+check "6.2.4.5 step 2: a user without the permission gets 403" \
+  send_request MESSAGE alice bob $CORE 403 "$TAG" "$(warning "Not allowed to send Group Advertisements")" "$AD_TYPE" "$AD"
+check "RPC: the policy shows the permission" bash -c \
+  'kamcmd im_participating.policy_list | grep -q "group_advertisement_allowed: 0"'
+check "RPC: alice's policy removed" kamcmd im_participating.policy_remove sip:alice@example.com
+
 # --- 6.2.2.1 steps 2-3 and 6.2.4.1 steps 2-3: operator policy ---
 check "RPC: alice may not use IM" kamcmd im_participating.policy_set sip:alice@example.com 0 - - 1
 check "6.2.2.1 step 2: a user not allowed to use IM gets 403" \
@@ -136,7 +152,7 @@ check "statistics: rejections counted by reason" bash -c '
   s=$(kamcmd stats.get_statistics im_participating:); echo "$s"
   grep -q "rejected_barred = 1" <<<"$s" && grep -q "rejected_access_list = 1" <<<"$s" &&
   grep -q "rejected_size = 1" <<<"$s" && grep -q "rejected_content_type = 2" <<<"$s" && grep -q "rejected_malformed = 3" <<<"$s" &&
-  grep -q "rejected_anonymity = 1" <<<"$s" && grep -q "rejected_not_allowed = 2" <<<"$s" &&
+  grep -q "rejected_anonymity = 2" <<<"$s" && grep -q "rejected_not_allowed = 3" <<<"$s" &&
   grep -q "rejected_expired = 1" <<<"$s" &&
   grep -q "rejected_invisible = 1" <<<"$s" && grep -q "rejected_bad_event = 1" <<<"$s" &&
   grep -q "rejected_entity_tag = 1" <<<"$s" && grep -q "rejected_feature_tag = 1" <<<"$s"'

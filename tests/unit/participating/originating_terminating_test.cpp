@@ -81,6 +81,35 @@ TEST_F(Participating, Originating_6_2_2_1_Step5_ForwardedMessageCarriesTheFeatur
     EXPECT_EQ(header(originate(invite), "Contact"), "");
 }
 
+TEST_F(Participating, Originating_6_2_4_5_Step1_AnonymousGroupAdvertisementIs403)
+{
+    auto request = im::test::core_message();
+    request.content_type = "application/vnd.IM.group-advertisement+xml";
+    request.privacy = "id";
+    Action a = originate(request);  // anonymity itself is allowed by the default policy
+    EXPECT_EQ(a.verdict.code, 403);
+    EXPECT_NE(a.verdict.warning.find("Group Advertisement cannot be anonymous"), std::string::npos);
+    request.privacy = "";
+    EXPECT_TRUE(originate(request).verdict.proceed());
+}
+
+TEST_F(Participating, Originating_6_2_4_5_Step2_UserWithoutPermissionIs403)
+{
+    im::store::Policy no_ads;
+    no_ads.group_advertisement_allowed = false;
+    policies.set("sip:alice@example.com", no_ads);
+    auto request = im::test::core_message();
+    request.content_type = "Application/VND.IM.Group-Advertisement+XML; charset=utf-8";
+    EXPECT_EQ(originate(request).verdict.code, 403);
+    request.content_type = "multipart/mixed;boundary=b";
+    request.body = "--b\r\nContent-Type: application/vnd.IM.group-advertisement+xml\r\n\r\n<x/>\r\n"
+                   "--b\r\nContent-Type: application/resource-lists+xml\r\nContent-Disposition: recipient-list\r\n\r\n"
+                   "<resource-lists/>\r\n--b--\r\n";
+    EXPECT_EQ(originate(request).verdict.code, 403);  // the message part of a URI-list MESSAGE
+    request = im::test::core_message();
+    EXPECT_TRUE(originate(request).verdict.proceed());  // other messages are not advertisements
+}
+
 TEST_F(Participating, Originating_6_2_2_1_Step1_MissingFeatureTagIs403)
 {
     auto request = im::test::core_message();

@@ -79,7 +79,8 @@ TYPED_TEST_P(PolicyStoreContract, GetsBackEveryFieldThatWasSet)
     const Policy policy{.im_allowed = false,
                         .max_size = 4096,
                         .content_types = Types{"text/plain", "Message/CPIM", "image/*"},
-                        .anonymity_allowed = false};
+                        .anonymity_allowed = false,
+                        .group_advertisement_allowed = false};
     this->store().set(kAlice, policy);
     EXPECT_THAT(this->store().get(kAlice), Optional(policy));
 }
@@ -189,6 +190,11 @@ TYPED_TEST_P(PolicyStoreContract, AUserRowDecidesTheBooleansEitherWay)
     this->store().set(kAlice, Policy{.im_allowed = false});
     EXPECT_FALSE(this->store().effective(kAlice).im_allowed);
     EXPECT_TRUE(this->store().effective(kBob).im_allowed);
+
+    this->store().set(kGlobal, Policy{.group_advertisement_allowed = false});
+    this->store().set(kAlice, Policy{.group_advertisement_allowed = true});
+    EXPECT_TRUE(this->store().effective(kAlice).group_advertisement_allowed);
+    EXPECT_FALSE(this->store().effective(kBob).group_advertisement_allowed);
 }
 
 TYPED_TEST_P(PolicyStoreContract, RemovingARowFallsBackToTheLevelBelow)

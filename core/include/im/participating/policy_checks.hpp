@@ -24,6 +24,12 @@ Verdict require_policy_conformance(const sip::Request &request, const store::Eff
 // 6.2.4.1 step 2: anonymity requested but not allowed, 403.
 Verdict require_anonymity_allowed(const Originator &originator, const store::EffectivePolicy &policy);
 
+// 6.2.4.5: a Group Advertisement (application/vnd.IM.group-advertisement+xml,
+// the body or the message part of a URI-list MESSAGE) is never anonymous and
+// needs the user's group_advertisement_allowed policy: 403 otherwise.
+Verdict require_group_advertisement_allowed(const sip::Request &request, const Originator &originator,
+                                            const store::EffectivePolicy &policy);
+
 // 6.2.4.1 step 3 / 6.2.6.1 step 4 (RFC 3428): an Expires header must be a
 // number of seconds (400 when it is not). With a Date header, the message
 // expired at Date + Expires: past that `now`, 408 Request Timeout (also 400

@@ -7,8 +7,8 @@
 // allowed, no size limit, any content type, anonymity allowed), apply the
 // global row, then apply the user's row. A row sets max_size or content_types
 // only when the column is not NULL (nullopt here); NULL inherits from the
-// level below. im_allowed and anonymity_allowed are NOT NULL in the schema,
-// so a row always sets them: a user row decides both for its user, which lets
+// level below. im_allowed, anonymity_allowed and group_advertisement_allowed
+// are NOT NULL in the schema, so a row always sets them: a user row decides both for its user, which lets
 // the operator exempt a user from a global restriction as well as restrict one.
 #include <cstdint>
 #include <optional>
@@ -28,6 +28,7 @@ struct Policy {
     // nullopt inherits; an empty list allows no content type at all.
     std::optional<std::vector<std::string>> content_types{};
     bool anonymity_allowed = true;           // may the user send anonymously
+    bool group_advertisement_allowed = true; // may the user send Group Advertisements (6.2.4.5 step 2)
 
     bool operator==(const Policy &) const = default;
 };
@@ -45,6 +46,7 @@ struct EffectivePolicy {
     std::optional<std::int64_t> max_size{};                   // nullopt: no limit
     std::optional<std::vector<std::string>> content_types{};  // nullopt: any content type
     bool anonymity_allowed = true;
+    bool group_advertisement_allowed = true;
 
     bool operator==(const EffectivePolicy &) const = default;
 };

@@ -10,7 +10,7 @@ namespace im::store {
 inline constexpr std::array<TableVersion, 4> kParticipatingTables{{
     {"im_registration", 1, "im_participating"},
     {"im_service_settings", 1, "im_participating"},
-    {"im_policy", 1, "im_participating"},
+    {"im_policy", 2, "im_participating"},
     {"im_access_rule", 1, "im_participating"},
 }};
 
