@@ -17,6 +17,7 @@
 #include "core/pt.h"
 #include "core/route.h"
 #include "core/action.h"
+#include "core/parser/parse_to.h"
 #include "modules/sl/sl.h"
 
 #include "kam_glue.h"
@@ -24,6 +25,7 @@
 #include "kam_shm.h"
 #include "participating_api.h"
 #include "api.h"
+#include "presence_source.h"
 
 MODULE_VERSION
 
@@ -41,6 +43,8 @@ static int max_expires = 86400;
 static int purge_interval = 60;
 static int registration_cache = 100000;
 static int registration_retention = 30 * 86400;
+static char *presence_server = "";
+static int presence_expires = 3600;
 
 static sl_api_t slb;
 
@@ -127,8 +131,9 @@ static im_participating_t *get_service(void)
 /* Runs one procedure on the request and applies its outcome. */
 typedef int (*procedure_f)(im_participating_t *, const im_sip_request_t *, im_action_t *);
 
+/* reply_code (may be NULL) gets the code of the reply sent, 0 when forwarded. */
 static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accepted,
-		stat_var *rejected_here, const char *what)
+		stat_var *rejected_here, const char *what, int *reply_code)
 {
 	kam_request_t req;
 	im_action_t action;
@@ -142,6 +147,8 @@ static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accept
 	}
 	if(procedure(svc, &req.view, &action) < 0)
 		update_stat(internal_errors, 1);
+	if(reply_code)
+		*reply_code = action.reply_code;
 	if(action.reply_code >= 300) {
 		update_stat(rejected_here, 1);
 		if(action.rejection > IM_REJECT_NONE && action.rejection < IM_REJECT_COUNT)
@@ -160,13 +167,13 @@ static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accept
 static int ki_im_originating(sip_msg_t *msg)
 {
 	return run_procedure(msg, im_participating_originating, originating_accepted,
-			originating_rejected, "originating");
+			originating_rejected, "originating", NULL);
 }
 
 static int ki_im_terminating(sip_msg_t *msg)
 {
 	return run_procedure(msg, im_participating_terminating, terminating_accepted,
-			terminating_rejected, "terminating");
+			terminating_rejected, "terminating", NULL);
 }
 
 /* For im_controlling (api.h): the recipient's checks on a group MESSAGE copy.
@@ -223,8 +230,14 @@ static int bind_im_participating(im_participating_api_t *api)
 
 static int ki_im_publish_settings(sip_msg_t *msg)
 {
+	int code = 0;
 	int rc = run_procedure(msg, im_participating_publish_settings, settings_accepted,
-			settings_rejected, "settings PUBLISH");
+			settings_rejected, "settings PUBLISH", &code);
+
+	/* Appendix H, table 3: vis-status decides open or closed (published
+	 * after every accepted settings PUBLISH: the document may have changed it). */
+	if(code >= 200 && code < 300 && msg->to && parse_to_header(msg) == 0)
+		im_presence_source_publish(get_service(), get_to(msg)->uri.s, get_to(msg)->uri.len);
 	/* The procedure always answers a PUBLISH itself. */
 	return rc < 0 ? rc : 0;
 }
@@ -268,6 +281,9 @@ static int ki_im_register(sip_msg_t *msg)
 	kam_apply_action(msg, &slb, &action);
 	/* After the 200: the script's hook sees the REGISTER ($tu is the user). */
 	run_registration_event(msg, change);
+	/* Appendix H, table 3: registration open, deregistration closed. */
+	if(change == IM_REG_REGISTERED || change == IM_REG_DEREGISTERED)
+		im_presence_source_publish(svc, req.view.to_uri.s, req.view.to_uri.len);
 	return 0;
 }
 
@@ -403,6 +419,8 @@ static int mod_init(void)
 
 	kam_keep_freed_heap(malloc_trim_threshold);
 
+	if(im_presence_source_init(presence_server, presence_expires) < 0)
+		return -1;
 	if(sl_load_api(&slb) != 0) {
 		LM_ERR("cannot bind to the sl module: load sl.so first\n");
 		return -1;
@@ -474,6 +492,8 @@ static param_export_t params[] = {
 	{"purge_interval", INT_PARAM, &purge_interval},
 	{"registration_cache", INT_PARAM, &registration_cache},
 	{"registration_retention", INT_PARAM, &registration_retention},
+	{"presence_server", PARAM_STRING, &presence_server},
+	{"presence_expires", INT_PARAM, &presence_expires},
 	{0, 0, 0}
 };
 

@@ -24,6 +24,7 @@
 #include "im/store/sqlite_policy_store.hpp"
 #include "im/store/sqlite_registration_store.hpp"
 #include "im/store/sqlite_settings_store.hpp"
+#include "im/xml/im_presence.hpp"
 
 namespace {
 
@@ -394,6 +395,25 @@ int im_participating_registration(im_participating_t *p, const char *aor, im_reg
         out->expires_at = reg->expires_at;
         out->updated_at = reg->updated_at;
         return 1;
+    } catch (...) {
+        return -1;
+    }
+}
+
+int im_participating_availability(im_participating_t *p, const char *uri, char *aor, size_t aor_size, char *doc,
+                                  size_t doc_size)
+{
+    try {
+        auto key = im::sip::aor_of(text(uri));
+        if (!key || key->size() >= aor_size) return -1;
+        im::bridge::copy_text(*key, aor, aor_size);
+        const std::int64_t now = p->clock.now();
+        const bool open = p->registrations.find_active(*key, now).has_value() &&
+                          im::participating::effective(p->settings.find_active(*key, now)).visible;
+        const std::string document = im::xml::im_availability_document(*key, open);
+        if (document.size() >= doc_size) return -1;
+        im::bridge::copy_text(document, doc, doc_size);
+        return open ? 1 : 0;
     } catch (...) {
         return -1;
     }

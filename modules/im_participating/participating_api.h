@@ -95,6 +95,13 @@ int im_participating_access_list_text(im_participating_t *p, const char *owner, 
 
 /* 1 and *out filled when aor has an active registration, 0 when not, -1 on error. */
 int im_participating_registration(im_participating_t *p, const char *aor, im_registration_info_t *out);
+/* Appendix H: the IM availability of the user `uri` names, as a PIDF
+ * document (open when registered and visible) in doc, with the user's
+ * normalized AOR in aor; returns 1 open, 0 closed, -1 on error or when a
+ * buffer is too small. */
+int im_participating_availability(im_participating_t *p, const char *uri, char *aor, size_t aor_size,
+		char *doc, size_t doc_size);
+
 /* Active registrations, or -1 on error. */
 long long im_participating_active_registrations(im_participating_t *p);
 /* Forgets users offline for longer than retention seconds; returns how many, or -1 on error. */

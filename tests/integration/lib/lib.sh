@@ -143,3 +143,19 @@ PY
 send_message_tcp() { SIPP_TRANSPORT=t1 send_message "$@"; }
 
 trap 'im_stop' EXIT
+
+# watch_presence USER CHECKS: a watcher's one-shot SUBSCRIBE (Expires 0) to
+# USER's presence at the core; CHECKS are SIPp <ereg> actions on the NOTIFY.
+watch_presence() {
+  local user=$1 checks=$2 scenario="$WORK/watch-$1-$RANDOM.xml"
+  python3 - "$LIB_DIR/watch-presence.xml" "$scenario" "$checks" <<'PY'
+import re, sys
+src, dst, checks = sys.argv[1:]
+text = open(src).read().replace("__CHECKS__\n", "".join("      %s\n" % c for c in checks.split("\n") if c.strip()))
+names = re.findall(r'assign_to="([^"]+)"', checks)
+text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names) if names else "")
+open(dst, "w").write(text)
+PY
+  sipp 127.0.0.1:5060 -sf "$scenario" -s "$user" -i 127.0.0.1 -p 5085 -m 1 -timeout 10s -timeout_error -nostdin \
+    -trace_err -error_file "$scenario.err" -trace_msg -message_file "$scenario.msg" >>"$WORK/sipp.log" 2>&1
+}

@@ -43,7 +43,7 @@ check "6.2.5 step 1: PUBLISH without the IM feature tag gets 403" \
   send_request PUBLISH bob bob $IM 403 "$EVENT" "$SERVER" $SETTINGS_TYPE "$(settings_doc false true true)"
 check "6.2.5 step 2: PUBLISH for another event package gets 489 with Allow-Events" \
   send_request PUBLISH bob bob $CORE 489 "$TAG
-Event: presence" '<ereg regexp="Allow-Events: poc-settings" search_in="msg" check_it="true" assign_to="ae"/>' \
+Event: dialog" '<ereg regexp="Allow-Events: poc-settings" search_in="msg" check_it="true" assign_to="ae"/>' \
   $SETTINGS_TYPE "$(settings_doc false true true)"
 check "6.2.5 step 3: alice cannot publish bob's settings (403)" \
   send_request PUBLISH alice bob $CORE 403 "$TAG

@@ -1,0 +1,28 @@
+#pragma once
+// Appendix H: the IM server as a presence source. The PIDF document (RFC
+// 3863) with the OMA service description that says whether a user is
+// available for IM ("Application-specific Availability for IM"):
+//
+//   <presence xmlns="urn:ietf:params:xml:ns:pidf"
+//             xmlns:op="urn:oma:xml:prs:pidf:oma-pres" entity="sip:alice@example.com">
+//     <tuple id="im-availability">
+//       <status><basic>open</basic></status>
+//       <op:service-description>
+//         <op:service-id>org.openmobilealliance:IM</op:service-id>
+//         <op:version>1.0</op:version>
+//       </op:service-description>
+//     </tuple>
+//   </presence>
+#include <string>
+#include <string_view>
+
+namespace im::xml {
+
+inline constexpr std::string_view kPidfContentType = "application/pidf+xml";
+inline constexpr std::string_view kImServiceId = "org.openmobilealliance:IM";
+inline constexpr std::string_view kImAvailabilityTupleId = "im-availability";
+
+// open: registered and visible (H, table 3); closed otherwise.
+std::string im_availability_document(std::string_view entity, bool open);
+
+}  // namespace im::xml

@@ -1,0 +1,76 @@
+#include "presence_source.h"
+
+#include <string.h>
+
+#include "core/dprint.h"
+#include "core/sr_module.h"
+#include "modules/pua/pua_bind.h"
+#include "modules/pua/pua.h"
+
+/* pua tells its users apart by this flag; above the ones Kamailio's own pua_* modules use. */
+#define IM_SOURCE_PUBLISH (1 << 20)
+
+static pua_api_t pua;
+static str server_uri = {0, 0};
+static int publish_expires = 3600;
+static str publication_id = str_init("IM_AVAILABILITY");
+static str pidf_type = str_init("application/pidf+xml");
+
+int im_presence_source_init(const char *server, int expires)
+{
+	bind_pua_t bind;
+
+	if(server == NULL || *server == '\0')
+		return 0;
+	bind = (bind_pua_t)find_export("bind_pua", 1, 0);
+	if(bind == NULL || bind(&pua) < 0) {
+		LM_ERR("presence_server is set: load pua.so (and its db_url) before im_participating\n");
+		return -1;
+	}
+	server_uri.s = (char *)server;
+	server_uri.len = (int)strlen(server);
+	if(expires > 0)
+		publish_expires = expires;
+	return 0;
+}
+
+int im_presence_source_enabled(void)
+{
+	return server_uri.len > 0;
+}
+
+void im_presence_source_publish(im_participating_t *svc, const char *user_uri, int uri_len)
+{
+	char uri_z[256], aor_z[256], doc[2048];
+	publ_info_t publ;
+	str uri, body;
+	int open;
+
+	if(!im_presence_source_enabled() || svc == NULL || uri_len <= 0 || uri_len >= (int)sizeof(uri_z))
+		return;
+	memcpy(uri_z, user_uri, uri_len);
+	uri_z[uri_len] = '\0';
+	open = im_participating_availability(svc, uri_z, aor_z, sizeof(aor_z), doc, sizeof(doc));
+	if(open < 0) {
+		LM_ERR("no presence document for %s\n", uri_z);
+		return;
+	}
+	uri.s = aor_z;
+	uri.len = (int)strlen(aor_z);
+	body.s = doc;
+	body.len = (int)strlen(doc);
+	memset(&publ, 0, sizeof(publ));
+	publ.id = publication_id;
+	publ.pres_uri = &uri;
+	publ.body = &body;
+	publ.expires = publish_expires;
+	publ.flag = UPDATE_TYPE; /* pua inserts when it has no publication of this user yet */
+	publ.source_flag = IM_SOURCE_PUBLISH;
+	publ.event = PRESENCE_EVENT;
+	publ.content_type = pidf_type;
+	publ.outbound_proxy = &server_uri;
+	if(pua.send_publish(&publ) < 0)
+		LM_ERR("cannot publish the IM availability of %s\n", aor_z);
+	else
+		LM_INFO("published IM availability of %s: %s\n", aor_z, open ? "open" : "closed");
+}

@@ -1,0 +1,24 @@
+/*
+ * Appendix H: the IM server as a presence source. On registration,
+ * deregistration and a settings PUBLISH it publishes the user's
+ * "Availability for IM" to the presence server through Kamailio's pua
+ * module, which keeps the SIP-ETag of each user's publication and refreshes it.
+ */
+#ifndef IM_PRESENCE_SOURCE_H
+#define IM_PRESENCE_SOURCE_H
+
+#include "core/str.h"
+
+#include "participating_api.h"
+
+/* server: the presence server's SIP URI (where PUBLISH goes); empty turns
+ * publication off. Binds pua when on; 0, or -1 when pua is missing. */
+int im_presence_source_init(const char *server, int expires);
+
+int im_presence_source_enabled(void);
+
+/* Publishes the current availability (open: registered and visible) of the
+ * user `uri` names. */
+void im_presence_source_publish(im_participating_t *svc, const char *uri, int uri_len);
+
+#endif
