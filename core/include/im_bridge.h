@@ -97,9 +97,11 @@ typedef struct im_action {
 typedef struct im_request_checks {
 	/* Fills *verdict; returns 0, or -1 after an internal error. */
 	int (*check)(const im_sip_request_t *req, im_action_t *verdict);
-	/* Bracket a batch of checks (one group MESSAGE) so they read one
-	 * database snapshot; begin returns 0, or -1 (checks still work). */
-	int (*begin)(void);
+	/* Bracket a batch of checks (one group MESSAGE: its recipients and its
+	 * originator) so they read one database snapshot, each concern in one
+	 * query for all recipients; begin returns 0, or -1 (checks still work,
+	 * one by one). */
+	int (*begin)(const im_str_t *recipients, int count, im_str_t originator);
 	void (*end)(void);
 } im_request_checks_t;
 

@@ -42,12 +42,20 @@ std::string delivery_route_header(const char *route)
 }
 
 // The recipient's terminating checks through the participating module (C door).
+im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
+
 // One batch of recipient checks: one database snapshot in the checking module.
 class CheckBatch {
 public:
-    explicit CheckBatch(const im_request_checks_t &checks) : checks_(checks)
+    CheckBatch(const im_request_checks_t &checks, const std::vector<im::controlling::OutgoingMessage> &copies,
+               const im::Originator &originator)
+        : checks_(checks)
     {
-        open_ = checks_.begin != nullptr && checks_.begin() == 0;
+        if (checks_.begin == nullptr) return;
+        std::vector<im_str_t> recipients;
+        recipients.reserve(copies.size());
+        for (const auto &copy : copies) recipients.push_back(str_of(copy.request_uri));
+        open_ = checks_.begin(recipients.data(), static_cast<int>(recipients.size()), str_of(originator.aor)) == 0;
     }
     CheckBatch(const CheckBatch &) = delete;
     CheckBatch &operator=(const CheckBatch &) = delete;
@@ -80,8 +88,6 @@ im_copy_fate_t c_fate(im::controlling::CopyFate fate)
     }
     return IM_COPY_CHECK_REMOTE;
 }
-
-im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
 
 std::string group_text(const im::store::Group &g, bool with_members)
 {
@@ -166,7 +172,7 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
         checked_copies.reserve(outcome.copies.size());
         {
             std::optional<CheckBatch> batch;
-            if (check_here) batch.emplace(*checks);
+            if (check_here) batch.emplace(*checks, outcome.copies, *outcome.originator);
             for (auto &copy : outcome.copies) {
                 if (check_here) checked_copies.push_back(check_recipient(*checks, std::move(copy), *outcome.originator));
                 else checked_copies.push_back({im::controlling::CopyFate::check_remote, std::move(copy), {}});

@@ -203,11 +203,11 @@ static int check_copy(const im_sip_request_t *copy, im_action_t *verdict)
 	return rc;
 }
 
-static int checks_begin(void)
+static int checks_begin(const im_str_t *recipients, int count, im_str_t originator)
 {
 	im_participating_t *svc = get_service();
 
-	return svc ? im_participating_checks_begin(svc) : -1;
+	return svc ? im_participating_checks_begin(svc, recipients, count, originator) : -1;
 }
 
 static void checks_end(void)

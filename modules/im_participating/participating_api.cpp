@@ -246,17 +246,33 @@ int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *r
     });
 }
 
-int im_participating_checks_begin(im_participating_t *p)
+int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count, im_str_t originator)
 {
+    if (p->checks_snapshot) return 0;
     try {
-        if (!p->checks_snapshot) p->checks_snapshot.emplace(p->db);
+        p->checks_snapshot.emplace(p->db);
+        std::vector<std::string> aors;
+        for (int i = 0; i < count; ++i)
+            if (auto aor = im::sip::aor_of(std::string_view(recipients[i].s, static_cast<std::size_t>(recipients[i].len))))
+                aors.push_back(std::move(*aor));
+        p->settings.prefetch(aors);
+        p->policies.prefetch(aors);
+        if (auto who = im::sip::aor_of(std::string_view(originator.s, static_cast<std::size_t>(originator.len))))
+            p->access_rules.prefetch(aors, *who, im::store::AccessKind::pager);
         return 0;
     } catch (...) {
+        im_participating_checks_end(p);
         return -1;
     }
 }
 
-void im_participating_checks_end(im_participating_t *p) { p->checks_snapshot.reset(); }
+void im_participating_checks_end(im_participating_t *p)
+{
+    p->settings.forget_prefetched();
+    p->policies.forget_prefetched();
+    p->access_rules.forget_prefetched();
+    p->checks_snapshot.reset();
+}
 
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
 {

@@ -71,10 +71,11 @@ int im_participating_terminating(im_participating_t *p, const im_sip_request_t *
  * the originator is the first P-Asserted-Identity, trusted without a source
  * check because the request never crossed the network. */
 int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
-/* Brackets many im_participating_check_copy calls (one group MESSAGE) so
- * they read one database snapshot: 0, or -1 on error (checks then run
- * one by one as usual). A begin while one is open is ignored. */
-int im_participating_checks_begin(im_participating_t *p);
+/* Brackets the im_participating_check_copy calls of one group MESSAGE so
+ * they read one database snapshot, with the settings, policies and access
+ * rules of all recipients read in one query each: 0, or -1 on error (checks
+ * then run one by one as usual). A begin while one is open is ignored. */
+int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count, im_str_t originator);
 void im_participating_checks_end(im_participating_t *p);
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 

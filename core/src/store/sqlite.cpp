@@ -234,6 +234,30 @@ void SqliteTransaction::commit()
     committed_ = true;
 }
 
+std::string json_string_array(const std::vector<std::string> &items)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string json = "[";
+    for (const std::string &item : items) {
+        if (json.size() > 1) json += ',';
+        json += '"';
+        for (const unsigned char c : item) {
+            if (c == '"' || c == '\\') {
+                json += '\\';
+                json += static_cast<char>(c);
+            } else if (c < 0x20) {
+                json += "\\u00";
+                json += kHex[c >> 4];
+                json += kHex[c & 0xf];
+            } else {
+                json += static_cast<char>(c);
+            }
+        }
+        json += '"';
+    }
+    return json + "]";
+}
+
 SqliteReadSnapshot::SqliteReadSnapshot(SqliteDatabase &db) : db_(db) { db_.exec("BEGIN"); }
 
 SqliteReadSnapshot::~SqliteReadSnapshot()

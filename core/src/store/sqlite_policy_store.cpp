@@ -62,12 +62,16 @@ SqlitePolicyStore::SqlitePolicyStore(SqliteDatabase &db)
       // Both rows in one read, so they come from the same snapshot.
       effective_(db,
                  "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed, group_advertisement_allowed "
-                 "FROM im_policy WHERE scope IN (?1, ?2)")
+                 "FROM im_policy WHERE scope IN (?1, ?2)"),
+      prefetch_(db,
+                "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed, group_advertisement_allowed "
+                "FROM im_policy WHERE scope = ?2 OR scope IN (SELECT value FROM json_each(?1))")
 {
 }
 
 void SqlitePolicyStore::set(const std::string &scope, const Policy &policy)
 {
+    prefetched_.clear();  // a write ends what a batch read
     require_storable(policy);
     const ResetOnExit reset(set_);
     set_.bind_text(1, scope)
@@ -83,6 +87,7 @@ void SqlitePolicyStore::set(const std::string &scope, const Policy &policy)
 
 bool SqlitePolicyStore::remove(const std::string &scope)
 {
+    prefetched_.clear();  // a write ends what a batch read
     const ResetOnExit reset(remove_);
     remove_.bind_text(1, scope);
     remove_.step();
@@ -105,8 +110,29 @@ std::vector<ScopedPolicy> SqlitePolicyStore::list()
     return rows;
 }
 
+void SqlitePolicyStore::prefetch(const std::vector<std::string> &aors)
+{
+    prefetched_.clear();
+    std::optional<Policy> global_row;
+    std::unordered_map<std::string, Policy> user_rows;
+    {
+        const ResetOnExit reset(prefetch_);
+        prefetch_.bind_text(1, json_string_array(aors)).bind_text(2, kGlobalPolicyScope);
+        while (prefetch_.step() == StepResult::row) {
+            std::string scope = prefetch_.column_text(0);
+            if (scope == kGlobalPolicyScope) global_row = read_policy(prefetch_, 1);
+            else user_rows.emplace(std::move(scope), read_policy(prefetch_, 1));
+        }
+    }
+    for (const std::string &aor : aors) {
+        const auto row = user_rows.find(aor);
+        prefetched_[aor] = combine_policies(global_row, row == user_rows.end() ? std::nullopt : std::optional<Policy>(row->second));
+    }
+}
+
 EffectivePolicy SqlitePolicyStore::effective(const std::string &aor)
 {
+    if (auto cached = prefetched_.find(aor); cached != prefetched_.end()) return cached->second;
     const ResetOnExit reset(effective_);
     effective_.bind_text(1, aor).bind_text(2, kGlobalPolicyScope);
     std::optional<Policy> global_row;

@@ -71,7 +71,10 @@ SqliteSettingsStore::SqliteSettingsStore(SqliteDatabase &db, RandomBits random_b
       purge_expired_(db, "DELETE FROM im_service_settings WHERE expires_at <= ?1"),
       list_active_(db,
                    "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
-                   "vis_status, hist_active FROM im_service_settings WHERE expires_at > ?1 ORDER BY aor LIMIT ?2")
+                   "vis_status, hist_active FROM im_service_settings WHERE expires_at > ?1 ORDER BY aor LIMIT ?2"),
+      prefetch_(db,
+                "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
+                "vis_status, hist_active FROM im_service_settings WHERE aor IN (SELECT value FROM json_each(?1))")
 {
 }
 
@@ -79,6 +82,7 @@ std::string SqliteSettingsStore::publish_initial(const std::string &aor, const s
                                                  const ServiceSettings &settings, std::int64_t expires_at,
                                                  std::int64_t now)
 {
+    prefetched_.clear();  // a write ends what a batch read
     std::string etag = make_entity_tag(random_bits_());
     const ResetOnExit reset(publish_initial_);
     publish_initial_.bind_text(1, aor).bind_text(2, etag).bind_int64(3, expires_at).bind_int64(4, now);
@@ -91,6 +95,7 @@ std::string SqliteSettingsStore::publish_initial(const std::string &aor, const s
 std::optional<std::string> SqliteSettingsStore::refresh(const std::string &aor, const std::string &etag,
                                                         std::int64_t expires_at, std::int64_t now)
 {
+    prefetched_.clear();  // a write ends what a batch read
     const ResetOnExit reset(refresh_);
     std::string new_etag = make_entity_tag(random_bits_());
     refresh_.bind_text(1, aor).bind_text(2, etag).bind_int64(3, expires_at).bind_int64(4, now).bind_text(5, new_etag);
@@ -103,6 +108,7 @@ std::optional<std::string> SqliteSettingsStore::modify(const std::string &aor, c
                                                        const std::string &document, const ServiceSettings &settings,
                                                        std::int64_t expires_at, std::int64_t now)
 {
+    prefetched_.clear();  // a write ends what a batch read
     std::string new_etag = make_entity_tag(random_bits_());
     const ResetOnExit reset(modify_);
     modify_.bind_text(1, aor).bind_text(2, etag).bind_text(3, new_etag).bind_int64(4, expires_at);
@@ -115,14 +121,32 @@ std::optional<std::string> SqliteSettingsStore::modify(const std::string &aor, c
 
 bool SqliteSettingsStore::remove(const std::string &aor, const std::string &etag)
 {
+    prefetched_.clear();  // a write ends what a batch read
     const ResetOnExit reset(remove_);
     remove_.bind_text(1, aor).bind_text(2, etag);
     remove_.step();
     return db_.changes() > 0;
 }
 
+void SqliteSettingsStore::prefetch(const std::vector<std::string> &aors)
+{
+    prefetched_.clear();
+    for (const std::string &aor : aors) prefetched_.emplace(aor, std::nullopt);
+    const ResetOnExit reset(prefetch_);
+    prefetch_.bind_text(1, json_string_array(aors));
+    while (prefetch_.step() == StepResult::row) {
+        PublishedSettings row = read_published(prefetch_);
+        std::string aor = row.aor;
+        prefetched_[aor] = std::move(row);
+    }
+}
+
 std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::string &aor, std::int64_t now)
 {
+    if (auto cached = prefetched_.find(aor); cached != prefetched_.end()) {
+        if (cached->second && cached->second->expires_at > now) return cached->second;
+        return std::nullopt;
+    }
     const ResetOnExit reset(find_active_);
     find_active_.bind_text(1, aor).bind_int64(2, now);
     if (find_active_.step() != StepResult::row) return std::nullopt;
@@ -131,6 +155,7 @@ std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::str
 
 std::int64_t SqliteSettingsStore::purge_expired(std::int64_t now)
 {
+    prefetched_.clear();  // a write ends what a batch read
     const ResetOnExit reset(purge_expired_);
     purge_expired_.bind_int64(1, now);
     purge_expired_.step();

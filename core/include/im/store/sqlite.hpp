@@ -131,6 +131,10 @@ private:
     bool committed_ = false;
 };
 
+// A JSON array of strings, for one statement to take a whole set of keys:
+// "... WHERE key IN (SELECT value FROM json_each(?1))" (SQLite's JSON1).
+std::string json_string_array(const std::vector<std::string> &items);
+
 // One read snapshot for many queries (a deferred BEGIN): the connection takes
 // its locks and validates its cache once instead of once per statement.
 // Ended (COMMIT, or ROLLBACK if that fails) when it goes out of scope.

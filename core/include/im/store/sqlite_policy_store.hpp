@@ -3,6 +3,8 @@
 #include "im/store/policy_store.hpp"
 #include "im/store/sqlite.hpp"
 
+#include <unordered_map>
+
 namespace im::store {
 
 // Statements are prepared once here; `db` must outlive the store.
@@ -17,6 +19,12 @@ public:
     std::vector<ScopedPolicy> list() override;
     EffectivePolicy effective(const std::string &aor) override;
 
+    // Combines the rows of every aor with the global row in one statement;
+    // until forget_prefetched(), effective answers for these from memory.
+    // For a batch under one SqliteReadSnapshot (a group MESSAGE's recipients).
+    void prefetch(const std::vector<std::string> &aors);
+    void forget_prefetched() noexcept { prefetched_.clear(); }
+
 private:
     SqliteDatabase &db_;
     SqliteStatement set_;
@@ -24,6 +32,8 @@ private:
     SqliteStatement get_;
     SqliteStatement list_;
     SqliteStatement effective_;
+    SqliteStatement prefetch_;
+    std::unordered_map<std::string, EffectivePolicy> prefetched_;
 };
 
 }  // namespace im::store

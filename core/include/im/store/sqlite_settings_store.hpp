@@ -3,6 +3,9 @@
 #include "im/store/settings_store.hpp"
 #include "im/store/sqlite.hpp"
 
+#include <optional>
+#include <unordered_map>
+
 namespace im::store {
 
 // Statements are prepared once here; `db` must outlive the store. Each
@@ -24,6 +27,12 @@ public:
     std::int64_t purge_expired(std::int64_t now) override;
     std::vector<PublishedSettings> list_active(std::int64_t now, std::size_t limit) override;
 
+    // Reads the rows of every aor in one statement; until forget_prefetched(),
+    // find_active answers for these users from memory. For a batch of reads
+    // under one SqliteReadSnapshot (a group MESSAGE's recipients).
+    void prefetch(const std::vector<std::string> &aors);
+    void forget_prefetched() noexcept { prefetched_.clear(); }
+
 private:
     SqliteDatabase &db_;
     RandomBits random_bits_;
@@ -34,6 +43,8 @@ private:
     SqliteStatement find_active_;
     SqliteStatement purge_expired_;
     SqliteStatement list_active_;
+    SqliteStatement prefetch_;
+    std::unordered_map<std::string, std::optional<PublishedSettings>> prefetched_;  // absent rows too
 };
 
 }  // namespace im::store
