@@ -4,9 +4,8 @@
 
 namespace im::msrp_relay {
 
-MsrpListener::MsrpListener(asio::io_context &io, TrafficCounters &traffic, std::chrono::milliseconds idle_limit,
-                           Logger &log)
-    : acceptor_(io), retry_timer_(io), traffic_(traffic), idle_limit_(idle_limit), log_(log)
+MsrpListener::MsrpListener(asio::io_context &io, MsrpDispatcher &dispatcher, Logger &log)
+    : acceptor_(io), retry_timer_(io), dispatcher_(dispatcher), log_(log)
 {
 }
 
@@ -42,7 +41,7 @@ void MsrpListener::close()
     asio::error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
-    connections_.close_all();
+    dispatcher_.close_all();
 }
 
 void MsrpListener::accept_next()
@@ -58,7 +57,7 @@ void MsrpListener::accept_next()
             });
             return;
         }
-        std::make_shared<MsrpConnection>(std::move(socket), connections_, traffic_, idle_limit_, log_)->start();
+        dispatcher_.adopt(std::move(socket));
         accept_next();
     });
 }

@@ -1,16 +1,23 @@
 #include "msrp_relay/relay_server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <random>
 #include <utility>
 
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
 
 #include "control_server.hpp"
 #include "im/relay/control_protocol.hpp"
+#include "msrp_dispatcher.hpp"
 #include "msrp_listener.hpp"
+#include "msrp_relay/msrp_switch.hpp"
+#include "msrp_relay/session_commands.hpp"
+#include "msrp_relay/session_registry.hpp"
 #include "traffic_counters.hpp"
 
 #ifndef IM_RELAY_VERSION
@@ -18,13 +25,29 @@
 #endif
 
 namespace im::msrp_relay {
+namespace {
+
+// Session and participant ids are capabilities, so they come from the
+// kernel's CSPRNG (std::random_device reads it on Linux), not a seeded engine.
+im::msrp::RandomSource kernel_random()
+{
+    auto device = std::make_shared<std::random_device>();
+    return [device] { return (std::uint64_t{(*device)()} << 32) | (*device)(); };
+}
+
+}  // namespace
 
 class RelayServer::Impl {
 public:
     Impl(RelayConfig config, Logger &log)
-        : config_(std::move(config)), log_(log), msrp_(io_, traffic_, config_.idle_timeout, log_),
+        : config_(std::move(config)), log_(log), address_{config_.effective_path_host(), config_.listen.port},
+          sessions_(kernel_random()),
+          switch_(sessions_, address_, kernel_random(), [] { return std::chrono::system_clock::now(); }),
+          commands_(sessions_, address_, [] { return SteadyClock::now(); }),
+          dispatcher_(switch_, ConnectionOptions{config_.idle_timeout, config_.write_queue_limit}, traffic_, log_),
+          msrp_(io_, dispatcher_, log_),
           control_(io_, [this](std::string_view line) { return answer(line); }, config_.idle_timeout, log_),
-          signals_(io_)
+          signals_(io_), expiry_timer_(io_)
     {
     }
 
@@ -35,7 +58,9 @@ public:
             msrp_.close();
             return problem;
         }
+        address_.port = msrp_.local_port();
         started_ = std::chrono::steady_clock::now();
+        expire_sessions_periodically();
         log_.info("im-msrp-relay " IM_RELAY_VERSION " listening for MSRP on " + msrp_.local_address() +
                   ", control socket " + config_.control_socket);
         return std::nullopt;
@@ -76,13 +101,47 @@ private:
         stopping_ = true;
         asio::error_code ignored;
         signals_.cancel(ignored);
+        expiry_timer_.cancel();
         msrp_.close();
         control_.close();
     }
 
+    // Checks at a tenth of the timeout (at least every second) so a session
+    // lives at most 10% (or 1 s) past its idle limit.
+    void expire_sessions_periodically()
+    {
+        if (config_.session_idle_timeout <= std::chrono::milliseconds::zero()) return;
+        auto period = std::min<std::chrono::milliseconds>(config_.session_idle_timeout / 10, std::chrono::seconds(1));
+        expiry_timer_.expires_after(std::max(period, std::chrono::milliseconds(10)));
+        expiry_timer_.async_wait([this](const asio::error_code &error) {
+            if (error || stopping_) return;
+            for (const std::string &id : sessions_.expire(SteadyClock::now(), config_.session_idle_timeout)) {
+                ++traffic_.expired_sessions;
+                log_.info("session " + id + " deleted after " +
+                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(config_.session_idle_timeout).count()) +
+                          " s without MSRP traffic");
+            }
+            expire_sessions_periodically();
+        });
+    }
+
+    im::relay::ControlReply answer_request(std::string_view line)
+    {
+        auto request = im::relay::parse_request(line);
+        if (!request) return im::relay::ControlReply::error(im::relay::kErrMalformed, request.error().text);
+        if (auto reply = commands_.answer(request.value())) {
+            if (reply->ok && request.value().command != "SESSION_LIST" && request.value().command != "SESSION_SHOW")
+                log_.info("control: " + request.value().command + " " +
+                          (request.value().args.empty() ? std::string() : request.value().args[0]) + " -> " +
+                          im::relay::serialize_reply(*reply).substr(0, 200));
+            return *reply;
+        }
+        return im::relay::answer_request(request.value(), IM_RELAY_VERSION, snapshot());
+    }
+
     std::string answer(std::string_view line)
     {
-        auto reply = im::relay::answer_line(line, IM_RELAY_VERSION, snapshot());
+        auto reply = answer_request(line);
         std::string serialized = im::relay::serialize_reply(reply);
         if (log_.enabled(LogLevel::Debug)) {
             std::string_view request = line.substr(0, line.find('\n'));
@@ -98,10 +157,26 @@ private:
         status.uptime_seconds =
             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
         status.connections = msrp_.open_connections();
-        status.sessions = 0;  // MSRP sessions arrive with the relay issue
+        status.sessions = sessions_.size();
         status.bytes_in = traffic_.bytes_in;
         status.bytes_out = traffic_.bytes_out;
         status.listen = msrp_.local_address();
+        const SwitchCounters &counters = switch_.counters();
+        status.messages_in = counters.messages_in;
+        status.messages_out = counters.messages_out;
+        status.counters = {
+            {"errors.malformed", traffic_.malformed},
+            {"errors.io", traffic_.io_errors},
+            {"errors.no_session", counters.no_session},
+            {"errors.session_in_use", counters.session_in_use},
+            {"errors.unknown_method", counters.unknown_method},
+            {"errors.unsupported_media", counters.unsupported_media},
+            {"errors.refused", counters.refused},
+            {"errors.downstream", counters.downstream_failures},
+            {"timeouts.connections", traffic_.idle_connections},
+            {"timeouts.sessions", traffic_.expired_sessions},
+            {"flow.paused_reads", traffic_.paused_reads},
+        };
         return status;
     }
 
@@ -111,9 +186,15 @@ private:
     Logger &log_;
     TrafficCounters traffic_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    RelayAddress address_;
+    SessionRegistry sessions_;
+    MsrpSwitch switch_;
+    SessionCommands commands_;
+    MsrpDispatcher dispatcher_;
     MsrpListener msrp_;
     ControlServer control_;
     asio::signal_set signals_;
+    asio::steady_timer expiry_timer_;
     bool stopping_ = false;
 };
 

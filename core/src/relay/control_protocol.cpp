@@ -254,7 +254,7 @@ std::string serialize_reply(const ControlReply &reply)
 
 ControlReply status_reply(const RelayStatus &status)
 {
-    return ControlReply::success({
+    auto reply = ControlReply::success({
         {"protocol", std::to_string(kControlProtocolVersion)},
         {"uptime", std::to_string(status.uptime_seconds)},
         {"connections", std::to_string(status.connections)},
@@ -262,7 +262,11 @@ ControlReply status_reply(const RelayStatus &status)
         {"bytes_in", std::to_string(status.bytes_in)},
         {"bytes_out", std::to_string(status.bytes_out)},
         {"listen", status.listen},
+        {"messages_in", std::to_string(status.messages_in)},
+        {"messages_out", std::to_string(status.messages_out)},
     });
+    for (const auto &[key, value] : status.counters) reply.fields.push_back({key, std::to_string(value)});
+    return reply;
 }
 
 ParseOutcome<RelayStatus> read_status(const ControlReply &reply)
@@ -284,6 +288,16 @@ ParseOutcome<RelayStatus> read_status(const ControlReply &reply)
              std::pair{"bytes_out", number("bytes_out", status.bytes_out)},
          }) {
         if (!ok) return ParseOutcome<RelayStatus>::failure({std::string("STATUS reply lacks a numeric ") + key});
+    }
+    for (auto [key, out] : {std::pair{"messages_in", &status.messages_in}, std::pair{"messages_out", &status.messages_out}}) {
+        const std::string *value = reply.find(key);
+        if (value != nullptr && !parse_decimal(*value, *out))
+            return ParseOutcome<RelayStatus>::failure({std::string("STATUS reply has a non-numeric ") + key});
+    }
+    for (const auto &field : reply.fields) {
+        std::uint64_t count = 0;
+        if (field.key.find('.') != std::string::npos && parse_decimal(field.value, count))
+            status.counters.emplace_back(field.key, count);
     }
     const std::string *listen = reply.find("listen");
     if (listen == nullptr) return ParseOutcome<RelayStatus>::failure({"STATUS reply lacks listen"});

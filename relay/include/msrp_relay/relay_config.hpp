@@ -2,6 +2,7 @@
 // Relay settings: defaults, then the --config file, then the command line
 // (the command line wins). Every key has the same name in both places.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,16 @@ struct RelayConfig {
     // Connections without traffic for this long are closed; zero disables.
     std::chrono::milliseconds idle_timeout = std::chrono::seconds(300);
     LogLevel log_level = LogLevel::Info;
+    // Host in the msrp: URIs handed out by SESSION_CREATE; empty means the
+    // listen host (set it when listening on 0.0.0.0 or behind NAT).
+    std::string path_host;
+    // Sessions without MSRP traffic for this long are deleted; zero disables.
+    std::chrono::milliseconds session_idle_timeout = std::chrono::seconds(300);
+    // Back-pressure threshold: a connection whose unsent bytes exceed this
+    // pauses reading from every sender feeding it until half has drained.
+    std::size_t write_queue_limit = 1024 * 1024;
+
+    std::string effective_path_host() const { return path_host.empty() ? listen.host : path_host; }
 };
 
 // One "key = value" from either source, with where it came from for messages.

@@ -19,7 +19,10 @@ inline constexpr std::size_t kMaxControlLineBytes = 8192;
 
 // Error codes of ERR replies, borrowed from the familiar HTTP/SIP classes.
 inline constexpr int kErrMalformed = 400;
+inline constexpr int kErrNotFound = 404;      // no such session or participant
+inline constexpr int kErrConflict = 409;      // the session's kind does not allow it
 inline constexpr int kErrUnknownCommand = 501;
+inline constexpr int kErrUnavailable = 503;   // a limit of the relay is reached
 inline constexpr int kErrVersionNotSupported = 505;
 
 // A value or the reason there is none; the data path reports, it never throws.
@@ -94,6 +97,12 @@ struct RelayStatus {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     std::string listen;             // "addr:port" the MSRP acceptor is bound to
+    // Added after the first release: read as 0 when an older relay omits them.
+    std::uint64_t messages_in = 0;   // MSRP requests received (each chunk counts)
+    std::uint64_t messages_out = 0;  // MSRP requests sent
+    // Named event counters with dotted keys, e.g. {"errors.malformed", 2}
+    // or {"timeouts.sessions", 1}; sent as "errors.malformed=2".
+    std::vector<std::pair<std::string, std::uint64_t>> counters;
 
     bool operator==(const RelayStatus &) const = default;
 };
