@@ -77,7 +77,8 @@ relay_running() { [[ -n "$RELAY_PID" ]] && kill -0 "$RELAY_PID" 2>/dev/null; }
 # $WORK/NAME.out, stderr in $WORK/NAME.err; its pid lands in $CLIENT_PID.
 client() {
   local name=$1; shift
-  "$CLIENT_BIN" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  # An explicit <&0: bash gives background commands /dev/null as stdin otherwise.
+  "$CLIENT_BIN" "$@" <&0 >"$WORK/$name.out" 2>"$WORK/$name.err" &
   CLIENT_PID=$!
   BACKGROUND_PIDS+=("$CLIENT_PID")
 }
