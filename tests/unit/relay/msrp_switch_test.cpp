@@ -1,0 +1,386 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "im/msrp/replies.hpp"
+#include "msrp_relay/cpim.hpp"
+#include "msrp_relay/msrp_switch.hpp"
+#include "relay_test_support.hpp"
+
+namespace {
+
+using namespace im::msrp_relay;
+using namespace im::msrp_relay::testing;
+using im::msrp::ByteRange;
+using im::msrp::Continuation;
+using im::msrp::Request;
+using im::msrp::Response;
+
+constexpr ConnectionId kA = 1;
+constexpr ConnectionId kB = 2;
+constexpr ConnectionId kC = 3;
+
+const im::msrp::Path kAlice = path("msrp://192.0.2.1:7001/alice1;tcp");
+const im::msrp::Path kBob = path("msrp://192.0.2.2:7002/bob1;tcp");
+
+std::chrono::system_clock::time_point fixed_wall_clock()
+{
+    return std::chrono::system_clock::from_time_t(1767225600);  // 2026-01-01T00:00:00Z
+}
+
+// All bytes the switch sent to one connection, parsed.
+std::vector<im::msrp::Frame> sent_to(const std::vector<Outgoing> &out, ConnectionId connection)
+{
+    std::string bytes;
+    for (const Outgoing &outgoing : out) {
+        if (outgoing.connection == connection) bytes += outgoing.bytes;
+    }
+    return frames_of(bytes);
+}
+
+class RelaySwitchTest : public ::testing::Test {
+protected:
+    RelaySwitchTest() : switch_(registry_, address_, seeded_random(7), fixed_wall_clock) {}
+
+    std::vector<Outgoing> receive(ConnectionId from, im::msrp::Frame frame)
+    {
+        return switch_.on_frame(from, std::move(frame), SteadyClock::now());
+    }
+
+    // A relay session whose sides are bound: A (alice) on kA, B (bob) on kB.
+    void bound_relay_session()
+    {
+        RegistryError error{};
+        const Session *session = registry_.create(SessionKind::relay, SteadyClock::now(), error);
+        a_ = address_.uri_for(session->participants[0].id);
+        b_ = address_.uri_for(session->participants[1].id);
+        receive(kB, send("bindb001", {b_}, kBob, "bindmsgb"));
+        receive(kA, send("binda001", {a_}, kAlice, "bindmsga"));
+    }
+
+    RelayAddress address_{"127.0.0.1", 2855};
+    SessionRegistry registry_{seeded_random(1)};
+    MsrpSwitch switch_;
+    im::msrp::Uri a_;
+    im::msrp::Uri b_;
+};
+
+TEST_F(RelaySwitchTest, PathsLookLikeSdpPaths)
+{
+    EXPECT_EQ(address_.path_for("abcd"), "msrp://127.0.0.1:2855/abcd;tcp");
+    RelayAddress v6{"::1", 2855};
+    EXPECT_EQ(v6.path_for("abcd"), "msrp://[::1]:2855/abcd;tcp");
+}
+
+TEST_F(RelaySwitchTest, ForwardsEachChunkWithRfc4976PathsAndAnswersHopByHop)
+{
+    bound_relay_session();
+    // A addressed the full path: the relay, then Bob.
+    im::msrp::Path to{a_, kBob.front()};
+    auto out = receive(kA, send("tidA0001", to, kAlice, "msg00001", "text/plain", "hello ",
+                                ByteRange{1, 6, 11}, Continuation::more));
+
+    auto back = sent_to(out, kA);
+    ASSERT_EQ(back.size(), 1u);
+    EXPECT_EQ(as_response(back[0]).transaction_id, "tidA0001");
+    EXPECT_EQ(as_response(back[0]).status_code, 200);
+
+    auto forwarded = sent_to(out, kB);
+    ASSERT_EQ(forwarded.size(), 1u);  // the first chunk goes on before the second arrives
+    const Request &chunk = as_request(forwarded[0]);
+    EXPECT_EQ(chunk.to_path, kBob);
+    ASSERT_EQ(chunk.from_path.size(), 2u);
+    EXPECT_TRUE(im::msrp::equivalent(chunk.from_path[0], b_));
+    EXPECT_EQ(chunk.from_path[1], kAlice.front());
+    EXPECT_NE(chunk.transaction_id, "tidA0001");
+    EXPECT_EQ(chunk.continuation, Continuation::more);
+    EXPECT_EQ(chunk.body->bytes, "hello ");
+    EXPECT_EQ(*chunk.fields.find<ByteRange>(), (ByteRange{1, 6, 11}));
+    EXPECT_EQ(chunk.fields.find<im::msrp::MessageId>()->value, "msg00001");
+    EXPECT_EQ(switch_.counters().messages_out, 1u + 1u);  // A's bind went to B as well
+}
+
+TEST_F(RelaySwitchTest, PathEndingAtTheRelayContinuesWithThePeersBindPath)
+{
+    bound_relay_session();
+    auto out = receive(kB, send("tidB0001", {b_}, kBob, "msg00002", "text/plain", "hi"));
+    auto forwarded = sent_to(out, kA);
+    ASSERT_EQ(forwarded.size(), 1u);
+    EXPECT_EQ(as_request(forwarded[0]).to_path, kAlice);
+    EXPECT_TRUE(im::msrp::equivalent(as_request(forwarded[0]).from_path[0], a_));
+}
+
+TEST_F(RelaySwitchTest, ReportsPassEndToEndWithoutResponse)
+{
+    bound_relay_session();
+    Request report = im::msrp::make_report(send("tidA0002", {a_, kBob.front()}, kAlice, "msg00003", "text/plain", "x"),
+                                           "tidR0001", 200);
+    // Bob's REPORT travels back along the From-Path he received.
+    report.to_path = {b_, kAlice.front()};
+    report.from_path = kBob;
+    auto out = receive(kB, report);
+    EXPECT_TRUE(sent_to(out, kB).empty());
+    auto forwarded = sent_to(out, kA);
+    ASSERT_EQ(forwarded.size(), 1u);
+    EXPECT_EQ(as_request(forwarded[0]).method, "REPORT");
+    EXPECT_EQ(as_request(forwarded[0]).to_path, kAlice);
+    EXPECT_EQ(as_request(forwarded[0]).fields.find<im::msrp::Status>()->code, 200);
+}
+
+TEST_F(RelaySwitchTest, DownstreamFailureBecomesAFailureReportToTheSender)
+{
+    bound_relay_session();
+    auto out = receive(kA, send("tidA0003", {a_}, kAlice, "msg00004", "text/plain", "hello"));
+    Request forwarded = as_request(sent_to(out, kB).at(0));
+    Response refusal = im::msrp::make_response(forwarded, 415);
+    auto after = receive(kB, refusal);
+    auto to_alice = sent_to(after, kA);
+    ASSERT_EQ(to_alice.size(), 1u);
+    const Request &report = as_request(to_alice[0]);
+    EXPECT_EQ(report.method, "REPORT");
+    EXPECT_EQ(report.to_path, kAlice);
+    EXPECT_TRUE(im::msrp::equivalent(report.from_path.at(0), a_));
+    EXPECT_EQ(report.fields.find<im::msrp::Status>()->code, 415);
+    EXPECT_EQ(report.fields.find<im::msrp::MessageId>()->value, "msg00004");
+    EXPECT_EQ(*report.fields.find<ByteRange>(), (ByteRange{1, 5, 5}));
+    EXPECT_EQ(switch_.counters().downstream_failures, 1u);
+}
+
+TEST_F(RelaySwitchTest, FailureReportNoMeansNeitherResponseNorReport)
+{
+    bound_relay_session();
+    Request request = send("tidA0004", {a_}, kAlice, "msg00005", "text/plain", "quiet");
+    request.fields.set(im::msrp::FailureReport::no);
+    auto out = receive(kA, request);
+    EXPECT_TRUE(sent_to(out, kA).empty());
+    Request forwarded = as_request(sent_to(out, kB).at(0));
+    EXPECT_TRUE(sent_to(receive(kB, im::msrp::make_response(forwarded, 500)), kA).empty());
+}
+
+TEST_F(RelaySwitchTest, RequestsForAnUnconnectedSideAreHeldUntilItBinds)
+{
+    RegistryError error{};
+    const Session *session = registry_.create(SessionKind::relay, SteadyClock::now(), error);
+    a_ = address_.uri_for(session->participants[0].id);
+    b_ = address_.uri_for(session->participants[1].id);
+    auto bind = receive(kA, send("binda002", {a_}, kAlice, "bindmsga"));
+    EXPECT_EQ(as_response(sent_to(bind, kA).at(0)).status_code, 200);
+    receive(kA, send("tidA0005", {a_}, kAlice, "msg00006", "text/plain", "first"));
+    receive(kA, send("tidA0006", {a_}, kAlice, "msg00007", "text/plain", "second"));
+
+    auto flushed = sent_to(receive(kB, send("bindb002", {b_}, kBob, "bindmsgb")), kB);
+    ASSERT_EQ(flushed.size(), 3u);  // the held two, then B's own 200
+    EXPECT_EQ(as_request(flushed[0]).body->bytes, "first");
+    EXPECT_EQ(as_request(flushed[0]).to_path, kBob);
+    EXPECT_EQ(as_request(flushed[1]).body->bytes, "second");
+    EXPECT_EQ(as_response(flushed[2]).status_code, 200);
+}
+
+TEST(RelaySwitch, HeldBytesAreBoundedWith413)
+{
+    RelayAddress address{"127.0.0.1", 2855};
+    SessionRegistry registry(seeded_random(1));
+    SwitchLimits limits;
+    limits.max_held_bytes = 10;
+    MsrpSwitch msrp_switch(registry, address, seeded_random(2), fixed_wall_clock, limits);
+    RegistryError error{};
+    auto a = address.uri_for(registry.create(SessionKind::relay, SteadyClock::now(), error)->participants[0].id);
+    auto now = SteadyClock::now();
+    auto ok = msrp_switch.on_frame(kA, send("tidA0007", {a}, kAlice, "msg00008", "text/plain", "12345678"), now);
+    EXPECT_EQ(as_response(sent_to(ok, kA).back()).status_code, 200);
+    auto refused = msrp_switch.on_frame(kA, send("tidA0008", {a}, kAlice, "msg00009", "text/plain", "123"), now);
+    EXPECT_EQ(as_response(sent_to(refused, kA).at(0)).status_code, 413);
+    EXPECT_EQ(msrp_switch.counters().refused, 1u);
+}
+
+TEST_F(RelaySwitchTest, ProtocolErrorsGetTheirCodes)
+{
+    bound_relay_session();
+    Request auth = send("tidA0009", {a_}, kAlice, "msg00010");
+    auth.method = "AUTH";
+    EXPECT_EQ(as_response(sent_to(receive(kA, auth), kA).at(0)).status_code, 501);
+    Request other = send("tidA0010", {a_}, kAlice, "msg00011");
+    other.method = "FETCH";
+    EXPECT_EQ(as_response(sent_to(receive(kA, other), kA).at(0)).status_code, 501);
+
+    auto unknown = receive(kC, send("tidC0001", {uri("msrp://127.0.0.1:2855/nosuchleg;tcp")}, kAlice, "msg00012",
+                                    "text/plain", "x"));
+    EXPECT_EQ(as_response(sent_to(unknown, kC).at(0)).status_code, 481);
+    // Alice's side is bound to kA; a second connection may not use it.
+    auto stolen = receive(kC, send("tidC0002", {a_}, kAlice, "msg00013", "text/plain", "x"));
+    EXPECT_EQ(as_response(sent_to(stolen, kC).at(0)).status_code, 506);
+    EXPECT_TRUE(sent_to(stolen, kB).empty());
+
+    EXPECT_EQ(switch_.counters().unknown_method, 2u);
+    EXPECT_EQ(switch_.counters().no_session, 1u);
+    EXPECT_EQ(switch_.counters().session_in_use, 1u);
+}
+
+TEST_F(RelaySwitchTest, ClosedConnectionUnbindsAndAnotherMayBind)
+{
+    bound_relay_session();
+    switch_.on_connection_closed(kA);
+    auto out = receive(kC, send("tidC0003", {a_}, kAlice, "msg00014", "text/plain", "again"));
+    EXPECT_EQ(as_response(sent_to(out, kC).at(0)).status_code, 200);
+    EXPECT_EQ(sent_to(out, kB).size(), 1u);
+}
+
+class ConferenceSwitchTest : public RelaySwitchTest {
+protected:
+    void SetUp() override
+    {
+        RegistryError error{};
+        conference_ = registry_.create(SessionKind::conference, SteadyClock::now(), error)->id;
+    }
+
+    im::msrp::Uri join(std::string identity, ConnectionId connection, std::vector<std::string> accept = {},
+                       bool anonymous = false)
+    {
+        RegistryError error{};
+        auto *participant = registry_.add_participant(conference_, std::move(identity), std::move(accept), anonymous, error);
+        im::msrp::Uri uri = address_.uri_for(participant->id);
+        peer_[connection] = path("msrp://192.0.2.9:" + std::to_string(7000 + connection) + "/peer" +
+                                 std::to_string(connection) + ";tcp");
+        receive(connection, send("bind" + std::to_string(connection) + "xx", {uri}, peer_[connection], "bindmsg1"));
+        return uri;
+    }
+
+    std::string conference_;
+    std::map<ConnectionId, im::msrp::Path> peer_;
+};
+
+TEST_F(ConferenceSwitchTest, EveryOtherParticipantGetsTheMessageInCpimWithTheSendersIdentity)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("Bob <sip:bob@example.com>", kB);
+    join("sip:carol@example.com", kC);
+    auto out = receive(kA, send("tidA0100", {alice}, peer_[kA], "msg00100", "text/plain", "hi all"));
+
+    EXPECT_EQ(as_response(sent_to(out, kA).at(0)).status_code, 200);
+    EXPECT_EQ(sent_to(out, kA).size(), 1u);  // nothing of its own comes back
+    for (ConnectionId receiver : {kB, kC}) {
+        auto frames = sent_to(out, receiver);
+        ASSERT_EQ(frames.size(), 1u);
+        const Request &copy = as_request(frames[0]);
+        EXPECT_EQ(copy.to_path, peer_[receiver]);
+        EXPECT_EQ(copy.body->content_type, "message/cpim");
+        auto cpim = parse_cpim(copy.body->bytes);
+        ASSERT_TRUE(cpim);
+        EXPECT_EQ(cpim->headers.at(0).name, "From");
+        EXPECT_EQ(cpim->headers.at(0).value, "<sip:alice@example.com>");
+        EXPECT_EQ(cpim->payload_type(), "text/plain");
+        EXPECT_TRUE(copy.body->bytes.ends_with("\r\n\r\nhi all"));
+        EXPECT_NE(copy.body->bytes.find("DateTime: 2026-01-01T00:00:00Z\r\n"), std::string::npos);
+    }
+    auto bob_copy = as_request(sent_to(out, kB).at(0)).body->bytes;
+    EXPECT_NE(bob_copy.find("To: Bob <sip:bob@example.com>\r\n"), std::string::npos);
+}
+
+TEST_F(ConferenceSwitchTest, AnonymousParticipantsSpeakAsAnonymous)
+{
+    join("sip:alice@example.com", kA);
+    auto secret = join("sip:secret@example.com", kB, {}, true);
+    auto out = receive(kB, send("tidB0100", {secret}, peer_[kB], "msg00101", "text/plain", "boo"));
+    auto body = as_request(sent_to(out, kA).at(0)).body->bytes;
+    EXPECT_TRUE(body.starts_with("From: Anonymous <sip:anonymous@anonymous.invalid>\r\n"));
+    EXPECT_EQ(body.find("secret"), std::string::npos);
+}
+
+TEST_F(ConferenceSwitchTest, ParticipantsCpimIsRestampedSoNobodySpoofsAnIdentity)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    std::string spoof = "From: <sip:ceo@example.com>\r\nNS: x <urn:x>\r\nx.Note: kept\r\n\r\nContent-Type: text/plain\r\n\r\nwire money";
+    auto out = receive(kA, send("tidA0101", {alice}, peer_[kA], "msg00102", "message/cpim", spoof));
+    auto body = as_request(sent_to(out, kB).at(0)).body->bytes;
+    EXPECT_EQ(body.find("ceo"), std::string::npos);
+    EXPECT_TRUE(body.starts_with("From: <sip:alice@example.com>\r\n"));
+    EXPECT_NE(body.find("x.Note: kept\r\n"), std::string::npos);
+    EXPECT_TRUE(body.ends_with("\r\n\r\nContent-Type: text/plain\r\n\r\nwire money"));
+}
+
+TEST_F(ConferenceSwitchTest, ChunkedMessageGoesOutOnceCompleteAndLargeOnesInChunks)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    std::string payload(200 * 1024, 'z');
+    auto first = receive(kA, send("tidA0102", {alice}, peer_[kA], "msg00103", "text/plain", payload.substr(0, 100 * 1024),
+                                  ByteRange{1, 100 * 1024, payload.size()}, Continuation::more));
+    EXPECT_TRUE(sent_to(first, kB).empty());
+    Request last = send("tidA0103", {alice}, peer_[kA], "msg00103", "text/plain", payload.substr(100 * 1024),
+                        ByteRange{100 * 1024 + 1, payload.size(), payload.size()});
+    last.fields.set(im::msrp::SuccessReport::yes);
+    auto out = receive(kA, last);
+
+    auto to_bob = sent_to(out, kB);
+    ASSERT_EQ(to_bob.size(), 4u);  // 200 KB plus CPIM headers in 64 KB chunks
+    std::string reassembled;
+    for (std::size_t i = 0; i < to_bob.size(); ++i) {
+        const Request &chunk = as_request(to_bob[i]);
+        EXPECT_LE(chunk.body->bytes.size(), 64u * 1024);
+        EXPECT_EQ(chunk.continuation, i + 1 == to_bob.size() ? Continuation::complete : Continuation::more);
+        EXPECT_EQ(chunk.fields.find<ByteRange>()->start, reassembled.size() + 1);
+        reassembled += chunk.body->bytes;
+    }
+    EXPECT_TRUE(reassembled.ends_with("\r\n\r\n" + payload));
+
+    auto to_alice = sent_to(out, kA);
+    ASSERT_EQ(to_alice.size(), 2u);  // the 200, then the Success REPORT for the whole message
+    const Request &report = as_request(to_alice[1]);
+    EXPECT_EQ(report.method, "REPORT");
+    EXPECT_EQ(report.to_path, peer_[kA]);
+    EXPECT_EQ(*report.fields.find<ByteRange>(), (ByteRange{1, payload.size(), payload.size()}));
+}
+
+TEST_F(ConferenceSwitchTest, AcceptTypesFilterAnd415WhenNobodyAccepts)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB, {"text/plain"});
+    join("sip:carol@example.com", kC, {"text/plain", "application/im-iscomposing+xml"});
+
+    auto composing = receive(kA, send("tidA0104", {alice}, peer_[kA], "msg00104", "application/im-iscomposing+xml",
+                                      "<isComposing/>"));
+    EXPECT_TRUE(sent_to(composing, kB).empty());
+    EXPECT_EQ(sent_to(composing, kC).size(), 1u);
+
+    auto image = receive(kA, send("tidA0105", {alice}, peer_[kA], "msg00105", "image/png", "PNG"));
+    EXPECT_EQ(as_response(sent_to(image, kA).at(0)).status_code, 415);
+    EXPECT_TRUE(sent_to(image, kB).empty());
+    EXPECT_TRUE(sent_to(image, kC).empty());
+    EXPECT_EQ(switch_.counters().unsupported_media, 1u);
+}
+
+TEST_F(ConferenceSwitchTest, JoinAndLeaveChangeTheFanOutAtOnce)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    auto before = receive(kA, send("tidA0106", {alice}, peer_[kA], "msg00106", "text/plain", "one"));
+    EXPECT_TRUE(sent_to(before, kC).empty());
+
+    join("sip:carol@example.com", kC);
+    auto during = receive(kA, send("tidA0107", {alice}, peer_[kA], "msg00107", "text/plain", "two"));
+    EXPECT_EQ(sent_to(during, kB).size(), 1u);
+    EXPECT_EQ(sent_to(during, kC).size(), 1u);
+
+    auto &participants = registry_.find(conference_)->participants;
+    std::string bob_id = participants[1].id;
+    ASSERT_EQ(registry_.remove_participant(conference_, bob_id), std::nullopt);
+    auto after = receive(kA, send("tidA0108", {alice}, peer_[kA], "msg00108", "text/plain", "three"));
+    EXPECT_TRUE(sent_to(after, kB).empty());
+    EXPECT_EQ(sent_to(after, kC).size(), 1u);
+    // Bob's URI is gone: 481.
+    auto bob = receive(kB, send("tidB0101", {address_.uri_for(bob_id)}, peer_[kB], "msg00109", "text/plain", "hey"));
+    EXPECT_EQ(as_response(sent_to(bob, kB).at(0)).status_code, 481);
+}
+
+TEST_F(ConferenceSwitchTest, ResponsesFromReceiversAreConsumed)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    auto out = receive(kA, send("tidA0109", {alice}, peer_[kA], "msg00110", "text/plain", "x"));
+    Request copy = as_request(sent_to(out, kB).at(0));
+    EXPECT_TRUE(receive(kB, im::msrp::make_response(copy, 200)).empty());
+    EXPECT_TRUE(receive(kB, im::msrp::make_response(copy, 200)).empty());  // a duplicate is ignored
+}
+
+}  // namespace
