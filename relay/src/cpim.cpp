@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "im/msrp/syntax.hpp"
+
 namespace im::msrp_relay {
 namespace {
 
@@ -32,7 +34,8 @@ std::optional<std::string_view> parse_header_block(std::string_view text, std::v
         text.remove_prefix(end + kCrlf.size());
         if (line.empty()) return text;
         std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+        // RFC 3862 3.3: a header name is a token (an NS prefix "x.Name" included).
+        if (colon == std::string_view::npos || !im::msrp::syntax::is_token(line.substr(0, colon))) return std::nullopt;
         headers.push_back({line.substr(0, colon), trim(line.substr(colon + 1))});
     }
 }
