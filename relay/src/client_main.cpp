@@ -8,12 +8,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -59,6 +64,10 @@ arrived.
   --output FILE         write the payload of every message received to FILE
                         (appended in arrival order)
   --timeout SEC         give up after SEC seconds (default 30)
+  --ca FILE             msrps: trust the PEM certificates in FILE (default:
+                        the system's trusted CAs); the relay's certificate
+                        must name the host of the first URI
+  --insecure            msrps: do not verify the relay's certificate
   -h, --help            show this text
 
 Output, one line per event on stdout:
@@ -87,6 +96,8 @@ struct Arguments {
     std::size_t expect = 0;
     std::optional<std::string> output;
     int timeout_seconds = 30;
+    std::optional<std::string> ca_file;
+    bool insecure = false;
 };
 
 std::optional<Arguments> parse_arguments(int argc, char **argv)
@@ -106,6 +117,10 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
             args.success_report = true;
             continue;
         }
+        if (arg == "--insecure") {
+            args.insecure = true;
+            continue;
+        }
         if (i + 1 >= argc) return std::nullopt;
         std::string value = argv[++i];
         auto number = [&value](auto &out) {
@@ -123,6 +138,7 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
         else if (arg == "--chunk-size") ok = number(args.chunk_size) && args.chunk_size > 0;
         else if (arg == "--expect") ok = number(args.expect);
         else if (arg == "--output") args.output = value;
+        else if (arg == "--ca") args.ca_file = value;
         else if (arg == "--timeout") ok = number(args.timeout_seconds) && args.timeout_seconds > 0;
         else if (arg == "--failure-report") {
             if (value == "yes") args.failure_report = im::msrp::FailureReport::yes;
@@ -221,6 +237,99 @@ im::msrp::Uri local_uri(int fd, const im::msrp::RandomSource &random)
     return uri;
 }
 
+// The connection's bytes, in the clear (msrp:) or through TLS (msrps:), on a
+// non-blocking socket. send/receive return the byte count, 0 when the
+// operation would block, -1 on an error or (receive) when the peer closed.
+class Transport {
+public:
+    explicit Transport(int fd) : fd_(fd) {}
+
+    // Blocks (up to the deadline) for the handshake; prints why it failed.
+    bool start_tls(const im::msrp::Uri &uri, const Arguments &args, Clock::time_point deadline)
+    {
+        context_.reset(SSL_CTX_new(TLS_client_method()));
+        if (!context_) return fail("cannot create a TLS context");
+        SSL_CTX_set_min_proto_version(context_.get(), TLS1_2_VERSION);
+        // Outbox bytes may move (it grows) and be taken in parts between retries.
+        SSL_CTX_set_mode(context_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+        if (!args.insecure) {
+            SSL_CTX_set_verify(context_.get(), SSL_VERIFY_PEER, nullptr);
+            int loaded = args.ca_file ? SSL_CTX_load_verify_locations(context_.get(), args.ca_file->c_str(), nullptr)
+                                      : SSL_CTX_set_default_verify_paths(context_.get());
+            if (loaded != 1) return fail("cannot load the trusted certificates");
+        }
+        tls_.reset(SSL_new(context_.get()));
+        SSL_set_fd(tls_.get(), fd_);
+        std::string host = host_for_connect(uri);
+        X509_VERIFY_PARAM *param = SSL_get0_param(tls_.get());
+        // An IP literal is checked against the certificate's IP addresses, a name against its DNS names.
+        if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
+            X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+            SSL_set_tlsext_host_name(tls_.get(), host.c_str());
+        }
+        while (true) {
+            int result = SSL_connect(tls_.get());
+            if (result == 1) return true;
+            int error = SSL_get_error(tls_.get(), result);
+            if ((error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) || Clock::now() >= deadline)
+                return fail("TLS handshake failed");
+            pollfd wait{fd_, static_cast<short>(error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+            ::poll(&wait, 1, 100);
+        }
+    }
+
+    ssize_t send(std::string_view bytes)
+    {
+        if (!tls_) {
+            ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (sent < 0) return errno == EAGAIN || errno == EINTR ? 0 : -1;
+            return sent;
+        }
+        std::size_t sent = 0;
+        if (SSL_write_ex(tls_.get(), bytes.data(), bytes.size(), &sent) == 1) return static_cast<ssize_t>(sent);
+        return would_block(0) ? 0 : -1;
+    }
+
+    ssize_t receive(char *buffer, std::size_t size)
+    {
+        if (!tls_) {
+            ssize_t got = ::recv(fd_, buffer, size, 0);
+            if (got < 0) return errno == EAGAIN || errno == EINTR ? 0 : -1;
+            return got == 0 ? -1 : got;
+        }
+        std::size_t got = 0;
+        if (SSL_read_ex(tls_.get(), buffer, size, &got) == 1) return static_cast<ssize_t>(got);
+        return would_block(0) ? 0 : -1;
+    }
+
+private:
+    struct ContextFree {
+        void operator()(SSL_CTX *context) const { SSL_CTX_free(context); }
+    };
+    struct TlsFree {
+        void operator()(SSL *tls) const { SSL_free(tls); }
+    };
+
+    bool would_block(int result) const
+    {
+        int error = SSL_get_error(tls_.get(), result);
+        return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE;
+    }
+
+    static bool fail(const char *what)
+    {
+        unsigned long code = ERR_get_error();
+        char detail[256] = "";
+        if (code != 0) ERR_error_string_n(code, detail, sizeof(detail));
+        std::fprintf(stderr, "im-msrp-client: %s%s%s\n", what, code ? ": " : "", detail);
+        return false;
+    }
+
+    int fd_;
+    std::unique_ptr<SSL_CTX, ContextFree> context_;
+    std::unique_ptr<SSL, TlsFree> tls_;
+};
+
 // Splits standard input into lines as it arrives.
 class LineReader {
 public:
@@ -281,16 +390,19 @@ int main(int argc, char **argv)
 
     std::random_device device;
     im::msrp::RandomSource random = [&device] { return (std::uint64_t{device()} << 32) | device(); };
+    auto deadline = Clock::now() + std::chrono::seconds(args.timeout_seconds);
     Fd socket(connect_to(path.value().front()));
     if (socket.get() < 0) return 1;
+    Transport transport(socket.get());
+    if (path.value().front().secure && !transport.start_tls(path.value().front(), args, deadline)) return 1;
 
     ClientOptions options{path.value(), local_uri(socket.get(), random), args.chunk_size, args.success_report,
                           args.failure_report};
+    options.self.secure = path.value().front().secure;
     MsrpClientSession session(options, random);
     for (const std::string &text : args.texts) session.queue(args.content_type.value_or("text/plain"), text);
     if (args.file) session.queue(args.content_type.value_or("application/octet-stream"), std::move(file_bytes));
 
-    auto deadline = Clock::now() + std::chrono::seconds(args.timeout_seconds);
     std::string outbox = session.binding_request();
     im::msrp::Parser parser;
     LineReader stdin_lines;
@@ -323,21 +435,22 @@ int main(int argc, char **argv)
             stdin_open = stdin_lines.read_available(lines);
             for (std::string &line : lines) session.queue(args.content_type.value_or("text/plain"), std::move(line));
         }
-        if (fds[0].revents & POLLOUT) {
-            ssize_t sent = ::send(socket.get(), outbox.data(), outbox.size(), MSG_NOSIGNAL);
+        if ((fds[0].revents & POLLOUT) && !outbox.empty()) {
+            ssize_t sent = transport.send(outbox);
             if (sent > 0) outbox.erase(0, static_cast<std::size_t>(sent));
-            else if (sent < 0 && errno != EAGAIN && errno != EINTR) {
-                std::perror("im-msrp-client: send");
+            else if (sent < 0) {
+                std::fprintf(stderr, "im-msrp-client: sending failed: the connection is broken\n");
                 return 1;
             }
         }
-        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t got = ::recv(socket.get(), buffer.data(), buffer.size(), 0);
-            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+        // TLS may hold decrypted bytes the socket no longer signals: read until it would block.
+        while (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t got = transport.receive(buffer.data(), buffer.size());
+            if (got < 0) {
                 std::fprintf(stderr, "im-msrp-client: the relay closed the connection\n");
                 return 1;
             }
-            if (got < 0) continue;
+            if (got == 0) break;
             std::vector<im::msrp::Frame> frames;
             bool intact = parser.feed({buffer.data(), static_cast<std::size_t>(got)}, frames);
             for (auto &frame : frames) {
@@ -360,8 +473,8 @@ int main(int argc, char **argv)
     while (!outbox.empty()) {
         pollfd out{socket.get(), POLLOUT, 0};
         if (::poll(&out, 1, 1000) <= 0) break;
-        ssize_t sent = ::send(socket.get(), outbox.data(), outbox.size(), MSG_NOSIGNAL);
-        if (sent <= 0) break;
+        ssize_t sent = transport.send(outbox);
+        if (sent < 0) break;
         outbox.erase(0, static_cast<std::size_t>(sent));
     }
     if (output) std::fclose(output);

@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include <asio/write.hpp>
-
 #include "msrp_dispatcher.hpp"
 
 namespace im::msrp_relay {
@@ -21,15 +19,16 @@ std::string describe(const asio::ip::tcp::endpoint &endpoint)
 
 }  // namespace
 
-MsrpConnection::MsrpConnection(asio::ip::tcp::socket socket, MsrpDispatcher &dispatcher, ConnectionOptions options,
+MsrpConnection::MsrpConnection(MsrpStream stream, MsrpDispatcher &dispatcher, ConnectionOptions options,
                                TrafficCounters &traffic, Logger &log)
-    : socket_(std::move(socket)), dispatcher_(dispatcher), options_(options), traffic_(traffic),
-      idle_(socket_.get_executor(), options.idle_limit), log_(log), read_buffer_(kReadBufferBytes)
+    : stream_(std::move(stream)), dispatcher_(dispatcher), options_(options), traffic_(traffic),
+      idle_(stream_.socket().get_executor(), options.idle_limit), log_(log), read_buffer_(kReadBufferBytes)
 {
     asio::error_code error;
-    auto remote = socket_.remote_endpoint(error);
+    auto remote = stream_.socket().remote_endpoint(error);
     peer_ = error ? std::string("unknown peer") : describe(remote);
-    socket_.set_option(asio::ip::tcp::no_delay(true), error);
+    if (stream_.secure()) peer_ += " (TLS)";
+    stream_.socket().set_option(asio::ip::tcp::no_delay(true), error);
 }
 
 void MsrpConnection::start(std::uint64_t id)
@@ -37,7 +36,21 @@ void MsrpConnection::start(std::uint64_t id)
     id_ = id;
     if (log_.enabled(LogLevel::Debug)) log_.debug("msrp: connection from " + peer_ + " accepted");
     watch_idle();
-    read_more();
+    handshake();
+}
+
+void MsrpConnection::handshake()
+{
+    stream_.async_handshake([self = shared_from_this()](const asio::error_code &error) {
+        if (self->closed_) return;
+        if (error) {
+            ++self->traffic_.tls_failures;
+            self->log_.warning("msrp: TLS handshake with " + self->peer_ + " failed: " + error.message());
+            self->close_because("TLS handshake failed");
+            return;
+        }
+        self->read_more();
+    });
 }
 
 void MsrpConnection::watch_idle()
@@ -57,14 +70,15 @@ void MsrpConnection::read_more()
 {
     if (closed_ || paused_ || reading_) return;
     reading_ = true;
-    socket_.async_read_some(asio::buffer(read_buffer_),
+    stream_.async_read_some(asio::buffer(read_buffer_),
                             [self = shared_from_this()](const asio::error_code &error, std::size_t length) {
                                 self->reading_ = false;
                                 if (self->closed_) return;
                                 if (error) {
-                                    if (error != asio::error::eof) ++self->traffic_.io_errors;
-                                    self->close_because(error == asio::error::eof ? "peer closed"
-                                                                                  : "read error: " + error.message());
+                                    // A TLS peer that closes without close_notify ends with stream_truncated.
+                                    bool clean = error == asio::error::eof || error == asio::ssl::error::stream_truncated;
+                                    if (!clean) ++self->traffic_.io_errors;
+                                    self->close_because(clean ? "peer closed" : "read error: " + error.message());
                                     return;
                                 }
                                 self->on_read(length);
@@ -106,7 +120,7 @@ void MsrpConnection::write_next()
 {
     if (writing_ || write_queue_.empty() || closed_) return;
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(write_queue_.front()),
+    stream_.async_write(asio::buffer(write_queue_.front()),
                       [self = shared_from_this()](const asio::error_code &error, std::size_t length) {
                           self->writing_ = false;
                           if (self->closed_) return;
@@ -159,8 +173,7 @@ void MsrpConnection::close_because(std::string_view reason)
     if (closed_) return;
     closed_ = true;
     idle_.cancel();
-    asio::error_code ignored;
-    socket_.close(ignored);
+    stream_.close();
     write_queue_.clear();
     queued_bytes_ = 0;
     dispatcher_.on_closed(*this);

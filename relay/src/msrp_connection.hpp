@@ -15,11 +15,11 @@
 #include <string_view>
 #include <vector>
 
-#include <asio/ip/tcp.hpp>
 
 #include "idle_watch.hpp"
 #include "im/msrp/parser.hpp"
 #include "msrp_relay/logger.hpp"
+#include "msrp_stream.hpp"
 #include "traffic_counters.hpp"
 
 namespace im::msrp_relay {
@@ -33,7 +33,7 @@ struct ConnectionOptions {
 
 class MsrpConnection : public std::enable_shared_from_this<MsrpConnection> {
 public:
-    MsrpConnection(asio::ip::tcp::socket socket, MsrpDispatcher &dispatcher, ConnectionOptions options,
+    MsrpConnection(MsrpStream stream, MsrpDispatcher &dispatcher, ConnectionOptions options,
                    TrafficCounters &traffic, Logger &log);
 
     void start(std::uint64_t id);
@@ -50,6 +50,7 @@ public:
     const std::string &peer() const { return peer_; }
 
 private:
+    void handshake();
     void read_more();
     void on_read(std::size_t length);
     void write_next();
@@ -59,7 +60,7 @@ private:
     void release_waiting_senders();
     void close_because(std::string_view reason);
 
-    asio::ip::tcp::socket socket_;
+    MsrpStream stream_;
     MsrpDispatcher &dispatcher_;
     ConnectionOptions options_;
     TrafficCounters &traffic_;

@@ -11,9 +11,9 @@ MsrpDispatcher::MsrpDispatcher(MsrpSwitch &msrp_switch, ConnectionOptions option
 {
 }
 
-void MsrpDispatcher::adopt(asio::ip::tcp::socket socket)
+void MsrpDispatcher::adopt(MsrpStream stream)
 {
-    auto connection = std::make_shared<MsrpConnection>(std::move(socket), *this, options_, traffic_, log_);
+    auto connection = std::make_shared<MsrpConnection>(std::move(stream), *this, options_, traffic_, log_);
     connection->start(connections_.add(connection));
 }
 

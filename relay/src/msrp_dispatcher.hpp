@@ -6,8 +6,6 @@
 #include <functional>
 #include <vector>
 
-#include <asio/ip/tcp.hpp>
-
 #include "connection_set.hpp"
 #include "im/msrp/message.hpp"
 #include "msrp_connection.hpp"
@@ -21,8 +19,8 @@ class MsrpDispatcher {
 public:
     MsrpDispatcher(MsrpSwitch &msrp_switch, ConnectionOptions options, TrafficCounters &traffic, Logger &log);
 
-    // Takes over an accepted socket.
-    void adopt(asio::ip::tcp::socket socket);
+    // Takes over an accepted connection.
+    void adopt(MsrpStream stream);
     void close_all() { connections_.close_all(); }
     std::size_t open_connections() const { return connections_.size(); }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The MSRP TCP acceptor; accepted sockets go to the dispatcher.
+// One MSRP acceptor, plain TCP or TLS; accepted connections go to the dispatcher.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 
 #include "msrp_dispatcher.hpp"
@@ -18,7 +19,8 @@ namespace im::msrp_relay {
 
 class MsrpListener {
 public:
-    MsrpListener(asio::io_context &io, MsrpDispatcher &dispatcher, Logger &log);
+    // With tls, every accepted connection starts with a TLS handshake (msrps).
+    MsrpListener(asio::io_context &io, MsrpDispatcher &dispatcher, Logger &log, asio::ssl::context *tls = nullptr);
 
     // Binds, listens and starts accepting; returns the problem, if any.
     std::optional<std::string> open(const ListenAddress &address);
@@ -36,6 +38,7 @@ private:
     asio::steady_timer retry_timer_;  // paces accept retries when out of file descriptors
     MsrpDispatcher &dispatcher_;
     Logger &log_;
+    asio::ssl::context *tls_;
     std::string local_address_;
     std::uint16_t local_port_ = 0;
 };

@@ -58,20 +58,21 @@ Participant *other_side(Session &session, const Participant &sender)
 
 }  // namespace
 
-im::msrp::Uri RelayAddress::uri_for(std::string_view participant_id) const
+im::msrp::Uri RelayAddress::uri_for(std::string_view participant_id, bool secure) const
 {
     im::msrp::Uri uri;
     bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+    uri.secure = secure;
     uri.host = v6 ? "[" + host + "]" : host;
-    uri.port = port;
+    uri.port = secure && tls_port ? *tls_port : port;
     uri.session_id = std::string(participant_id);
     uri.transport = "tcp";
     return uri;
 }
 
-std::string RelayAddress::path_for(std::string_view participant_id) const
+std::string RelayAddress::path_for(std::string_view participant_id, bool secure) const
 {
-    return im::msrp::to_string(uri_for(participant_id));
+    return im::msrp::to_string(uri_for(participant_id, secure));
 }
 
 MsrpSwitch::MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, im::msrp::RandomSource random,
@@ -115,6 +116,7 @@ void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::tim
         // RFC 4975 5.4: the first request on a connection binds it to the session.
         sender.connection = from;
         sender.peer_path = request.from_path;
+        sender.bound_uri = request.to_path.front();
         flush_held(sender, out);
     } else if (sender.connection != from) {
         ++counters_.session_in_use;
@@ -153,7 +155,8 @@ void MsrpSwitch::relay_request(Session &session, Participant &sender, Connection
     forward.body = std::move(request.body);
     forward.to_path.erase(forward.to_path.begin());
     if (forward.to_path.empty()) forward.to_path = peer.peer_path;
-    forward.from_path.insert(forward.from_path.begin(), address_.uri_for(peer.id));
+    // Unbound, the peer's URI for us is not known yet: flush_held corrects it.
+    forward.from_path.insert(forward.from_path.begin(), uri_toward(peer));
 
     if (!peer.bound()) {
         std::size_t size = body_size(forward);
@@ -261,7 +264,7 @@ std::size_t MsrpSwitch::fan_out(Session &session, const Participant &sender,
             Request chunk;
             chunk.method = "SEND";
             chunk.to_path = receiver.peer_path;
-            chunk.from_path = {address_.uri_for(receiver.id)};
+            chunk.from_path = {uri_toward(receiver)};
             chunk.fields.set(im::msrp::MessageId{message_id});
             chunk.fields.set(ByteRange{offset + 1, offset + length, total});
             chunk.body = im::msrp::Body{std::string(kCpimType), body.substr(offset, length)};
@@ -301,6 +304,7 @@ void MsrpSwitch::flush_held(Participant &participant, std::vector<Outgoing> &out
     participant.held_bytes = 0;
     for (Request &request : held) {
         // The origin is not kept for held requests: their failures go unreported.
+        request.from_path.front() = uri_toward(participant);
         deliver(participant, std::move(request), {}, out);
     }
 }
@@ -335,7 +339,7 @@ void MsrpSwitch::report_failure(const PendingSend &pending, int status, std::str
     Request report = im::msrp::make_report(sent, im::msrp::make_transaction_id(random_), status,
                                            comment.empty() ? std::nullopt : std::optional(std::move(comment)), range);
     report.to_path.assign(sent.from_path.begin() + 1, sent.from_path.end());
-    report.from_path = {address_.uri_for(pending.origin)};
+    report.from_path = {uri_toward(*leg->participant)};
     if (report.to_path.empty()) return;
     out.push_back({leg->participant->connection, im::msrp::serialize(report)});
     ++counters_.messages_out;
@@ -345,6 +349,11 @@ void MsrpSwitch::reply(ConnectionId to, const Request &request, int status, std:
 {
     if (!im::msrp::response_expected(request, status)) return;
     out.push_back({to, im::msrp::serialize(im::msrp::make_response(request, status))});
+}
+
+im::msrp::Uri MsrpSwitch::uri_toward(const Participant &participant) const
+{
+    return participant.bound() ? participant.bound_uri : address_.uri_for(participant.id);
 }
 
 std::string MsrpSwitch::date_time_now() const

@@ -27,6 +27,9 @@ constexpr std::array kFlags{
     Flag{"--path-host", "path_host"},
     Flag{"--session-idle-timeout", "session_idle_timeout"},
     Flag{"--write-queue-limit", "write_queue_limit"},
+    Flag{"--tls-listen", "tls_listen"},
+    Flag{"--tls-certificate", "tls_certificate"},
+    Flag{"--tls-private-key", "tls_private_key"},
 };
 
 std::string_view trim(std::string_view text)
@@ -87,6 +90,18 @@ std::optional<std::string> apply_one(RelayConfig &config, const Setting &setting
         if (!parse_decimal(setting.value, bytes) || bytes < 1024)
             return problem("write_queue_limit must be a number of bytes, at least 1024");
         config.write_queue_limit = bytes;
+    } else if (setting.key == "tls_listen") {
+        if (setting.value.empty() || setting.value == "off") {
+            config.tls_listen.reset();
+        } else {
+            auto listen = parse_listen_address(setting.value);
+            if (!listen) return problem("tls_listen must be IP:PORT, e.g. 127.0.0.1:2856, or off");
+            config.tls_listen = *listen;
+        }
+    } else if (setting.key == "tls_certificate") {
+        config.tls_certificate = setting.value;
+    } else if (setting.key == "tls_private_key") {
+        config.tls_private_key = setting.value;
     } else if (setting.key == "log_level") {
         auto level = parse_log_level(setting.value);
         if (!level) return problem("log_level must be error, warn, info or debug");
@@ -210,7 +225,15 @@ ConfigOutcome<RelayConfig> resolve_config(const Arguments &arguments)
             return ConfigOutcome<RelayConfig>::failure(*problem);
     }
     if (auto problem = apply_settings(config, arguments.settings)) return ConfigOutcome<RelayConfig>::failure(*problem);
+    if (auto problem = check_config(config)) return ConfigOutcome<RelayConfig>::failure(*problem);
     return ConfigOutcome<RelayConfig>::success(std::move(config));
+}
+
+std::optional<std::string> check_config(const RelayConfig &config)
+{
+    if (config.tls_listen && (config.tls_certificate.empty() || config.tls_private_key.empty()))
+        return "tls_listen needs tls_certificate and tls_private_key";
+    return std::nullopt;
 }
 
 std::string usage_text(std::string_view program)
@@ -233,9 +256,13 @@ then the command line (the command line wins).
   --write-queue-limit BYTES
                          stop reading from senders while a receiver has more
                          than this queued for writing (default 1048576)
+  --tls-listen ADDR:PORT also accept MSRP over TLS (msrps) there (default off)
+  --tls-certificate FILE PEM certificate chain presented on TLS connections
+  --tls-private-key FILE PEM private key of that certificate
   --config FILE          read "key = value" lines: listen, control_socket,
                          idle_timeout, log_level, path_host,
-                         session_idle_timeout, write_queue_limit
+                         session_idle_timeout, write_queue_limit, tls_listen,
+                         tls_certificate, tls_private_key
   -h, --help             show this text
 
 SIGINT or SIGTERM stops the relay gracefully.

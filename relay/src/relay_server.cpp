@@ -9,6 +9,7 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/ssl/context.hpp>
 #include <asio/steady_timer.hpp>
 
 #include "control_server.hpp"
@@ -40,12 +41,14 @@ im::msrp::RandomSource kernel_random()
 class RelayServer::Impl {
 public:
     Impl(RelayConfig config, Logger &log)
-        : config_(std::move(config)), log_(log), address_{config_.effective_path_host(), config_.listen.port},
+        : config_(std::move(config)), log_(log), address_{config_.effective_path_host(), config_.listen.port, std::nullopt},
           sessions_(kernel_random()),
           switch_(sessions_, address_, kernel_random(), [] { return std::chrono::system_clock::now(); }),
           commands_(sessions_, address_, [] { return SteadyClock::now(); }),
           dispatcher_(switch_, ConnectionOptions{config_.idle_timeout, config_.write_queue_limit}, traffic_, log_),
           msrp_(io_, dispatcher_, log_),
+          tls_context_(asio::ssl::context::tls_server),
+          msrps_(io_, dispatcher_, log_, &tls_context_),
           control_(io_, [this](std::string_view line) { return answer(line); }, config_.idle_timeout, log_),
           signals_(io_), expiry_timer_(io_)
     {
@@ -54,15 +57,43 @@ public:
     std::optional<std::string> open()
     {
         if (auto problem = msrp_.open(config_.listen)) return problem;
+        if (config_.tls_listen) {
+            if (auto problem = load_tls_credentials()) {
+                msrp_.close();
+                return problem;
+            }
+            if (auto problem = msrps_.open(*config_.tls_listen)) {
+                msrp_.close();
+                return problem;
+            }
+            address_.tls_port = msrps_.local_port();
+        }
         if (auto problem = control_.open(config_.control_socket)) {
             msrp_.close();
+            msrps_.close();
             return problem;
         }
         address_.port = msrp_.local_port();
+        if (config_.tls_listen) log_.info("listening for MSRP over TLS (msrps) on " + msrps_.local_address());
         started_ = std::chrono::steady_clock::now();
         expire_sessions_periodically();
         log_.info("im-msrp-relay " IM_RELAY_VERSION " listening for MSRP on " + msrp_.local_address() +
                   ", control socket " + config_.control_socket);
+        return std::nullopt;
+    }
+
+    std::optional<std::string> load_tls_credentials()
+    {
+        asio::error_code error;
+        // TLS 1.2 at least (RFC 4975 14.2 asks for TLS; older versions are broken).
+        tls_context_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                                     asio::ssl::context::no_tlsv1_1,
+                                 error);
+        if (!error) tls_context_.use_certificate_chain_file(config_.tls_certificate, error);
+        if (error) return "cannot load TLS certificate " + config_.tls_certificate + ": " + error.message();
+        tls_context_.use_private_key_file(config_.tls_private_key, asio::ssl::context::pem, error);
+        if (error) return "cannot load TLS private key " + config_.tls_private_key + ": " + error.message();
         return std::nullopt;
     }
 
@@ -103,6 +134,7 @@ private:
         signals_.cancel(ignored);
         expiry_timer_.cancel();
         msrp_.close();
+        msrps_.close();
         control_.close();
     }
 
@@ -167,6 +199,7 @@ private:
         status.counters = {
             {"errors.malformed", traffic_.malformed},
             {"errors.io", traffic_.io_errors},
+            {"errors.tls", traffic_.tls_failures},
             {"errors.no_session", counters.no_session},
             {"errors.session_in_use", counters.session_in_use},
             {"errors.unknown_method", counters.unknown_method},
@@ -192,6 +225,8 @@ private:
     SessionCommands commands_;
     MsrpDispatcher dispatcher_;
     MsrpListener msrp_;
+    asio::ssl::context tls_context_;
+    MsrpListener msrps_;  // opened only with tls_listen
     ControlServer control_;
     asio::signal_set signals_;
     asio::steady_timer expiry_timer_;

@@ -85,6 +85,10 @@ ControlReply SessionCommands::create(const ControlRequest &request)
         fields.push_back({"path_b", address_.path_for(b.id)});
         fields.push_back({"participant_a", a.id});
         fields.push_back({"participant_b", b.id});
+        if (address_.tls_port) {
+            fields.push_back({"path_a_tls", address_.path_for(a.id, true)});
+            fields.push_back({"path_b_tls", address_.path_for(b.id, true)});
+        }
     }
     return ControlReply::success(std::move(fields));
 }
@@ -117,9 +121,11 @@ ControlReply SessionCommands::add_participant(const ControlRequest &request)
     RegistryError error{};
     const Participant *participant = sessions_.add_participant(args[0], args[1], std::move(accept_types), anonymous, error);
     if (participant == nullptr) return registry_error(error);
-    return ControlReply::success({{"session", args[0]},
-                                  {"participant", participant->id},
-                                  {"path", address_.path_for(participant->id)}});
+    auto reply = ControlReply::success({{"session", args[0]},
+                                        {"participant", participant->id},
+                                        {"path", address_.path_for(participant->id)}});
+    if (address_.tls_port) reply.fields.push_back({"path_tls", address_.path_for(participant->id, true)});
+    return reply;
 }
 
 ControlReply SessionCommands::remove_participant(const ControlRequest &request)

@@ -187,6 +187,7 @@ std::size_t SessionRegistry::unbind(ConnectionId connection)
             if (participant.connection != connection) continue;
             participant.connection = 0;
             participant.peer_path.clear();
+            participant.bound_uri = {};
             ++count;
         }
     }

@@ -9,8 +9,10 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "im/msrp/ids.hpp"
@@ -21,12 +23,19 @@ namespace im::msrp_relay {
 
 // Where the relay is reached: the authority of every URI it hands out.
 struct RelayAddress {
+    RelayAddress(std::string host_, std::uint16_t port_, std::optional<std::uint16_t> tls_port_ = std::nullopt)
+        : host(std::move(host_)), port(port_), tls_port(tls_port_)
+    {
+    }
+
     std::string host;  // IPv6 without brackets is bracketed in URIs
     std::uint16_t port = 2855;
+    std::optional<std::uint16_t> tls_port;  // when the relay also listens for msrps
 
-    im::msrp::Uri uri_for(std::string_view participant_id) const;
-    // "msrp://127.0.0.1:2855/<participant id>;tcp": what SDP a=path carries.
-    std::string path_for(std::string_view participant_id) const;
+    im::msrp::Uri uri_for(std::string_view participant_id, bool secure = false) const;
+    // "msrp://127.0.0.1:2855/<participant id>;tcp": what SDP a=path carries;
+    // secure gives "msrps://<host>:<tls port>/<participant id>;tcp".
+    std::string path_for(std::string_view participant_id, bool secure = false) const;
 };
 
 struct SwitchLimits {
@@ -99,6 +108,9 @@ private:
     void reply(ConnectionId to, const im::msrp::Request &request, int status, std::vector<Outgoing> &out);
     void report_failure(const PendingSend &pending, int status, std::string comment, std::vector<Outgoing> &out);
     std::string date_time_now() const;
+    // The relay's URI as this participant knows it: the one it bound with
+    // (msrp: or msrps:), before binding the plain one.
+    im::msrp::Uri uri_toward(const Participant &participant) const;
 
     SessionRegistry &sessions_;
     // Owned by the caller: the port is known only once the listener is bound.

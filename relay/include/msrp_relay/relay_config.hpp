@@ -40,9 +40,17 @@ struct RelayConfig {
     // Back-pressure threshold: a connection whose unsent bytes exceed this
     // pauses reading from every sender feeding it until half has drained.
     std::size_t write_queue_limit = 1024 * 1024;
+    // msrps (TLS): a second listen address, with the PEM certificate chain
+    // and private key it presents. Off unless tls_listen is set.
+    std::optional<ListenAddress> tls_listen;
+    std::string tls_certificate;
+    std::string tls_private_key;
 
     std::string effective_path_host() const { return path_host.empty() ? listen.host : path_host; }
 };
+
+// A config that cannot work as a whole (e.g. TLS without a certificate), or nullopt.
+std::optional<std::string> check_config(const RelayConfig &config);
 
 // One "key = value" from either source, with where it came from for messages.
 struct Setting {

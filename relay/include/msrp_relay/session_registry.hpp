@@ -42,6 +42,7 @@ struct Participant {
     std::vector<std::string> accept_types = {"*"};  // media types it accepts; "*" and "type/*" allowed
     ConnectionId connection = 0;         // the connection its first request came on, 0 until then
     im::msrp::Path peer_path;            // From-Path of that request: how requests reach the peer
+    im::msrp::Uri bound_uri;             // our URI as that request wrote it (msrp: or msrps:)
     im::msrp::Reassembler incoming;      // conference: its messages, chunk by chunk
     // Relay session: requests for this side that arrived before the peer
     // connected, delivered when it binds; bounded by SwitchLimits::max_held_bytes.

@@ -4,11 +4,15 @@
 # with the right Success REPORT, protocol errors get their status codes, a
 # malformed frame closes only its connection, back-pressure holds a fast
 # sender without dropping anything, idle connections and sessions time out,
-# and a restarted relay serves new sessions.
+# a msrps (TLS) side talks to a plain one, and a restarted relay serves new
+# sessions.
 RELAY_PORT=12855
+TLS_PORT=12857
 source "$(dirname "$0")/../lib/relay_lib.sh"
 
-relay_start || finish
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=relay.test -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1
+relay_start --tls-listen "127.0.0.1:$TLS_PORT" --tls-certificate "$WORK/cert.pem" --tls-private-key "$WORK/key.pem" || finish
 
 # --- a relay session and a 1 MB file through it ------------------------------------------
 reply=$(ctl SESSION_CREATE relay)
@@ -54,6 +58,29 @@ check "  ... identical, with the full-range Success REPORT" bash -c "
   grep -q '^report message-id=[^ ]* status=200 byte-range=1-1048576/1048576\$' '$WORK/large-a.out'"
 check "SESSION_SHOW: two participants, none bound once the clients left" \
   eventually bash -c "'$CTL_BIN' -s '$CONTROL' SESSION_SHOW '$session' | grep -q ' participants=2 bound=0 '"
+
+# --- TLS: A over msrps, B over plain TCP -----------------------------------------------
+path_a_plain=$path_a
+path_a=$(field path_a_tls <<<"$reply")
+check "with tls_listen, SESSION_CREATE also returns msrps: paths on the TLS port" \
+  bash -c "[[ '$path_a' == msrps://127.0.0.1:$TLS_PORT/*\;tcp && '$(field path_b_tls <<<"$reply")' == msrps://* ]]"
+transfer_tls() {
+  client tls-b --to-path "$path_b" --expect 1 --output "$WORK/tls.received" --timeout 30
+  local receiver=$CLIENT_PID
+  wait_bound tls-b || return 1
+  "$CLIENT_BIN" --to-path "$path_a" --ca "$WORK/cert.pem" --file "$WORK/file.bin" --chunk-size 65536 --success-report \
+    --timeout 30 >"$WORK/tls-a.out" 2>"$WORK/tls-a.err" || return 1
+  wait "$receiver"
+}
+check "the 1 MB file goes from A over TLS to B over TCP, byte-identical, with its Success REPORT" bash -c "
+  $(declare -f transfer_tls client wait_bound eventually); CLIENT_BIN='$CLIENT_BIN' WORK='$WORK' path_a='$path_a' path_b='$path_b'
+  transfer_tls && cmp '$WORK/file.bin' '$WORK/tls.received' &&
+  grep -q '^report message-id=[^ ]* status=200 byte-range=1-1048576/1048576\$' '$WORK/tls-a.out'"
+check "a client that does not trust the relay's certificate is refused (and counted)" bash -c "
+  ! '$CLIENT_BIN' --to-path '$path_a' --text x --timeout 5 2>'$WORK/untrusted.err' &&
+  grep -q 'certificate verify failed' '$WORK/untrusted.err' &&
+  '$CTL_BIN' -s '$CONTROL' status | grep -q ' errors.tls=1 '"
+path_a=$path_a_plain
 
 # --- protocol errors on raw connections --------------------------------------------------
 # raw_exchange BYTES: send BYTES on a fresh connection, print what comes back within 2 s.
