@@ -384,3 +384,38 @@ TEST_F(ConferenceSwitchTest, ResponsesFromReceiversAreConsumed)
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(RelaySwitchTest, OneConnectionCarriesSeveralSessions)
+{
+    RegistryError error{};
+    const Session *first = registry_.create(SessionKind::relay, SteadyClock::now(), error);
+    auto first_a = address_.uri_for(first->participants[0].id);
+    auto first_b = address_.uri_for(first->participants[1].id);
+    const Session *second = registry_.create(SessionKind::relay, SteadyClock::now(), error);
+    auto second_a = address_.uri_for(second->participants[0].id);
+    auto second_b = address_.uri_for(second->participants[1].id);
+    // Alice's client uses one connection (kA) for both sessions; Bob and Carol one each.
+    receive(kB, send("bindb003", {first_b}, kBob, "bindmsgb"));
+    receive(kC, send("bindc003", {second_b}, path("msrp://192.0.2.3:7003/carol1;tcp"), "bindmsgc"));
+    receive(kA, send("binda003", {first_a}, kAlice, "bindmsga"));
+    receive(kA, send("binda004", {second_a}, path("msrp://192.0.2.1:7001/alice2;tcp"), "bindmsgd"));
+
+    auto to_bob = receive(kA, send("tidA0200", {first_a}, kAlice, "msg00200", "text/plain", "for bob"));
+    auto to_carol = receive(kA, send("tidA0201", {second_a}, path("msrp://192.0.2.1:7001/alice2;tcp"), "msg00201",
+                                     "text/plain", "for carol"));
+    ASSERT_EQ(sent_to(to_bob, kB).size(), 1u);
+    EXPECT_TRUE(sent_to(to_bob, kC).empty());
+    EXPECT_EQ(as_request(sent_to(to_bob, kB)[0]).body->bytes, "for bob");
+    ASSERT_EQ(sent_to(to_carol, kC).size(), 1u);
+    EXPECT_TRUE(sent_to(to_carol, kB).empty());
+    // Replies from both far ends come back on Alice's one connection.
+    auto from_carol = receive(kC, send("tidC0200", {second_b}, path("msrp://192.0.2.3:7003/carol1;tcp"), "msg00202",
+                                       "text/plain", "hi alice"));
+    auto frames = sent_to(from_carol, kA);
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(as_request(frames[0]).to_path, path("msrp://192.0.2.1:7001/alice2;tcp"));
+}
+
+}  // namespace
