@@ -126,3 +126,55 @@ TEST_F(SessionCommandsTest, ListPagesThroughSessionsInOrder)
 }
 
 }  // namespace
+
+namespace {
+
+// The typed helpers the Kamailio modules use, against the relay's real answers.
+TEST_F(SessionCommandsTest, TypedHelpersBuildRequestsAndReadReplies)
+{
+    using namespace im::relay;
+    EXPECT_EQ(serialize_request(session_create_request("relay")), "SESSION_CREATE relay\n");
+    auto created = read_created_session(*commands_.answer(session_create_request("relay")));
+    ASSERT_TRUE(created.ok()) << created.error().text;
+    EXPECT_EQ(created.value().kind, "relay");
+    EXPECT_EQ(created.value().path_a, "msrp://127.0.0.1:12855/" + created.value().participant_a + ";tcp");
+    EXPECT_TRUE(created.value().path_a_tls.empty());
+
+    auto conference = read_created_session(*commands_.answer(session_create_request("conference")));
+    ASSERT_TRUE(conference.ok());
+    EXPECT_TRUE(conference.value().path_a.empty());
+    ControlRequest add = add_participant_request(conference.value().session, "Alice <sip:alice@example.com>",
+                                                 "text/plain", true);
+    EXPECT_EQ(serialize_request(add), "SESSION_ADD_PARTICIPANT " + conference.value().session +
+                                          " Alice%20<sip:alice@example.com> text/plain anonymous\n");
+    auto added = read_added_participant(*commands_.answer(add));
+    ASSERT_TRUE(added.ok()) << added.error().text;
+    EXPECT_EQ(added.value().path, "msrp://127.0.0.1:12855/" + added.value().participant + ";tcp");
+    EXPECT_TRUE(commands_
+                    .answer(remove_participant_request(conference.value().session, added.value().participant))
+                    ->ok);
+    EXPECT_TRUE(commands_.answer(session_delete_request(conference.value().session))->ok);
+
+    auto refused = read_added_participant(*commands_.answer(add));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().text, "relay answered ERR 404 no such session");
+    EXPECT_EQ(read_created_session(ControlReply::success({{"session", "x"}, {"kind", "relay"}})).error().text,
+              "SESSION_CREATE reply lacks path_a");
+}
+
+TEST(SessionCommandsTls, TlsPathsAppearWhenTheRelayListensForTls)
+{
+    RelayAddress address{"127.0.0.1", 2855, 2856};
+    SessionRegistry registry{seeded_random(9)};
+    SessionCommands commands(registry, address, [] { return SteadyClock::now(); });
+    auto created = im::relay::read_created_session(*commands.answer(im::relay::session_create_request("relay")));
+    ASSERT_TRUE(created.ok());
+    EXPECT_EQ(created.value().path_b_tls, "msrps://127.0.0.1:2856/" + created.value().participant_b + ";tcp");
+    auto conference = im::relay::read_created_session(*commands.answer(im::relay::session_create_request("conference")));
+    auto added = im::relay::read_added_participant(
+        *commands.answer(im::relay::add_participant_request(conference.value().session, "sip:a@example.com")));
+    ASSERT_TRUE(added.ok());
+    EXPECT_EQ(added.value().path_tls, "msrps://127.0.0.1:2856/" + added.value().participant + ";tcp");
+}
+
+}  // namespace

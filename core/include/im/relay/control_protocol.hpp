@@ -124,6 +124,37 @@ std::string serialize_reply(const ControlReply &reply);
 ControlReply status_reply(const RelayStatus &status);
 ParseOutcome<RelayStatus> read_status(const ControlReply &reply);
 
+// SESSION_* requests and their typed replies, so the Kamailio modules build
+// and read them the same way (see docs/relay-control-protocol.md).
+ControlRequest session_create_request(std::string_view kind);  // "relay" or "conference"
+ControlRequest add_participant_request(std::string_view session, std::string_view identity,
+                                       std::string_view accept_types = "*", bool anonymous = false);
+ControlRequest remove_participant_request(std::string_view session, std::string_view participant);
+ControlRequest session_delete_request(std::string_view session);
+
+// What SESSION_CREATE returns. For a relay session, side A sends to path_a
+// and side B to path_b (the *_tls paths are empty unless the relay has TLS).
+struct CreatedSession {
+    std::string session;
+    std::string kind;
+    std::string path_a, path_b, participant_a, participant_b;
+    std::string path_a_tls, path_b_tls;
+
+    bool operator==(const CreatedSession &) const = default;
+};
+ParseOutcome<CreatedSession> read_created_session(const ControlReply &reply);
+
+// What SESSION_ADD_PARTICIPANT returns: the participant's relay URI for SDP a=path.
+struct AddedParticipant {
+    std::string session;
+    std::string participant;
+    std::string path;
+    std::string path_tls;  // empty unless the relay has TLS
+
+    bool operator==(const AddedParticipant &) const = default;
+};
+ParseOutcome<AddedParticipant> read_added_participant(const ControlReply &reply);
+
 // The server side of every command: what the relay answers to one line.
 // server_version is the relay's own version ("0.1.0"); status is a snapshot.
 ControlReply answer_request(const ControlRequest &request, std::string_view server_version,
