@@ -31,6 +31,13 @@ void MsrpDispatcher::on_frames(MsrpConnection &from, std::vector<im::msrp::Frame
     }
 }
 
+void MsrpDispatcher::deliver(std::vector<Outgoing> outgoing)
+{
+    for (Outgoing &out : outgoing) {
+        if (auto receiver = connections_.find(out.connection)) receiver->send(std::move(out.bytes));
+    }
+}
+
 void MsrpDispatcher::on_closed(MsrpConnection &connection)
 {
     connections_.remove(connection.id());

@@ -24,6 +24,9 @@ public:
     void close_all() { connections_.close_all(); }
     std::size_t open_connections() const { return connections_.size(); }
 
+    // Writes what the switch produced outside of a received frame (timeouts).
+    void deliver(std::vector<Outgoing> outgoing);
+
     // Called by MsrpConnection.
     void on_frames(MsrpConnection &from, std::vector<im::msrp::Frame> &frames);
     void on_closed(MsrpConnection &connection);

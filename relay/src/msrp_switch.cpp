@@ -85,6 +85,7 @@ MsrpSwitch::MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, i
 std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now)
 {
     std::vector<Outgoing> out;
+    now_ = now;
     if (auto *request = std::get_if<Request>(&frame)) {
         ++counters_.messages_in;
         on_request(from, std::move(*request), now, out);
@@ -98,6 +99,28 @@ void MsrpSwitch::on_connection_closed(ConnectionId connection)
 {
     sessions_.unbind(connection);
     pending_.erase(connection);
+}
+
+std::vector<Outgoing> MsrpSwitch::expire_transactions(SteadyClock::time_point now)
+{
+    std::vector<Outgoing> out;
+    for (auto &[connection, pending] : pending_) {
+        // Sent in order, so the oldest are at the front.
+        while (!pending.order.empty()) {
+            auto found = pending.by_transaction.find(pending.order.front());
+            if (found != pending.by_transaction.end() && now - found->second.sent_at < limits_.transaction_timeout)
+                break;
+            if (found != pending.by_transaction.end()) {
+                PendingSend expired = std::move(found->second);
+                pending.by_transaction.erase(found);
+                ++counters_.transaction_timeouts;
+                report_failure(expired, im::msrp::kStatusTimeout, {}, out);
+            }
+            pending.order.pop_front();
+        }
+    }
+    std::erase_if(pending_, [](const auto &entry) { return entry.second.order.empty(); });
+    return out;
 }
 
 void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::time_point now,
@@ -292,7 +315,7 @@ void MsrpSwitch::deliver(Participant &target, Request request, std::string_view 
         std::uint64_t size = body_size(request);
         pending.order.push_back(request.transaction_id);
         pending.by_transaction.emplace(request.transaction_id,
-                                       PendingSend{std::string(origin), without_body(request), size});
+                                       PendingSend{std::string(origin), without_body(request), size, now_});
     }
     out.push_back({target.connection, im::msrp::serialize(request)});
     ++counters_.messages_out;

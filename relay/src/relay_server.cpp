@@ -138,16 +138,24 @@ private:
         control_.close();
     }
 
-    // Checks at a tenth of the timeout (at least every second) so a session
-    // lives at most 10% (or 1 s) past its idle limit.
+    // Every second, or at a tenth of a short session timeout, so a session
+    // lives at most 10% (or 1 s) past its idle limit; unanswered forwarded
+    // SENDs are failed in the same sweep.
     void expire_sessions_periodically()
     {
-        if (config_.session_idle_timeout <= std::chrono::milliseconds::zero()) return;
-        auto period = std::min<std::chrono::milliseconds>(config_.session_idle_timeout / 10, std::chrono::seconds(1));
+        auto period = std::chrono::milliseconds(std::chrono::seconds(1));
+        if (config_.session_idle_timeout > std::chrono::milliseconds::zero())
+            period = std::min(period, config_.session_idle_timeout / 10);
         expiry_timer_.expires_after(std::max(period, std::chrono::milliseconds(10)));
         expiry_timer_.async_wait([this](const asio::error_code &error) {
             if (error || stopping_) return;
-            for (const std::string &id : sessions_.expire(SteadyClock::now(), config_.session_idle_timeout)) {
+            auto now = SteadyClock::now();
+            dispatcher_.deliver(switch_.expire_transactions(now));
+            if (config_.session_idle_timeout <= std::chrono::milliseconds::zero()) {
+                expire_sessions_periodically();
+                return;
+            }
+            for (const std::string &id : sessions_.expire(now, config_.session_idle_timeout)) {
                 ++traffic_.expired_sessions;
                 log_.info("session " + id + " deleted after " +
                           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(config_.session_idle_timeout).count()) +
@@ -208,6 +216,7 @@ private:
             {"errors.downstream", counters.downstream_failures},
             {"timeouts.connections", traffic_.idle_connections},
             {"timeouts.sessions", traffic_.expired_sessions},
+            {"timeouts.transactions", counters.transaction_timeouts},
             {"flow.paused_reads", traffic_.paused_reads},
         };
         return status;

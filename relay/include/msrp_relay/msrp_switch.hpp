@@ -47,6 +47,9 @@ struct SwitchLimits {
     // Forwarded SENDs awaiting the next hop's response, per connection; the
     // oldest is forgotten beyond this (its failure could then not be reported).
     std::size_t max_pending_per_connection = 4096;
+    // RFC 4975 7.1 / RFC 4976: a forwarded SEND without a response this long
+    // is failed with 408, reported to its sender.
+    std::chrono::milliseconds transaction_timeout = std::chrono::seconds(30);
 };
 
 struct SwitchCounters {
@@ -58,6 +61,7 @@ struct SwitchCounters {
     std::uint64_t unsupported_media = 0;    // 415: no other participant accepts the type
     std::uint64_t refused = 0;              // 413: held-bytes or reassembly limits
     std::uint64_t downstream_failures = 0;  // non-200 responses from the next hop
+    std::uint64_t transaction_timeouts = 0; // forwarded SENDs never answered (408)
 };
 
 // Bytes to write on one connection, in order.
@@ -76,6 +80,9 @@ public:
     std::vector<Outgoing> on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now);
     // The peers bound to it may connect again; their pending transactions are forgotten.
     void on_connection_closed(ConnectionId connection);
+    // Fails the forwarded SENDs unanswered for transaction_timeout: 408
+    // failure REPORTs for their senders. Call it about once a second.
+    std::vector<Outgoing> expire_transactions(SteadyClock::time_point now);
 
     const SwitchCounters &counters() const { return counters_; }
     const RelayAddress &address() const { return address_; }
@@ -85,6 +92,7 @@ private:
         std::string origin;        // participant id the SEND came from, empty if the relay made it
         im::msrp::Request request;  // without its body: enough to build a failure REPORT
         std::uint64_t body_bytes = 0;
+        SteadyClock::time_point sent_at;
     };
     struct PendingOnConnection {
         std::map<std::string, PendingSend, std::less<>> by_transaction;
@@ -120,6 +128,7 @@ private:
     SwitchLimits limits_;
     SwitchCounters counters_;
     std::map<ConnectionId, PendingOnConnection> pending_;
+    SteadyClock::time_point now_;  // of the frame being handled
 };
 
 }  // namespace im::msrp_relay

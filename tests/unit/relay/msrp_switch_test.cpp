@@ -419,3 +419,45 @@ TEST_F(RelaySwitchTest, OneConnectionCarriesSeveralSessions)
 }
 
 }  // namespace
+
+namespace {
+
+// The 408 REPORTs about one Message-ID among what the switch sent to a connection.
+std::vector<Request> timeouts_about(const std::vector<Outgoing> &out, ConnectionId to, std::string_view message_id)
+{
+    std::vector<Request> reports;
+    for (const auto &frame : sent_to(out, to)) {
+        const Request &report = as_request(frame);
+        if (report.fields.find<im::msrp::MessageId>()->value == message_id &&
+            report.fields.find<im::msrp::Status>()->code == 408)
+            reports.push_back(report);
+    }
+    return reports;
+}
+
+TEST_F(RelaySwitchTest, UnansweredForwardedSendsFailWith408After30Seconds)
+{
+    bound_relay_session();
+    auto start = SteadyClock::now();
+    auto out = switch_.on_frame(kA, send("tidA0300", {a_}, kAlice, "msg00300", "text/plain", "anyone?"), start);
+    ASSERT_EQ(sent_to(out, kB).size(), 1u);
+    EXPECT_TRUE(timeouts_about(switch_.expire_transactions(start + std::chrono::seconds(29)), kA, "msg00300").empty());
+    auto expired = timeouts_about(switch_.expire_transactions(start + std::chrono::seconds(30)), kA, "msg00300");
+    ASSERT_EQ(expired.size(), 1u);
+    EXPECT_EQ(expired[0].method, "REPORT");
+    EXPECT_EQ(expired[0].to_path, kAlice);
+    EXPECT_GE(switch_.counters().transaction_timeouts, 1u);
+    EXPECT_TRUE(switch_.expire_transactions(start + std::chrono::seconds(60)).empty());
+}
+
+TEST_F(RelaySwitchTest, AnsweredSendsDoNotTimeOut)
+{
+    bound_relay_session();
+    auto start = SteadyClock::now();
+    auto out = switch_.on_frame(kA, send("tidA0301", {a_}, kAlice, "msg00301", "text/plain", "hello"), start);
+    Request forwarded = as_request(sent_to(out, kB).at(0));
+    receive(kB, im::msrp::make_response(forwarded, 200));
+    EXPECT_TRUE(timeouts_about(switch_.expire_transactions(start + std::chrono::seconds(31)), kA, "msg00301").empty());
+}
+
+}  // namespace
