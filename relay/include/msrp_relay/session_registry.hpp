@@ -30,6 +30,10 @@ enum class SessionKind { relay, conference };
 std::optional<SessionKind> parse_session_kind(std::string_view name);
 std::string_view session_kind_name(SessionKind kind);
 
+// A conference message is reassembled, then copied to every receiver, so its
+// size times the fan-out is what one message can queue: 1 MB x 99 at most.
+inline constexpr im::msrp::ReassemblyLimits kConferenceReassemblyLimits{1024 * 1024, 4 * 1024 * 1024, 16};
+
 // Shown to other conference participants instead of a private participant's identity.
 inline constexpr std::string_view kAnonymousIdentity = "Anonymous <sip:anonymous@anonymous.invalid>";
 
@@ -43,7 +47,7 @@ struct Participant {
     ConnectionId connection = 0;         // the connection its first request came on, 0 until then
     im::msrp::Path peer_path;            // From-Path of that request: how requests reach the peer
     im::msrp::Uri bound_uri;             // our URI as that request wrote it (msrp: or msrps:)
-    im::msrp::Reassembler incoming;      // conference: its messages, chunk by chunk
+    im::msrp::Reassembler incoming{kConferenceReassemblyLimits};  // conference: its messages, chunk by chunk
     // Relay session: requests for this side that arrived before the peer
     // connected, delivered when it binds; bounded by SwitchLimits::max_held_bytes.
     std::deque<im::msrp::Request> held;

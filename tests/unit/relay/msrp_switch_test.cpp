@@ -461,3 +461,19 @@ TEST_F(RelaySwitchTest, AnsweredSendsDoNotTimeOut)
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ConferenceSwitchTest, MessagesOverOneMegabyteAreRefusedWith413)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    std::uint64_t too_big = 1024 * 1024 + 1;
+    auto out = receive(kA, send("tidA0400", {alice}, peer_[kA], "msg00400", "text/plain", std::string(1000, 'x'),
+                                ByteRange{1, 1000, too_big}, Continuation::more));
+    EXPECT_EQ(as_response(sent_to(out, kA).at(0)).status_code, 413);
+    EXPECT_TRUE(sent_to(out, kB).empty());
+    EXPECT_EQ(switch_.counters().refused, 1u);
+}
+
+}  // namespace
