@@ -18,6 +18,8 @@ using im::msrp::Request;
 using im::msrp::Response;
 
 constexpr std::string_view kCpimType = "message/cpim";
+// What a held request costs besides its body (paths and headers), for the held-bytes bound.
+constexpr std::size_t kHeldRequestOverhead = 512;
 
 std::string_view bare_media_type(std::string_view content_type)
 {
@@ -182,7 +184,8 @@ void MsrpSwitch::relay_request(Session &session, Participant &sender, Connection
     forward.from_path.insert(forward.from_path.begin(), uri_toward(peer));
 
     if (!peer.bound()) {
-        std::size_t size = body_size(forward);
+        // Headers count too, or bodiless REPORTs could pile up without bound.
+        std::size_t size = body_size(forward) + kHeldRequestOverhead;
         if (peer.held_bytes + size > limits_.max_held_bytes) {
             ++counters_.refused;
             if (is_send) reply(from, request, im::msrp::kStatusStopSending, out);

@@ -181,7 +181,7 @@ TEST(RelaySwitch, HeldBytesAreBoundedWith413)
     RelayAddress address{"127.0.0.1", 2855};
     SessionRegistry registry(seeded_random(1));
     SwitchLimits limits;
-    limits.max_held_bytes = 10;
+    limits.max_held_bytes = 512 + 10;  // one request's overhead plus 10 body bytes
     MsrpSwitch msrp_switch(registry, address, seeded_random(2), fixed_wall_clock, limits);
     RegistryError error{};
     auto a = address.uri_for(registry.create(SessionKind::relay, SteadyClock::now(), error)->participants[0].id);
