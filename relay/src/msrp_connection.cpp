@@ -1,5 +1,6 @@
 #include "msrp_connection.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "msrp_dispatcher.hpp"
@@ -9,6 +10,8 @@ namespace {
 
 // One read takes at most this much; a 64 KB chunk often arrives in one go.
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
+// Queued strings written by one gathered write (well under IOV_MAX).
+constexpr std::size_t kMaxGatheredWrites = 64;
 
 std::string describe(const asio::ip::tcp::endpoint &endpoint)
 {
@@ -120,23 +123,27 @@ void MsrpConnection::write_next()
 {
     if (writing_ || write_queue_.empty() || closed_) return;
     writing_ = true;
-    stream_.async_write(asio::buffer(write_queue_.front()),
-                      [self = shared_from_this()](const asio::error_code &error, std::size_t length) {
-                          self->writing_ = false;
-                          if (self->closed_) return;
-                          if (error) {
-                              ++self->traffic_.io_errors;
-                              self->close_because("write error: " + error.message());
-                              return;
-                          }
-                          self->traffic_.bytes_out += length;
-                          self->queued_bytes_ -= self->write_queue_.front().size();
-                          self->write_queue_.pop_front();
-                          self->idle_.touch();
-                          if (self->queued_bytes_ <= self->options_.write_queue_limit / 2)
-                              self->release_waiting_senders();
-                          self->write_next();
-                      });
+    // Everything queued goes out in one gathered write: one system call for
+    // a burst of responses and forwarded chunks instead of one each.
+    in_flight_ = std::min(write_queue_.size(), kMaxGatheredWrites);
+    gathered_.clear();
+    for (std::size_t i = 0; i < in_flight_; ++i) gathered_.push_back(asio::buffer(write_queue_[i]));
+    stream_.async_write(gathered_, [self = shared_from_this()](const asio::error_code &error, std::size_t length) {
+        self->writing_ = false;
+        if (self->closed_) return;
+        if (error) {
+            ++self->traffic_.io_errors;
+            self->close_because("write error: " + error.message());
+            return;
+        }
+        self->traffic_.bytes_out += length;
+        self->queued_bytes_ -= length;
+        self->write_queue_.erase(self->write_queue_.begin(),
+                                 self->write_queue_.begin() + static_cast<std::ptrdiff_t>(self->in_flight_));
+        self->idle_.touch();
+        if (self->queued_bytes_ <= self->options_.write_queue_limit / 2) self->release_waiting_senders();
+        self->write_next();
+    });
 }
 
 void MsrpConnection::hold_until_drained(const std::shared_ptr<MsrpConnection> &sender)

@@ -79,6 +79,8 @@ private:
     std::deque<std::string> write_queue_;
     std::size_t queued_bytes_ = 0;
     bool writing_ = false;
+    std::size_t in_flight_ = 0;                 // queue entries the current write covers
+    std::vector<asio::const_buffer> gathered_;  // their buffers
     std::vector<std::weak_ptr<MsrpConnection>> waiting_senders_;
 };
 

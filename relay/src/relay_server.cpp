@@ -36,6 +36,17 @@ im::msrp::RandomSource kernel_random()
     return [device] { return (std::uint64_t{(*device)()} << 32) | (*device)(); };
 }
 
+// Transaction ids and Message-IDs only need to be unique and unpredictable
+// enough not to collide (RFC 4975 7.1: 64 bits of randomness): a 64-bit
+// engine seeded from the kernel, without a system call per id.
+im::msrp::RandomSource seeded_engine_random()
+{
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+    auto engine = std::make_shared<std::mt19937_64>(seed);
+    return [engine] { return (*engine)(); };
+}
+
 }  // namespace
 
 class RelayServer::Impl {
@@ -43,7 +54,7 @@ public:
     Impl(RelayConfig config, Logger &log)
         : config_(std::move(config)), log_(log), address_{config_.effective_path_host(), config_.listen.port, std::nullopt},
           sessions_(kernel_random()),
-          switch_(sessions_, address_, kernel_random(), [] { return std::chrono::system_clock::now(); }),
+          switch_(sessions_, address_, seeded_engine_random(), [] { return std::chrono::system_clock::now(); }),
           commands_(sessions_, address_, [] { return SteadyClock::now(); }),
           dispatcher_(switch_, ConnectionOptions{config_.idle_timeout, config_.write_queue_limit}, traffic_, log_),
           msrp_(io_, dispatcher_, log_),

@@ -90,7 +90,9 @@ private:
     std::deque<Outgoing> queue_;
     std::map<std::string, std::string> message_of_transaction_;
     std::map<std::string, Progress> progress_;
-    im::msrp::Reassembler incoming_;
+    // A client holds whole files it receives: up to 1 GB, rather than the
+    // codec's 16 MB default meant for servers.
+    im::msrp::Reassembler incoming_{im::msrp::ReassemblyLimits{1ull << 30, 1ull << 30, 64}};
     std::size_t received_count_ = 0;
 };
 
