@@ -59,8 +59,9 @@ void MsrpConnection::handshake()
 void MsrpConnection::watch_idle()
 {
     idle_.start([self = shared_from_this()] {
-        // A sender paused by back-pressure is waiting, not idle.
-        if (self->paused_) {
+        // A sender paused by back-pressure is waiting, not idle; a connection
+        // carrying a session is governed by the session's idle timeout.
+        if (self->paused_ || self->dispatcher_.carries_sessions(*self)) {
             self->watch_idle();
             return;
         }

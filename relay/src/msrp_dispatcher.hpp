@@ -23,6 +23,7 @@ public:
     void adopt(MsrpStream stream);
     void close_all() { connections_.close_all(); }
     std::size_t open_connections() const { return connections_.size(); }
+    bool carries_sessions(const MsrpConnection &connection) const { return switch_.carries_sessions(connection.id()); }
 
     // Writes what the switch produced outside of a received frame (timeouts).
     void deliver(std::vector<Outgoing> outgoing);

@@ -246,13 +246,14 @@ then the command line (the command line wins).
   --listen ADDR:PORT     MSRP TCP listen address (default 127.0.0.1:2855;
                          IPv6 as [::1]:2855; port 0 picks a free port)
   --control PATH         control socket (default /run/im-server/msrp-relay.sock)
-  --idle-timeout SEC     close connections idle this long (default 300, 0 = never)
+  --idle-timeout SEC     close connections idle this long (default 300, 0 = never);
+                         MSRP connections carrying a session stay open
   --log-level LEVEL      error, warn, info or debug (default info)
   --path-host HOST       host written into the msrp: paths the relay hands out
                          (default: the listen address's host)
   --session-idle-timeout SEC
                          delete sessions without MSRP traffic this long
-                         (default 300, 0 = never)
+                         (default 3600, 0 = never)
   --write-queue-limit BYTES
                          stop reading from senders while a receiver has more
                          than this queued for writing (default 1048576)

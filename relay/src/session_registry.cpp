@@ -194,6 +194,16 @@ std::size_t SessionRegistry::unbind(ConnectionId connection)
     return count;
 }
 
+bool SessionRegistry::binds(ConnectionId connection) const
+{
+    for (const auto &[id, session] : sessions_) {
+        for (const Participant &participant : session.participants) {
+            if (participant.connection == connection) return true;
+        }
+    }
+    return false;
+}
+
 std::vector<std::string> SessionRegistry::expire(SteadyClock::time_point now, SteadyClock::duration idle)
 {
     std::vector<std::string> expired;

@@ -84,6 +84,10 @@ public:
     // failure REPORTs for their senders. Call it about once a second.
     std::vector<Outgoing> expire_transactions(SteadyClock::time_point now);
 
+    // A connection carrying a session stays open however quiet it is: chats
+    // can be silent for long; the session's own idle timeout ends them.
+    bool carries_sessions(ConnectionId connection) const { return sessions_.binds(connection); }
+
     const SwitchCounters &counters() const { return counters_; }
     const RelayAddress &address() const { return address_; }
 

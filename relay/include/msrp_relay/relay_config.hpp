@@ -36,7 +36,9 @@ struct RelayConfig {
     // listen host (set it when listening on 0.0.0.0 or behind NAT).
     std::string path_host;
     // Sessions without MSRP traffic for this long are deleted; zero disables.
-    std::chrono::milliseconds session_idle_timeout = std::chrono::seconds(300);
+    // A safety net: the modules delete sessions when the SIP session ends,
+    // and a chat may be silent for a long time.
+    std::chrono::milliseconds session_idle_timeout = std::chrono::seconds(3600);
     // Back-pressure threshold: a connection whose unsent bytes exceed this
     // pauses reading from every sender feeding it until half has drained.
     std::size_t write_queue_limit = 1024 * 1024;

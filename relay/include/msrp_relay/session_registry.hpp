@@ -99,6 +99,8 @@ public:
     // Forgets the connection in every participant bound to it (the peer may
     // connect again); returns how many were bound.
     std::size_t unbind(ConnectionId connection);
+    // Whether some participant is bound to the connection.
+    bool binds(ConnectionId connection) const;
     // Deletes sessions silent for at least idle; returns their ids.
     std::vector<std::string> expire(SteadyClock::time_point now, SteadyClock::duration idle);
 

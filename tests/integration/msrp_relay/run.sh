@@ -197,11 +197,24 @@ check "an idle MSRP connection is closed after idle_timeout (1 s)" bash -c "
 import socket, time
 s = socket.create_connection((\"127.0.0.1\", $RELAY_PORT)); s.settimeout(4); t = time.time()
 assert s.recv(10) == b\"\" and 0.5 < time.time() - t < 3.5'"
+quiet=$(ctl SESSION_CREATE relay)
+check "a quiet connection carrying a session outlives idle_timeout, and closes once the session expired" bash -c "
+  python3 -c '
+import socket, time
+s = socket.create_connection((\"127.0.0.1\", $RELAY_PORT)); t = time.time()
+s.sendall(b\"MSRP quiet001 SEND\\r\\nTo-Path: $(field path_a <<<"$quiet")\\r\\nFrom-Path: msrp://127.0.0.1:9/q1;tcp\\r\\nMessage-ID: quiet001\\r\\n-------quiet001\$\\r\\n\")
+time.sleep(0.3); s.settimeout(0.5); assert s.recv(65536).startswith(b\"MSRP quiet001 200\")
+s.settimeout(1.3)
+try:
+    assert s.recv(10) != b\"\", \"closed while the session lived\"
+except socket.timeout:
+    pass
+s.settimeout(4); assert s.recv(10) == b\"\" and time.time() - t < 5.5'"
 check "an idle session is deleted after session_idle_timeout (2 s)" bash -c "
   sleep 2.5; ! '$CTL_BIN' -s '$CONTROL' SESSION_SHOW '$session' >/dev/null 2>&1"
 check "STATUS counts both timeouts" bash -c "
   s=\$('$CTL_BIN' -s '$CONTROL' status)
-  grep -q ' timeouts.sessions=1 ' <<<\"\$s\" && [[ \$(sed 's/.* timeouts.connections=\([0-9]*\).*/\1/' <<<\"\$s\") -ge 1 ]]"
+  grep -q ' timeouts.sessions=2 ' <<<\"\$s\" && [[ \$(sed 's/.* timeouts.connections=\([0-9]*\).*/\1/' <<<\"\$s\") -ge 1 ]]"
 check "the relay logged the session expiry" grep -q "session $session deleted after 2 s without MSRP traffic" "$WORK/relay.log"
 
 finish

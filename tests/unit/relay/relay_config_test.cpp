@@ -130,7 +130,7 @@ TEST(RelayConfig, SessionFlowAndTlsKeys)
 {
     RelayConfig defaults = resolved({});
     EXPECT_EQ(defaults.effective_path_host(), "127.0.0.1");
-    EXPECT_EQ(defaults.session_idle_timeout, 300s);
+    EXPECT_EQ(defaults.session_idle_timeout, 3600s);
     EXPECT_EQ(defaults.write_queue_limit, 1024u * 1024);
     EXPECT_FALSE(defaults.tls_listen);
 
