@@ -175,8 +175,10 @@ void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
         auto progress = progress_.find(message_id);
         if (code != im::msrp::kStatusOk) {
             failed_ = true;
-        } else if (progress != progress_.end() && range && range->start == 1 && range->end == progress->second.total) {
-            progress->second.reported = true;
+        } else if (progress != progress_.end() && range && range->end) {
+            Progress &reported = progress->second;
+            reported.reported_bytes += *range->end + 1 - range->start;
+            reported.reported = reported.reported_bytes >= reported.total;
         }
         return;
     }

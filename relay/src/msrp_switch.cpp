@@ -228,6 +228,12 @@ void MsrpSwitch::conference_request(Session &session, Participant &sender, Conne
         }
     }
 
+    if (!is_cpim(content_type) && request.fields.find<im::msrp::MessageId>() != nullptr) {
+        switch_chunk(session, sender, from, std::move(request), out);
+        return;
+    }
+    // A participant's own CPIM is re-stamped, which needs its whole header
+    // block: such messages are reassembled first.
     Request head = without_body(request);
     auto outcome = sender.incoming.add(std::move(request));
     if (!outcome.ok()) {
@@ -261,6 +267,67 @@ void MsrpSwitch::conference_request(Session &session, Participant &sender, Conne
             out.push_back({from, im::msrp::serialize(report)});
             ++counters_.messages_out;
         }
+    }
+}
+
+void MsrpSwitch::switch_chunk(Session &session, Participant &sender, ConnectionId from, Request request,
+                              std::vector<Outgoing> &out)
+{
+    std::string message_id = request.fields.find<im::msrp::MessageId>()->value;
+    const ByteRange range = request.fields.find<ByteRange>() ? *request.fields.find<ByteRange>() : ByteRange{};
+    const std::string content_type = request.body->content_type;
+    const std::string data = std::move(request.body->bytes);
+    Request head = without_body(request);
+    reply(from, head, im::msrp::kStatusOk, out);
+
+    auto state = sender.switching.find(message_id);
+    if (state == sender.switching.end()) {
+        // The receivers are those present at the first chunk seen.
+        if (sender.switching_order.size() >= kMaxSwitchedMessages) {
+            sender.switching.erase(sender.switching_order.front());
+            sender.switching_order.pop_front();
+        }
+        SwitchedMessage message;
+        CpimStamp stamp{std::string(sender.shown_identity()), {}, date_time_now()};
+        for (const Participant &receiver : session.participants) {
+            if (&receiver == &sender || !receiver.bound() || !receiver.accepts(content_type)) continue;
+            stamp.to = receiver.identity;
+            message.copies.push_back({receiver.id, im::msrp::make_message_id(random_), wrap_cpim(stamp, content_type, "")});
+        }
+        sender.switching_order.push_back(message_id);
+        state = sender.switching.emplace(message_id, std::move(message)).first;
+    }
+
+    for (const SwitchedMessage::Copy &copy : state->second.copies) {
+        Participant *receiver = session.find(copy.receiver);
+        if (receiver == nullptr || !receiver->bound()) continue;  // left or disconnected meanwhile
+        std::uint64_t shift = copy.prefix.size();
+        bool first = range.start == 1;
+        Request chunk;
+        chunk.method = "SEND";
+        chunk.to_path = receiver->peer_path;
+        chunk.from_path = {uri_toward(*receiver)};
+        chunk.fields.set(im::msrp::MessageId{copy.message_id});
+        ByteRange shifted;
+        shifted.start = first ? 1 : range.start + shift;
+        shifted.end = range.start + shift + data.size() - 1;
+        if (range.total) shifted.total = *range.total + shift;
+        chunk.fields.set(shifted);
+        chunk.body = im::msrp::Body{std::string(kCpimType), first ? copy.prefix + data : data};
+        chunk.continuation = request.continuation;
+        deliver(*receiver, std::move(chunk), {}, out);
+    }
+
+    if (im::msrp::success_report(head) == im::msrp::SuccessReport::yes) {
+        // RFC 4975 7.1.2: a Success REPORT may cover the chunk just received.
+        ByteRange received{range.start, range.start + data.size() - 1, range.total};
+        out.push_back({from, im::msrp::serialize(im::msrp::make_report(head, im::msrp::make_transaction_id(random_),
+                                                                        im::msrp::kStatusOk, std::nullopt, received))});
+        ++counters_.messages_out;
+    }
+    if (request.continuation != Continuation::more) {
+        sender.switching.erase(state);
+        std::erase(sender.switching_order, message_id);
     }
 }
 

@@ -76,6 +76,7 @@ private:
         std::size_t unanswered = 0;
         bool all_sent = false;
         bool reported = false;
+        std::uint64_t reported_bytes = 0;  // Success REPORTs may come per chunk (RFC 4975 7.1.2)
         std::uint64_t total = 0;
     };
 

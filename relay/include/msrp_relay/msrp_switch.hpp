@@ -110,6 +110,10 @@ private:
                        std::vector<Outgoing> &out);
     void conference_request(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
                             std::vector<Outgoing> &out);
+    // A non-CPIM chunk goes on at once to every receiver chosen at the
+    // message's first chunk, behind the CPIM header in the first.
+    void switch_chunk(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
+                      std::vector<Outgoing> &out);
     // Returns how many participants received the message.
     std::size_t fan_out(Session &session, const Participant &sender, const im::msrp::CompleteMessage &message,
                         std::vector<Outgoing> &out);

@@ -37,6 +37,20 @@ inline constexpr im::msrp::ReassemblyLimits kConferenceReassemblyLimits{1024 * 1
 // Shown to other conference participants instead of a private participant's identity.
 inline constexpr std::string_view kAnonymousIdentity = "Anonymous <sip:anonymous@anonymous.invalid>";
 
+// A conference message being switched chunk by chunk: who gets a copy,
+// under which Message-ID, and how long the CPIM header put in front of the
+// payload is (it shifts every byte range).
+struct SwitchedMessage {
+    struct Copy {
+        std::string receiver;     // participant id
+        std::string message_id;   // of the copy
+        std::string prefix;       // CPIM header block, sent with the first chunk
+    };
+    std::vector<Copy> copies;
+};
+// Unfinished switched messages per sender; the oldest is forgotten beyond this.
+inline constexpr std::size_t kMaxSwitchedMessages = 16;
+
 // One side of a session: the relay URI one peer sends to (its session-id is
 // the participant id) and what the relay knows of that peer.
 struct Participant {
@@ -47,7 +61,9 @@ struct Participant {
     ConnectionId connection = 0;         // the connection its first request came on, 0 until then
     im::msrp::Path peer_path;            // From-Path of that request: how requests reach the peer
     im::msrp::Uri bound_uri;             // our URI as that request wrote it (msrp: or msrps:)
-    im::msrp::Reassembler incoming{kConferenceReassemblyLimits};  // conference: its messages, chunk by chunk
+    im::msrp::Reassembler incoming{kConferenceReassemblyLimits};  // conference: its CPIM messages, reassembled
+    std::map<std::string, SwitchedMessage> switching;  // conference: its other messages, by Message-ID
+    std::deque<std::string> switching_order;           // their Message-IDs, oldest first
     // Relay session: requests for this side that arrived before the peer
     // connected, delivered when it binds; bounded by SwitchLimits::max_held_bytes.
     std::deque<im::msrp::Request> held;

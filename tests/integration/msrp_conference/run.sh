@@ -126,6 +126,27 @@ check "the listener exits 0 after its one message" exits_with 0 "$listener_pid"
 check "STATUS counts the 415 and the 481" bash -c "
   s=\$('$CTL_BIN' -s '$CONTROL' status)
   grep -q ' errors.unsupported_media=1 ' <<<\"\$s\" && grep -q ' errors.no_session=1 ' <<<\"\$s\""
+# --- a 3 MB file is switched chunk by chunk --------------------------------------------------
+head -c 3145728 /dev/urandom >"$WORK/file.bin"
+reply=$(ctl SESSION_CREATE conference)
+files=$(field session <<<"$reply")
+sender=$(ctl SESSION_ADD_PARTICIPANT "$files" sip:sender@example.com | field path)
+for r in 1 2; do
+  rpath=$(ctl SESSION_ADD_PARTICIPANT "$files" "sip:receiver$r@example.com" | field path)
+  client "receiver$r" --to-path "$rpath" --expect 1 --output "$WORK/file$r.received" --timeout 30
+  declare "receiver${r}_pid=$CLIENT_PID"
+  check "receiver $r binds" wait_bound "receiver$r"
+done
+check "the sender's 3 MB in 64 KB chunks are all answered and reported (per-chunk Success REPORTs)" \
+  "$CLIENT_BIN" --to-path "$sender" --file "$WORK/file.bin" --chunk-size 65536 --success-report --timeout 30
+check "receiver 1 got its one message and exited 0" exits_with 0 "$receiver1_pid"
+check "receiver 2 too" exits_with 0 "$receiver2_pid"
+check "receiver 1 has the file byte-identical, from the sender's identity" bash -c "
+  cmp '$WORK/file.bin' '$WORK/file1.received' &&
+  grep -q '^message from=<sip:sender@example.com> content-type=application/octet-stream bytes=3145728 ' '$WORK/receiver1.out'"
+check "receiver 2 has it byte-identical too" cmp "$WORK/file.bin" "$WORK/file2.received"
+ctl SESSION_DELETE "$files" >/dev/null
+
 check "SESSION_DELETE frees both conferences" bash -c "
   '$CTL_BIN' -s '$CONTROL' SESSION_DELETE '$conference' >/dev/null && '$CTL_BIN' -s '$CONTROL' SESSION_DELETE '$small' >/dev/null &&
   '$CTL_BIN' -s '$CONTROL' SESSION_LIST | grep -q '^OK count=0 sessions=\$'"

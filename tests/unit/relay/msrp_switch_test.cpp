@@ -299,37 +299,74 @@ TEST_F(ConferenceSwitchTest, ParticipantsCpimIsRestampedSoNobodySpoofsAnIdentity
     EXPECT_TRUE(body.ends_with("\r\n\r\nContent-Type: text/plain\r\n\r\nwire money"));
 }
 
-TEST_F(ConferenceSwitchTest, ChunkedMessageGoesOutOnceCompleteAndLargeOnesInChunks)
+TEST_F(ConferenceSwitchTest, ChunksAreSwitchedAsTheyArriveBehindTheCpimHeader)
 {
     auto alice = join("sip:alice@example.com", kA);
     join("sip:bob@example.com", kB);
     std::string payload(200 * 1024, 'z');
-    auto first = receive(kA, send("tidA0102", {alice}, peer_[kA], "msg00103", "text/plain", payload.substr(0, 100 * 1024),
-                                  ByteRange{1, 100 * 1024, payload.size()}, Continuation::more));
-    EXPECT_TRUE(sent_to(first, kB).empty());
+    payload[0] = 'a';
+    payload.back() = 'o';
+    Request first = send("tidA0102", {alice}, peer_[kA], "msg00103", "text/plain", payload.substr(0, 100 * 1024),
+                         ByteRange{1, 100 * 1024, payload.size()}, Continuation::more);
+    first.fields.set(im::msrp::SuccessReport::yes);
+    auto one = receive(kA, first);
+
+    // The first chunk is on its way before the second arrives.
+    auto to_bob = sent_to(one, kB);
+    ASSERT_EQ(to_bob.size(), 1u);
+    const Request head_chunk = as_request(to_bob[0]);
+    std::string prefix = "From: <sip:alice@example.com>\r\nTo: <sip:bob@example.com>\r\nDateTime: 2026-01-01T00:00:00Z\r\n"
+                         "\r\nContent-Type: text/plain\r\n\r\n";
+    EXPECT_EQ(head_chunk.body->bytes, prefix + payload.substr(0, 100 * 1024));
+    EXPECT_EQ(head_chunk.continuation, Continuation::more);
+    EXPECT_EQ(*head_chunk.fields.find<ByteRange>(),
+              (ByteRange{1, prefix.size() + 100 * 1024, prefix.size() + payload.size()}));
+    auto to_alice = sent_to(one, kA);
+    ASSERT_EQ(to_alice.size(), 2u);  // the 200, then a Success REPORT for this chunk
+    EXPECT_EQ(*as_request(to_alice[1]).fields.find<ByteRange>(), (ByteRange{1, 100 * 1024, payload.size()}));
+
     Request last = send("tidA0103", {alice}, peer_[kA], "msg00103", "text/plain", payload.substr(100 * 1024),
                         ByteRange{100 * 1024 + 1, payload.size(), payload.size()});
-    last.fields.set(im::msrp::SuccessReport::yes);
-    auto out = receive(kA, last);
+    auto two = receive(kA, last);
+    auto tail = sent_to(two, kB);
+    ASSERT_EQ(tail.size(), 1u);
+    const Request &tail_chunk = as_request(tail[0]);
+    EXPECT_EQ(tail_chunk.fields.find<im::msrp::MessageId>()->value,
+              head_chunk.fields.find<im::msrp::MessageId>()->value);
+    EXPECT_EQ(*tail_chunk.fields.find<ByteRange>(),
+              (ByteRange{prefix.size() + 100 * 1024 + 1, prefix.size() + payload.size(), prefix.size() + payload.size()}));
+    EXPECT_EQ(tail_chunk.continuation, Continuation::complete);
+    EXPECT_EQ(head_chunk.body->bytes + tail_chunk.body->bytes, prefix + payload);
+    EXPECT_TRUE(registry_.find(conference_)->participants[0].switching.empty());
+}
 
-    auto to_bob = sent_to(out, kB);
-    ASSERT_EQ(to_bob.size(), 4u);  // 200 KB plus CPIM headers in 64 KB chunks
-    std::string reassembled;
-    for (std::size_t i = 0; i < to_bob.size(); ++i) {
-        const Request &chunk = as_request(to_bob[i]);
-        EXPECT_LE(chunk.body->bytes.size(), 64u * 1024);
-        EXPECT_EQ(chunk.continuation, i + 1 == to_bob.size() ? Continuation::complete : Continuation::more);
-        EXPECT_EQ(chunk.fields.find<ByteRange>()->start, reassembled.size() + 1);
-        reassembled += chunk.body->bytes;
-    }
-    EXPECT_TRUE(reassembled.ends_with("\r\n\r\n" + payload));
+TEST_F(ConferenceSwitchTest, ReceiversAreFixedAtTheFirstChunk)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    receive(kA, send("tidA0110", {alice}, peer_[kA], "msg00111", "text/plain", "part one ", ByteRange{1, 9, 17},
+                     Continuation::more));
+    join("sip:carol@example.com", kC);
+    auto rest = receive(kA, send("tidA0111", {alice}, peer_[kA], "msg00111", "text/plain", "part two",
+                                 ByteRange{10, 17, 17}));
+    EXPECT_EQ(sent_to(rest, kB).size(), 1u);
+    EXPECT_TRUE(sent_to(rest, kC).empty());  // a half message would be useless to carol
+}
 
-    auto to_alice = sent_to(out, kA);
-    ASSERT_EQ(to_alice.size(), 2u);  // the 200, then the Success REPORT for the whole message
-    const Request &report = as_request(to_alice[1]);
-    EXPECT_EQ(report.method, "REPORT");
-    EXPECT_EQ(report.to_path, peer_[kA]);
-    EXPECT_EQ(*report.fields.find<ByteRange>(), (ByteRange{1, payload.size(), payload.size()}));
+TEST_F(ConferenceSwitchTest, CpimMessagesAreReassembledBeforeRestamping)
+{
+    auto alice = join("sip:alice@example.com", kA);
+    join("sip:bob@example.com", kB);
+    std::string cpim = "From: <sip:x@example.com>\r\n\r\nContent-Type: text/plain\r\n\r\nhello";
+    auto first = receive(kA, send("tidA0112", {alice}, peer_[kA], "msg00112", "message/cpim", cpim.substr(0, 10),
+                                  ByteRange{1, 10, cpim.size()}, Continuation::more));
+    EXPECT_TRUE(sent_to(first, kB).empty());
+    auto last = receive(kA, send("tidA0113", {alice}, peer_[kA], "msg00112", "message/cpim", cpim.substr(10),
+                                 ByteRange{11, cpim.size(), cpim.size()}));
+    auto to_bob = sent_to(last, kB);
+    ASSERT_EQ(to_bob.size(), 1u);
+    EXPECT_TRUE(as_request(to_bob[0]).body->bytes.starts_with("From: <sip:alice@example.com>\r\n"));
+    EXPECT_TRUE(as_request(to_bob[0]).body->bytes.ends_with("\r\n\r\nhello"));
 }
 
 TEST_F(ConferenceSwitchTest, AcceptTypesFilterAnd415WhenNobodyAccepts)
@@ -464,12 +501,12 @@ TEST_F(RelaySwitchTest, AnsweredSendsDoNotTimeOut)
 
 namespace {
 
-TEST_F(ConferenceSwitchTest, MessagesOverOneMegabyteAreRefusedWith413)
+TEST_F(ConferenceSwitchTest, ReassembledCpimMessagesOverOneMegabyteAreRefusedWith413)
 {
     auto alice = join("sip:alice@example.com", kA);
     join("sip:bob@example.com", kB);
     std::uint64_t too_big = 1024 * 1024 + 1;
-    auto out = receive(kA, send("tidA0400", {alice}, peer_[kA], "msg00400", "text/plain", std::string(1000, 'x'),
+    auto out = receive(kA, send("tidA0400", {alice}, peer_[kA], "msg00400", "message/cpim", std::string(1000, 'x'),
                                 ByteRange{1, 1000, too_big}, Continuation::more));
     EXPECT_EQ(as_response(sent_to(out, kA).at(0)).status_code, 413);
     EXPECT_TRUE(sent_to(out, kB).empty());
