@@ -22,6 +22,12 @@ public:
 
     std::size_t size() const { return live_.size(); }
 
+    std::shared_ptr<Connection> find(std::uint64_t id) const
+    {
+        auto it = live_.find(id);
+        return it == live_.end() ? nullptr : it->second.lock();
+    }
+
     // Connection::close() calls remove(); iterating a detached copy keeps that safe.
     void close_all()
     {

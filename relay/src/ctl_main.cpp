@@ -16,7 +16,7 @@ constexpr int kExitUsage = 2;
 void print_usage(std::FILE *to)
 {
     std::fprintf(to,
-                 "usage: im-relay-ctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND\n"
+                 "usage: im-relay-ctl [-s SOCKET] [-t TIMEOUT_MS] COMMAND [ARG...]\n"
                  "\n"
                  "  -s SOCKET      control socket (default %s)\n"
                  "  -t TIMEOUT_MS  connect + reply timeout (default %lld)\n"
@@ -25,11 +25,24 @@ void print_usage(std::FILE *to)
                  "  status   counters of the relay (STATUS)\n"
                  "  ping     liveness check (PING)\n"
                  "  hello    protocol and server version (HELLO %d)\n"
+                 "  COMMAND [ARG...]\n"
+                 "           any upper-case command sent as is, e.g.\n"
+                 "           SESSION_CREATE conference, SESSION_SHOW <id>\n"
+                 "           (arguments are percent-encoded for the wire)\n"
                  "\n"
                  "Prints the relay's reply line; exits 0 on OK, 1 on ERR or when the relay\n"
                  "cannot be reached, 2 on a usage error.\n",
                  std::string(im::relay::kDefaultControlSocketPath).c_str(),
                  static_cast<long long>(im::relay::kDefaultControlTimeout.count()), im::relay::kControlProtocolVersion);
+}
+
+bool is_raw_command(std::string_view word)
+{
+    if (word.empty()) return false;
+    for (char c : word) {
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    return true;
 }
 
 std::optional<im::relay::ControlRequest> request_for(std::string_view command)
@@ -69,6 +82,12 @@ int main(int argc, char **argv)
             }
             timeout = std::chrono::milliseconds(millis);
             continue;
+        }
+        if (!request && is_raw_command(arg)) {
+            // Everything after a raw command is its arguments.
+            request = im::relay::ControlRequest{std::string(arg), {}};
+            for (++i; i < argc; ++i) request->args.emplace_back(argv[i]);
+            break;
         }
         if (request || !(request = request_for(arg))) {
             print_usage(stderr);

@@ -1,9 +1,17 @@
 #include "msrp_connection.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include "msrp_dispatcher.hpp"
 
 namespace im::msrp_relay {
 namespace {
+
+// One read takes at most this much; a 64 KB chunk often arrives in one go.
+constexpr std::size_t kReadBufferBytes = 64 * 1024;
+// Queued strings written by one gathered write (well under IOV_MAX).
+constexpr std::size_t kMaxGatheredWrites = 64;
 
 std::string describe(const asio::ip::tcp::endpoint &endpoint)
 {
@@ -14,39 +22,158 @@ std::string describe(const asio::ip::tcp::endpoint &endpoint)
 
 }  // namespace
 
-MsrpConnection::MsrpConnection(asio::ip::tcp::socket socket, ConnectionSet<MsrpConnection> &peers,
-                               TrafficCounters &traffic, std::chrono::milliseconds idle_limit, Logger &log)
-    : socket_(std::move(socket)), peers_(peers), traffic_(traffic), idle_(socket_.get_executor(), idle_limit),
-      log_(log)
+MsrpConnection::MsrpConnection(MsrpStream stream, MsrpDispatcher &dispatcher, ConnectionOptions options,
+                               TrafficCounters &traffic, Logger &log)
+    : stream_(std::move(stream)), dispatcher_(dispatcher), options_(options), traffic_(traffic),
+      idle_(stream_.socket().get_executor(), options.idle_limit), log_(log), read_buffer_(kReadBufferBytes)
 {
     asio::error_code error;
-    auto remote = socket_.remote_endpoint(error);
+    auto remote = stream_.socket().remote_endpoint(error);
     peer_ = error ? std::string("unknown peer") : describe(remote);
+    if (stream_.secure()) peer_ += " (TLS)";
+    stream_.socket().set_option(asio::ip::tcp::no_delay(true), error);
 }
 
-void MsrpConnection::start()
+void MsrpConnection::start(std::uint64_t id)
 {
-    id_ = peers_.add(shared_from_this());
+    id_ = id;
     if (log_.enabled(LogLevel::Debug)) log_.debug("msrp: connection from " + peer_ + " accepted");
-    idle_.start([self = shared_from_this()] { self->close_because("idle timeout"); });
-    read_more();
+    watch_idle();
+    handshake();
+}
+
+void MsrpConnection::handshake()
+{
+    stream_.async_handshake([self = shared_from_this()](const asio::error_code &error) {
+        if (self->closed_) return;
+        if (error) {
+            ++self->traffic_.tls_failures;
+            self->log_.warning("msrp: TLS handshake with " + self->peer_ + " failed: " + error.message());
+            self->close_because("TLS handshake failed");
+            return;
+        }
+        self->read_more();
+    });
+}
+
+void MsrpConnection::watch_idle()
+{
+    idle_.start([self = shared_from_this()] {
+        // A sender paused by back-pressure is waiting, not idle; a connection
+        // carrying a session is governed by the session's idle timeout.
+        if (self->paused_ || self->dispatcher_.carries_sessions(*self)) {
+            self->watch_idle();
+            return;
+        }
+        ++self->traffic_.idle_connections;
+        self->close_because("idle timeout");
+    });
 }
 
 void MsrpConnection::read_more()
 {
-    socket_.async_read_some(asio::buffer(buffer_),
+    if (closed_ || paused_ || reading_) return;
+    reading_ = true;
+    stream_.async_read_some(asio::buffer(read_buffer_),
                             [self = shared_from_this()](const asio::error_code &error, std::size_t length) {
+                                self->reading_ = false;
                                 if (self->closed_) return;
                                 if (error) {
-                                    self->close_because(error == asio::error::eof ? "peer closed"
-                                                                                  : "read error: " + error.message());
+                                    // A TLS peer that closes without close_notify ends with stream_truncated.
+                                    bool clean = error == asio::error::eof || error == asio::ssl::error::stream_truncated;
+                                    if (!clean) ++self->traffic_.io_errors;
+                                    self->close_because(clean ? "peer closed" : "read error: " + error.message());
                                     return;
                                 }
-                                self->bytes_in_ += length;
-                                self->traffic_.bytes_in += length;
-                                self->idle_.touch();
-                                self->read_more();
+                                self->on_read(length);
                             });
+}
+
+void MsrpConnection::on_read(std::size_t length)
+{
+    bytes_in_ += length;
+    traffic_.bytes_in += length;
+    idle_.touch();
+    std::vector<im::msrp::Frame> frames;
+    bool intact = parser_.feed({read_buffer_.data(), length}, frames);
+    // Frames before a broken one are valid and still delivered.
+    auto self = shared_from_this();
+    dispatcher_.on_frames(*this, frames);
+    if (closed_) return;
+    if (!intact) {
+        // RFC 4975 offers no way to resynchronize: only this connection goes.
+        ++traffic_.malformed;
+        const auto &problem = *parser_.error();
+        log_.warning("msrp: closing connection from " + peer_ + ": malformed frame (" +
+                     std::string(im::msrp::to_string(problem.kind)) + ": " + problem.reason + ")");
+        close_because("malformed frame");
+        return;
+    }
+    read_more();
+}
+
+void MsrpConnection::send(std::string bytes)
+{
+    if (closed_ || bytes.empty()) return;
+    queued_bytes_ += bytes.size();
+    write_queue_.push_back(std::move(bytes));
+    write_next();
+}
+
+void MsrpConnection::write_next()
+{
+    if (writing_ || write_queue_.empty() || closed_) return;
+    writing_ = true;
+    // Everything queued goes out in one gathered write: one system call for
+    // a burst of responses and forwarded chunks instead of one each.
+    in_flight_ = std::min(write_queue_.size(), kMaxGatheredWrites);
+    gathered_.clear();
+    for (std::size_t i = 0; i < in_flight_; ++i) gathered_.push_back(asio::buffer(write_queue_[i]));
+    stream_.async_write(gathered_, [self = shared_from_this()](const asio::error_code &error, std::size_t length) {
+        self->writing_ = false;
+        if (self->closed_) return;
+        if (error) {
+            ++self->traffic_.io_errors;
+            self->close_because("write error: " + error.message());
+            return;
+        }
+        self->traffic_.bytes_out += length;
+        self->queued_bytes_ -= length;
+        self->write_queue_.erase(self->write_queue_.begin(),
+                                 self->write_queue_.begin() + static_cast<std::ptrdiff_t>(self->in_flight_));
+        self->idle_.touch();
+        if (self->queued_bytes_ <= self->options_.write_queue_limit / 2) self->release_waiting_senders();
+        self->write_next();
+    });
+}
+
+void MsrpConnection::hold_until_drained(const std::shared_ptr<MsrpConnection> &sender)
+{
+    sender->pause();
+    for (const auto &waiting : waiting_senders_) {
+        if (waiting.lock() == sender) return;
+    }
+    waiting_senders_.push_back(sender);
+}
+
+void MsrpConnection::pause()
+{
+    if (!paused_) ++traffic_.paused_reads;
+    paused_ = true;
+}
+
+void MsrpConnection::resume()
+{
+    paused_ = false;
+    read_more();
+}
+
+void MsrpConnection::release_waiting_senders()
+{
+    auto waiting = std::exchange(waiting_senders_, {});
+    for (const auto &weak : waiting) {
+        if (auto sender = weak.lock()) sender->resume();
+    }
 }
 
 void MsrpConnection::close_because(std::string_view reason)
@@ -54,9 +181,12 @@ void MsrpConnection::close_because(std::string_view reason)
     if (closed_) return;
     closed_ = true;
     idle_.cancel();
-    asio::error_code ignored;
-    socket_.close(ignored);
-    peers_.remove(id_);
+    stream_.close();
+    write_queue_.clear();
+    queued_bytes_ = 0;
+    dispatcher_.on_closed(*this);
+    // Senders waiting for this receiver must not wait forever.
+    release_waiting_senders();
     if (log_.enabled(LogLevel::Debug))
         log_.debug("msrp: connection from " + peer_ + " closed (" + std::string(reason) + ") after " +
                    std::to_string(bytes_in_) + " bytes in");

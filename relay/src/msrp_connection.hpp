@@ -1,37 +1,68 @@
 #pragma once
-// One accepted MSRP TCP connection. For now it only reads, counts and
-// discards bytes; MSRP framing (RFC 4975) comes with the relay issue.
-#include <array>
+// One accepted MSRP TCP connection: frames in through the parser, bytes out
+// through a write queue. It carries any number of sessions; what the frames
+// mean is the dispatcher's business.
+//
+// Back-pressure: when a frame's delivery leaves a receiver with more than
+// the write-queue limit unsent, the sender stops reading (so TCP flow control
+// slows the sending peer) until the receiver has drained to half the limit.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include <asio/ip/tcp.hpp>
 
-#include "connection_set.hpp"
 #include "idle_watch.hpp"
+#include "im/msrp/parser.hpp"
 #include "msrp_relay/logger.hpp"
+#include "msrp_stream.hpp"
 #include "traffic_counters.hpp"
 
 namespace im::msrp_relay {
 
+class MsrpDispatcher;
+
+struct ConnectionOptions {
+    std::chrono::milliseconds idle_limit{0};
+    std::size_t write_queue_limit = 1024 * 1024;
+};
+
 class MsrpConnection : public std::enable_shared_from_this<MsrpConnection> {
 public:
-    MsrpConnection(asio::ip::tcp::socket socket, ConnectionSet<MsrpConnection> &peers, TrafficCounters &traffic,
-                   std::chrono::milliseconds idle_limit, Logger &log);
+    MsrpConnection(MsrpStream stream, MsrpDispatcher &dispatcher, ConnectionOptions options,
+                   TrafficCounters &traffic, Logger &log);
 
-    void start();
-    // Idempotent; pending reads and the idle timer complete as cancelled.
+    void start(std::uint64_t id);
+    // Idempotent; pending reads, writes and the idle timer complete as cancelled.
     void close() { close_because("shutdown"); }
 
+    // Queues bytes for the peer.
+    void send(std::string bytes);
+    bool over_limit() const { return queued_bytes_ > options_.write_queue_limit; }
+    // Stops reading from sender until this connection has drained (or closed).
+    void hold_until_drained(const std::shared_ptr<MsrpConnection> &sender);
+
+    std::uint64_t id() const { return id_; }
+    const std::string &peer() const { return peer_; }
+
 private:
+    void handshake();
     void read_more();
+    void on_read(std::size_t length);
+    void write_next();
+    void watch_idle();
+    void pause();
+    void resume();
+    void release_waiting_senders();
     void close_because(std::string_view reason);
 
-    asio::ip::tcp::socket socket_;
-    ConnectionSet<MsrpConnection> &peers_;
+    MsrpStream stream_;
+    MsrpDispatcher &dispatcher_;
+    ConnectionOptions options_;
     TrafficCounters &traffic_;
     IdleWatch idle_;
     Logger &log_;
@@ -39,7 +70,18 @@ private:
     std::uint64_t id_ = 0;
     std::uint64_t bytes_in_ = 0;
     bool closed_ = false;
-    std::array<char, 16384> buffer_{};
+
+    im::msrp::Parser parser_;
+    std::vector<char> read_buffer_;
+    bool reading_ = false;
+    bool paused_ = false;
+
+    std::deque<std::string> write_queue_;
+    std::size_t queued_bytes_ = 0;
+    bool writing_ = false;
+    std::size_t in_flight_ = 0;                 // queue entries the current write covers
+    std::vector<asio::const_buffer> gathered_;  // their buffers
+    std::vector<std::weak_ptr<MsrpConnection>> waiting_senders_;
 };
 
 }  // namespace im::msrp_relay

@@ -4,16 +4,16 @@
 
 namespace im::msrp_relay {
 
-MsrpListener::MsrpListener(asio::io_context &io, TrafficCounters &traffic, std::chrono::milliseconds idle_limit,
-                           Logger &log)
-    : acceptor_(io), retry_timer_(io), traffic_(traffic), idle_limit_(idle_limit), log_(log)
+MsrpListener::MsrpListener(asio::io_context &io, MsrpDispatcher &dispatcher, Logger &log, asio::ssl::context *tls)
+    : acceptor_(io), retry_timer_(io), dispatcher_(dispatcher), log_(log), tls_(tls)
 {
 }
 
 std::optional<std::string> MsrpListener::open(const ListenAddress &address)
 {
-    auto fail = [&address](const asio::error_code &error) {
-        return "cannot listen for MSRP on " + address.to_string() + ": " + error.message();
+    auto fail = [this, &address](const asio::error_code &error) {
+        return std::string(tls_ ? "cannot listen for MSRP over TLS on " : "cannot listen for MSRP on ") +
+               address.to_string() + ": " + error.message();
     };
     asio::error_code error;
     auto ip = asio::ip::make_address(address.host, error);
@@ -42,7 +42,7 @@ void MsrpListener::close()
     asio::error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
-    connections_.close_all();
+    dispatcher_.close_all();
 }
 
 void MsrpListener::accept_next()
@@ -58,7 +58,7 @@ void MsrpListener::accept_next()
             });
             return;
         }
-        std::make_shared<MsrpConnection>(std::move(socket), connections_, traffic_, idle_limit_, log_)->start();
+        dispatcher_.adopt(tls_ ? MsrpStream(std::move(socket), *tls_) : MsrpStream(std::move(socket)));
         accept_next();
     });
 }

@@ -9,6 +9,8 @@
 
 #include <asio/ip/address.hpp>
 
+#include "im/msrp/uri.hpp"
+
 namespace im::msrp_relay {
 namespace {
 
@@ -22,6 +24,12 @@ constexpr std::array kFlags{
     Flag{"--control", "control_socket"},
     Flag{"--idle-timeout", "idle_timeout"},
     Flag{"--log-level", "log_level"},
+    Flag{"--path-host", "path_host"},
+    Flag{"--session-idle-timeout", "session_idle_timeout"},
+    Flag{"--write-queue-limit", "write_queue_limit"},
+    Flag{"--tls-listen", "tls_listen"},
+    Flag{"--tls-certificate", "tls_certificate"},
+    Flag{"--tls-private-key", "tls_private_key"},
 };
 
 std::string_view trim(std::string_view text)
@@ -67,6 +75,33 @@ std::optional<std::string> apply_one(RelayConfig &config, const Setting &setting
         if (!parse_decimal(setting.value, seconds))
             return problem("idle_timeout must be a whole number of seconds (0 disables it)");
         config.idle_timeout = std::chrono::seconds(seconds);
+    } else if (setting.key == "path_host") {
+        // Goes verbatim into msrp: URIs, so it must be a host the URI grammar accepts.
+        auto uri = im::msrp::parse_uri("msrp://" + setting.value + ":1/x;tcp");
+        if (setting.value.empty() || !uri.ok()) return problem("path_host must be a host name or IP address");
+        config.path_host = setting.value;
+    } else if (setting.key == "session_idle_timeout") {
+        std::uint32_t seconds = 0;
+        if (!parse_decimal(setting.value, seconds))
+            return problem("session_idle_timeout must be a whole number of seconds (0 disables it)");
+        config.session_idle_timeout = std::chrono::seconds(seconds);
+    } else if (setting.key == "write_queue_limit") {
+        std::size_t bytes = 0;
+        if (!parse_decimal(setting.value, bytes) || bytes < 1024)
+            return problem("write_queue_limit must be a number of bytes, at least 1024");
+        config.write_queue_limit = bytes;
+    } else if (setting.key == "tls_listen") {
+        if (setting.value.empty() || setting.value == "off") {
+            config.tls_listen.reset();
+        } else {
+            auto listen = parse_listen_address(setting.value);
+            if (!listen) return problem("tls_listen must be IP:PORT, e.g. 127.0.0.1:2856, or off");
+            config.tls_listen = *listen;
+        }
+    } else if (setting.key == "tls_certificate") {
+        config.tls_certificate = setting.value;
+    } else if (setting.key == "tls_private_key") {
+        config.tls_private_key = setting.value;
     } else if (setting.key == "log_level") {
         auto level = parse_log_level(setting.value);
         if (!level) return problem("log_level must be error, warn, info or debug");
@@ -190,7 +225,15 @@ ConfigOutcome<RelayConfig> resolve_config(const Arguments &arguments)
             return ConfigOutcome<RelayConfig>::failure(*problem);
     }
     if (auto problem = apply_settings(config, arguments.settings)) return ConfigOutcome<RelayConfig>::failure(*problem);
+    if (auto problem = check_config(config)) return ConfigOutcome<RelayConfig>::failure(*problem);
     return ConfigOutcome<RelayConfig>::success(std::move(config));
+}
+
+std::optional<std::string> check_config(const RelayConfig &config)
+{
+    if (config.tls_listen && (config.tls_certificate.empty() || config.tls_private_key.empty()))
+        return "tls_listen needs tls_certificate and tls_private_key";
+    return std::nullopt;
 }
 
 std::string usage_text(std::string_view program)
@@ -203,10 +246,24 @@ then the command line (the command line wins).
   --listen ADDR:PORT     MSRP TCP listen address (default 127.0.0.1:2855;
                          IPv6 as [::1]:2855; port 0 picks a free port)
   --control PATH         control socket (default /run/im-server/msrp-relay.sock)
-  --idle-timeout SEC     close connections idle this long (default 300, 0 = never)
+  --idle-timeout SEC     close connections idle this long (default 300, 0 = never);
+                         MSRP connections carrying a session stay open
   --log-level LEVEL      error, warn, info or debug (default info)
+  --path-host HOST       host written into the msrp: paths the relay hands out
+                         (default: the listen address's host)
+  --session-idle-timeout SEC
+                         delete sessions without MSRP traffic this long
+                         (default 3600, 0 = never)
+  --write-queue-limit BYTES
+                         stop reading from senders while a receiver has more
+                         than this queued for writing (default 1048576)
+  --tls-listen ADDR:PORT also accept MSRP over TLS (msrps) there (default off)
+  --tls-certificate FILE PEM certificate chain presented on TLS connections
+  --tls-private-key FILE PEM private key of that certificate
   --config FILE          read "key = value" lines: listen, control_socket,
-                         idle_timeout, log_level
+                         idle_timeout, log_level, path_host,
+                         session_idle_timeout, write_queue_limit, tls_listen,
+                         tls_certificate, tls_private_key
   -h, --help             show this text
 
 SIGINT or SIGTERM stops the relay gracefully.

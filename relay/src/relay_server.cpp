@@ -1,16 +1,24 @@
 #include "msrp_relay/relay_server.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <random>
 #include <utility>
 
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/steady_timer.hpp>
 
 #include "control_server.hpp"
 #include "im/relay/control_protocol.hpp"
+#include "msrp_dispatcher.hpp"
 #include "msrp_listener.hpp"
+#include "msrp_relay/msrp_switch.hpp"
+#include "msrp_relay/session_commands.hpp"
+#include "msrp_relay/session_registry.hpp"
 #include "traffic_counters.hpp"
 
 #ifndef IM_RELAY_VERSION
@@ -18,26 +26,85 @@
 #endif
 
 namespace im::msrp_relay {
+namespace {
+
+// Session and participant ids are capabilities, so they come from the
+// kernel's CSPRNG (std::random_device reads it on Linux), not a seeded engine.
+im::msrp::RandomSource kernel_random()
+{
+    auto device = std::make_shared<std::random_device>();
+    return [device] { return (std::uint64_t{(*device)()} << 32) | (*device)(); };
+}
+
+// Transaction ids and Message-IDs only need to be unique and unpredictable
+// enough not to collide (RFC 4975 7.1: 64 bits of randomness): a 64-bit
+// engine seeded from the kernel, without a system call per id.
+im::msrp::RandomSource seeded_engine_random()
+{
+    std::random_device device;
+    std::seed_seq seed{device(), device(), device(), device(), device(), device(), device(), device()};
+    auto engine = std::make_shared<std::mt19937_64>(seed);
+    return [engine] { return (*engine)(); };
+}
+
+}  // namespace
 
 class RelayServer::Impl {
 public:
     Impl(RelayConfig config, Logger &log)
-        : config_(std::move(config)), log_(log), msrp_(io_, traffic_, config_.idle_timeout, log_),
+        : config_(std::move(config)), log_(log), address_{config_.effective_path_host(), config_.listen.port, std::nullopt},
+          sessions_(kernel_random()),
+          switch_(sessions_, address_, seeded_engine_random(), [] { return std::chrono::system_clock::now(); }),
+          commands_(sessions_, address_, [] { return SteadyClock::now(); }),
+          dispatcher_(switch_, ConnectionOptions{config_.idle_timeout, config_.write_queue_limit}, traffic_, log_),
+          msrp_(io_, dispatcher_, log_),
+          tls_context_(asio::ssl::context::tls_server),
+          msrps_(io_, dispatcher_, log_, &tls_context_),
           control_(io_, [this](std::string_view line) { return answer(line); }, config_.idle_timeout, log_),
-          signals_(io_)
+          signals_(io_), expiry_timer_(io_)
     {
     }
 
     std::optional<std::string> open()
     {
         if (auto problem = msrp_.open(config_.listen)) return problem;
+        if (config_.tls_listen) {
+            if (auto problem = load_tls_credentials()) {
+                msrp_.close();
+                return problem;
+            }
+            if (auto problem = msrps_.open(*config_.tls_listen)) {
+                msrp_.close();
+                return problem;
+            }
+            address_.tls_port = msrps_.local_port();
+        }
         if (auto problem = control_.open(config_.control_socket)) {
             msrp_.close();
+            msrps_.close();
             return problem;
         }
+        address_.port = msrp_.local_port();
+        if (config_.tls_listen) log_.info("listening for MSRP over TLS (msrps) on " + msrps_.local_address());
         started_ = std::chrono::steady_clock::now();
+        expire_sessions_periodically();
         log_.info("im-msrp-relay " IM_RELAY_VERSION " listening for MSRP on " + msrp_.local_address() +
                   ", control socket " + config_.control_socket);
+        return std::nullopt;
+    }
+
+    std::optional<std::string> load_tls_credentials()
+    {
+        asio::error_code error;
+        // TLS 1.2 at least (RFC 4975 14.2 asks for TLS; older versions are broken).
+        tls_context_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                                     asio::ssl::context::no_tlsv1_1,
+                                 error);
+        if (!error) tls_context_.use_certificate_chain_file(config_.tls_certificate, error);
+        if (error) return "cannot load TLS certificate " + config_.tls_certificate + ": " + error.message();
+        tls_context_.use_private_key_file(config_.tls_private_key, asio::ssl::context::pem, error);
+        if (error) return "cannot load TLS private key " + config_.tls_private_key + ": " + error.message();
         return std::nullopt;
     }
 
@@ -76,13 +143,56 @@ private:
         stopping_ = true;
         asio::error_code ignored;
         signals_.cancel(ignored);
+        expiry_timer_.cancel();
         msrp_.close();
+        msrps_.close();
         control_.close();
+    }
+
+    // Every second, or at a tenth of a short session timeout, so a session
+    // lives at most 10% (or 1 s) past its idle limit; unanswered forwarded
+    // SENDs are failed in the same sweep.
+    void expire_sessions_periodically()
+    {
+        auto period = std::chrono::milliseconds(std::chrono::seconds(1));
+        if (config_.session_idle_timeout > std::chrono::milliseconds::zero())
+            period = std::min(period, config_.session_idle_timeout / 10);
+        expiry_timer_.expires_after(std::max(period, std::chrono::milliseconds(10)));
+        expiry_timer_.async_wait([this](const asio::error_code &error) {
+            if (error || stopping_) return;
+            auto now = SteadyClock::now();
+            dispatcher_.deliver(switch_.expire_transactions(now));
+            if (config_.session_idle_timeout <= std::chrono::milliseconds::zero()) {
+                expire_sessions_periodically();
+                return;
+            }
+            for (const std::string &id : sessions_.expire(now, config_.session_idle_timeout)) {
+                ++traffic_.expired_sessions;
+                log_.info("session " + id + " deleted after " +
+                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(config_.session_idle_timeout).count()) +
+                          " s without MSRP traffic");
+            }
+            expire_sessions_periodically();
+        });
+    }
+
+    im::relay::ControlReply answer_request(std::string_view line)
+    {
+        auto request = im::relay::parse_request(line);
+        if (!request) return im::relay::ControlReply::error(im::relay::kErrMalformed, request.error().text);
+        if (auto reply = commands_.answer(request.value())) {
+            if (reply->ok && request.value().command != "SESSION_LIST" && request.value().command != "SESSION_SHOW")
+                log_.info("control: " + request.value().command + " " +
+                          (request.value().args.empty() ? std::string() : request.value().args[0]) + " -> " +
+                          im::relay::serialize_reply(*reply).substr(0, 200));
+            return *reply;
+        }
+        return im::relay::answer_request(request.value(), IM_RELAY_VERSION, snapshot());
     }
 
     std::string answer(std::string_view line)
     {
-        auto reply = im::relay::answer_line(line, IM_RELAY_VERSION, snapshot());
+        auto reply = answer_request(line);
         std::string serialized = im::relay::serialize_reply(reply);
         if (log_.enabled(LogLevel::Debug)) {
             std::string_view request = line.substr(0, line.find('\n'));
@@ -98,10 +208,28 @@ private:
         status.uptime_seconds =
             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
         status.connections = msrp_.open_connections();
-        status.sessions = 0;  // MSRP sessions arrive with the relay issue
+        status.sessions = sessions_.size();
         status.bytes_in = traffic_.bytes_in;
         status.bytes_out = traffic_.bytes_out;
         status.listen = msrp_.local_address();
+        const SwitchCounters &counters = switch_.counters();
+        status.messages_in = counters.messages_in;
+        status.messages_out = counters.messages_out;
+        status.counters = {
+            {"errors.malformed", traffic_.malformed},
+            {"errors.io", traffic_.io_errors},
+            {"errors.tls", traffic_.tls_failures},
+            {"errors.no_session", counters.no_session},
+            {"errors.session_in_use", counters.session_in_use},
+            {"errors.unknown_method", counters.unknown_method},
+            {"errors.unsupported_media", counters.unsupported_media},
+            {"errors.refused", counters.refused},
+            {"errors.downstream", counters.downstream_failures},
+            {"timeouts.connections", traffic_.idle_connections},
+            {"timeouts.sessions", traffic_.expired_sessions},
+            {"timeouts.transactions", counters.transaction_timeouts},
+            {"flow.paused_reads", traffic_.paused_reads},
+        };
         return status;
     }
 
@@ -111,9 +239,17 @@ private:
     Logger &log_;
     TrafficCounters traffic_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    RelayAddress address_;
+    SessionRegistry sessions_;
+    MsrpSwitch switch_;
+    SessionCommands commands_;
+    MsrpDispatcher dispatcher_;
     MsrpListener msrp_;
+    asio::ssl::context tls_context_;
+    MsrpListener msrps_;  // opened only with tls_listen
     ControlServer control_;
     asio::signal_set signals_;
+    asio::steady_timer expiry_timer_;
     bool stopping_ = false;
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Byte counters the STATUS command reports; touched only on the I/O thread.
+// Transport counters the STATUS command reports; touched only on the I/O thread.
 #include <cstdint>
 
 namespace im::msrp_relay {
@@ -7,6 +7,12 @@ namespace im::msrp_relay {
 struct TrafficCounters {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
+    std::uint64_t malformed = 0;        // connections closed for a frame the parser refused
+    std::uint64_t io_errors = 0;        // connections closed by a read or write error
+    std::uint64_t tls_failures = 0;     // msrps connections whose TLS handshake failed
+    std::uint64_t idle_connections = 0; // connections closed by the idle timeout
+    std::uint64_t expired_sessions = 0; // sessions deleted by the session idle timeout
+    std::uint64_t paused_reads = 0;     // times a sender was paused by back-pressure
 };
 
 }  // namespace im::msrp_relay

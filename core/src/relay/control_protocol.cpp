@@ -1,6 +1,8 @@
 #include "im/relay/control_protocol.hpp"
 
 #include <charconv>
+#include <initializer_list>
+#include <optional>
 #include <system_error>
 
 namespace im::relay {
@@ -254,7 +256,7 @@ std::string serialize_reply(const ControlReply &reply)
 
 ControlReply status_reply(const RelayStatus &status)
 {
-    return ControlReply::success({
+    auto reply = ControlReply::success({
         {"protocol", std::to_string(kControlProtocolVersion)},
         {"uptime", std::to_string(status.uptime_seconds)},
         {"connections", std::to_string(status.connections)},
@@ -262,7 +264,11 @@ ControlReply status_reply(const RelayStatus &status)
         {"bytes_in", std::to_string(status.bytes_in)},
         {"bytes_out", std::to_string(status.bytes_out)},
         {"listen", status.listen},
+        {"messages_in", std::to_string(status.messages_in)},
+        {"messages_out", std::to_string(status.messages_out)},
     });
+    for (const auto &[key, value] : status.counters) reply.fields.push_back({key, std::to_string(value)});
+    return reply;
 }
 
 ParseOutcome<RelayStatus> read_status(const ControlReply &reply)
@@ -285,10 +291,86 @@ ParseOutcome<RelayStatus> read_status(const ControlReply &reply)
          }) {
         if (!ok) return ParseOutcome<RelayStatus>::failure({std::string("STATUS reply lacks a numeric ") + key});
     }
+    for (auto [key, out] : {std::pair{"messages_in", &status.messages_in}, std::pair{"messages_out", &status.messages_out}}) {
+        const std::string *value = reply.find(key);
+        if (value != nullptr && !parse_decimal(*value, *out))
+            return ParseOutcome<RelayStatus>::failure({std::string("STATUS reply has a non-numeric ") + key});
+    }
+    for (const auto &field : reply.fields) {
+        std::uint64_t count = 0;
+        if (field.key.find('.') != std::string::npos && parse_decimal(field.value, count))
+            status.counters.emplace_back(field.key, count);
+    }
     const std::string *listen = reply.find("listen");
     if (listen == nullptr) return ParseOutcome<RelayStatus>::failure({"STATUS reply lacks listen"});
     status.listen = *listen;
     return ParseOutcome<RelayStatus>::success(std::move(status));
+}
+
+ControlRequest session_create_request(std::string_view kind)
+{
+    return {"SESSION_CREATE", {std::string(kind)}};
+}
+
+ControlRequest add_participant_request(std::string_view session, std::string_view identity,
+                                       std::string_view accept_types, bool anonymous)
+{
+    return {"SESSION_ADD_PARTICIPANT",
+            {std::string(session), std::string(identity), std::string(accept_types), anonymous ? "anonymous" : "public"}};
+}
+
+ControlRequest remove_participant_request(std::string_view session, std::string_view participant)
+{
+    return {"SESSION_REMOVE_PARTICIPANT", {std::string(session), std::string(participant)}};
+}
+
+ControlRequest session_delete_request(std::string_view session) { return {"SESSION_DELETE", {std::string(session)}}; }
+
+namespace {
+
+// Copies the named fields into their targets; the first missing one is the error.
+std::optional<ParseError> read_fields(const ControlReply &reply, std::string_view what,
+                                      std::initializer_list<std::pair<std::string_view, std::string *>> required,
+                                      std::initializer_list<std::pair<std::string_view, std::string *>> optional = {})
+{
+    if (!reply.ok)
+        return ParseError{"relay answered ERR " + std::to_string(reply.error_code) + " " + reply.error_text};
+    for (auto [key, out] : required) {
+        const std::string *value = reply.find(key);
+        if (value == nullptr || value->empty()) return ParseError{std::string(what) + " reply lacks " + std::string(key)};
+        *out = *value;
+    }
+    for (auto [key, out] : optional) {
+        if (const std::string *value = reply.find(key)) *out = *value;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+ParseOutcome<CreatedSession> read_created_session(const ControlReply &reply)
+{
+    CreatedSession created;
+    auto problem = read_fields(reply, "SESSION_CREATE", {{"session", &created.session}, {"kind", &created.kind}});
+    if (!problem && created.kind == "relay")
+        problem = read_fields(reply, "SESSION_CREATE",
+                              {{"path_a", &created.path_a},
+                               {"path_b", &created.path_b},
+                               {"participant_a", &created.participant_a},
+                               {"participant_b", &created.participant_b}},
+                              {{"path_a_tls", &created.path_a_tls}, {"path_b_tls", &created.path_b_tls}});
+    if (problem) return ParseOutcome<CreatedSession>::failure(*problem);
+    return ParseOutcome<CreatedSession>::success(std::move(created));
+}
+
+ParseOutcome<AddedParticipant> read_added_participant(const ControlReply &reply)
+{
+    AddedParticipant added;
+    auto problem = read_fields(reply, "SESSION_ADD_PARTICIPANT",
+                               {{"session", &added.session}, {"participant", &added.participant}, {"path", &added.path}},
+                               {{"path_tls", &added.path_tls}});
+    if (problem) return ParseOutcome<AddedParticipant>::failure(*problem);
+    return ParseOutcome<AddedParticipant>::success(std::move(added));
 }
 
 ControlReply answer_request(const ControlRequest &request, std::string_view server_version,

@@ -2,6 +2,7 @@
 // Relay settings: defaults, then the --config file, then the command line
 // (the command line wins). Every key has the same name in both places.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,7 +32,27 @@ struct RelayConfig {
     // Connections without traffic for this long are closed; zero disables.
     std::chrono::milliseconds idle_timeout = std::chrono::seconds(300);
     LogLevel log_level = LogLevel::Info;
+    // Host in the msrp: URIs handed out by SESSION_CREATE; empty means the
+    // listen host (set it when listening on 0.0.0.0 or behind NAT).
+    std::string path_host;
+    // Sessions without MSRP traffic for this long are deleted; zero disables.
+    // A safety net: the modules delete sessions when the SIP session ends,
+    // and a chat may be silent for a long time.
+    std::chrono::milliseconds session_idle_timeout = std::chrono::seconds(3600);
+    // Back-pressure threshold: a connection whose unsent bytes exceed this
+    // pauses reading from every sender feeding it until half has drained.
+    std::size_t write_queue_limit = 1024 * 1024;
+    // msrps (TLS): a second listen address, with the PEM certificate chain
+    // and private key it presents. Off unless tls_listen is set.
+    std::optional<ListenAddress> tls_listen;
+    std::string tls_certificate;
+    std::string tls_private_key;
+
+    std::string effective_path_host() const { return path_host.empty() ? listen.host : path_host; }
 };
+
+// A config that cannot work as a whole (e.g. TLS without a certificate), or nullopt.
+std::optional<std::string> check_config(const RelayConfig &config);
 
 // One "key = value" from either source, with where it came from for messages.
 struct Setting {

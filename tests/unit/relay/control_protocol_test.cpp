@@ -24,7 +24,16 @@ std::string request_error(std::string_view line)
 
 RelayStatus sample_status()
 {
-    return RelayStatus{42, 3, 0, 1234, 56, "127.0.0.1:2855"};
+    RelayStatus status;
+    status.uptime_seconds = 42;
+    status.connections = 3;
+    status.bytes_in = 1234;
+    status.bytes_out = 56;
+    status.listen = "127.0.0.1:2855";
+    status.messages_in = 7;
+    status.messages_out = 9;
+    status.counters = {{"errors.malformed", 1}, {"timeouts.sessions", 2}};
+    return status;
 }
 
 }  // namespace
@@ -140,10 +149,21 @@ TEST(ControlProtocolStatus, ReplyCarriesEveryCounterAndReadsBack)
 {
     ControlReply reply = status_reply(sample_status());
     EXPECT_EQ(serialize_reply(reply),
-              "OK protocol=1 uptime=42 connections=3 sessions=0 bytes_in=1234 bytes_out=56 listen=127.0.0.1:2855\n");
+              "OK protocol=1 uptime=42 connections=3 sessions=0 bytes_in=1234 bytes_out=56 listen=127.0.0.1:2855 "
+              "messages_in=7 messages_out=9 errors.malformed=1 timeouts.sessions=2\n");
     auto status = read_status(parse_reply(serialize_reply(reply)).value());
     ASSERT_TRUE(status.ok()) << status.error().text;
     EXPECT_EQ(status.value(), sample_status());
+}
+
+TEST(ControlProtocolStatus, RepliesOfOlderRelaysReadWithZeroMessageCounters)
+{
+    auto status = read_status(
+        parse_reply("OK protocol=1 uptime=1 connections=0 sessions=0 bytes_in=0 bytes_out=0 listen=127.0.0.1:2855")
+            .value());
+    ASSERT_TRUE(status.ok()) << status.error().text;
+    EXPECT_EQ(status.value().messages_in, 0u);
+    EXPECT_TRUE(status.value().counters.empty());
 }
 
 TEST(ControlProtocolStatus, ReadStatusExplainsWhatIsMissing)

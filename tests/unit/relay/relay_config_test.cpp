@@ -125,3 +125,25 @@ TEST(RelayConfig, HelpIsRecognised)
     EXPECT_TRUE(parse_arguments({"-h"}).value().help);
     EXPECT_NE(usage_text("im-msrp-relay").find("--listen"), std::string::npos);
 }
+
+TEST(RelayConfig, SessionFlowAndTlsKeys)
+{
+    RelayConfig defaults = resolved({});
+    EXPECT_EQ(defaults.effective_path_host(), "127.0.0.1");
+    EXPECT_EQ(defaults.session_idle_timeout, 3600s);
+    EXPECT_EQ(defaults.write_queue_limit, 1024u * 1024);
+    EXPECT_FALSE(defaults.tls_listen);
+
+    RelayConfig config = resolved({"--listen", "0.0.0.0:2855", "--path-host", "relay.example.com",
+                                   "--session-idle-timeout=60", "--write-queue-limit", "65536", "--tls-listen",
+                                   "0.0.0.0:2856", "--tls-certificate", "/etc/c.pem", "--tls-private-key", "/etc/k.pem"});
+    EXPECT_EQ(config.effective_path_host(), "relay.example.com");
+    EXPECT_EQ(config.session_idle_timeout, 60s);
+    EXPECT_EQ(config.write_queue_limit, 65536u);
+    EXPECT_EQ(config.tls_listen, (ListenAddress{"0.0.0.0", 2856}));
+    EXPECT_EQ(config.tls_certificate, "/etc/c.pem");
+
+    EXPECT_NE(resolve_error({"--write-queue-limit", "100"}).find("write_queue_limit"), std::string::npos);
+    EXPECT_NE(resolve_error({"--path-host", "bad host"}).find("path_host"), std::string::npos);
+    EXPECT_EQ(resolve_error({"--tls-listen", "127.0.0.1:2856"}), "tls_listen needs tls_certificate and tls_private_key");
+}

@@ -109,6 +109,22 @@ public:
     }
     bool closed_by_peer() const { return closed_by_peer_; }
 
+    // What arrives until the received bytes contain needle, or the timeout.
+    std::string read_until_contains(std::string_view needle, std::chrono::milliseconds timeout = 2s)
+    {
+        std::string received;
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        char buffer[4096];
+        while (received.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            pollfd entry{fd_, POLLIN, 0};
+            if (::poll(&entry, 1, 50) <= 0) continue;
+            ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+            if (n <= 0) break;
+            received.append(buffer, static_cast<std::size_t>(n));
+        }
+        return received;
+    }
+
 private:
     explicit ClientSocket(int fd) : fd_(fd) { EXPECT_GE(fd_, 0); }
     int fd_;
@@ -372,3 +388,73 @@ TEST(RelayServer, StopBeforeRunStillReturns)
     EXPECT_TRUE(relay.stop_and_join(1s));
     EXPECT_FALSE(file_exists(config.control_socket));
 }
+
+namespace {
+
+std::string msrp_send(std::string_view tid, const std::string &to, std::string_view from, std::string_view body)
+{
+    std::string frame = "MSRP " + std::string(tid) + " SEND\r\nTo-Path: " + to + "\r\nFrom-Path: " + std::string(from) +
+                        "\r\nMessage-ID: msg-" + std::string(tid) + "\r\n";
+    if (!body.empty())
+        frame += "Byte-Range: 1-" + std::to_string(body.size()) + "/" + std::to_string(body.size()) +
+                 "\r\nContent-Type: text/plain\r\n\r\n" + std::string(body) + "\r\n";
+    return frame + "-------" + std::string(tid) + "$\r\n";
+}
+
+TEST(RelayServer, RelaysASendBetweenTwoConnectionsOfASessionCreatedOverControl)
+{
+    TempDir dir;
+    RunningRelay relay(loopback_config(dir));
+    ASSERT_EQ(relay.open(), std::nullopt);
+    relay.start();
+    ControlClient control(relay.server().control_socket_path());
+
+    auto reply = control.call(im::relay::session_create_request("relay"));
+    ASSERT_TRUE(reply.ok());
+    auto session = im::relay::read_created_session(reply.value());
+    ASSERT_TRUE(session.ok()) << session.error().text;
+    std::string port = std::to_string(relay.server().msrp_port());
+    EXPECT_EQ(session.value().path_a, "msrp://127.0.0.1:" + port + "/" + session.value().participant_a + ";tcp");
+
+    auto bob = ClientSocket::tcp_loopback(relay.server().msrp_port());
+    bob.send_all(msrp_send("bobbind1", session.value().path_b, "msrp://127.0.0.1:9/bob1;tcp", ""));
+    EXPECT_NE(bob.read_until_contains("MSRP bobbind1 200 OK\r\n").find("MSRP bobbind1 200 OK"), std::string::npos);
+
+    auto alice = ClientSocket::tcp_loopback(relay.server().msrp_port());
+    alice.send_all(msrp_send("alicetx1", session.value().path_a, "msrp://127.0.0.1:8/alice1;tcp", "hello bob"));
+    EXPECT_NE(alice.read_until_contains("MSRP alicetx1 200 OK").find("MSRP alicetx1 200 OK"), std::string::npos);
+    std::string forwarded = bob.read_until_contains("hello bob\r\n-------");
+    EXPECT_NE(forwarded.find("To-Path: msrp://127.0.0.1:9/bob1;tcp\r\n"), std::string::npos) << forwarded;
+    EXPECT_NE(forwarded.find("From-Path: " + session.value().path_b + " msrp://127.0.0.1:8/alice1;tcp\r\n"),
+              std::string::npos)
+        << forwarded;
+
+    auto status = wait_for_status(control, [](const RelayStatus &s) { return s.messages_in == 2; });
+    EXPECT_EQ(status.sessions, 1u);
+    EXPECT_EQ(status.connections, 2u);
+    EXPECT_EQ(status.messages_out, 1u);
+
+    EXPECT_TRUE(control.call(im::relay::session_delete_request(session.value().session)).value().ok);
+    alice.send_all(msrp_send("alicetx2", session.value().path_a, "msrp://127.0.0.1:8/alice1;tcp", "anyone?"));
+    EXPECT_NE(alice.read_until_contains("MSRP alicetx2 481").find("MSRP alicetx2 481"), std::string::npos);
+    EXPECT_TRUE(relay.stop_and_join());
+}
+
+TEST(RelayServer, MalformedFrameClosesOnlyItsConnection)
+{
+    TempDir dir;
+    RunningRelay relay(loopback_config(dir));
+    ASSERT_EQ(relay.open(), std::nullopt);
+    relay.start();
+    auto healthy = ClientSocket::tcp_loopback(relay.server().msrp_port());
+    auto broken = ClientSocket::tcp_loopback(relay.server().msrp_port());
+    broken.send_all("MSRP x SEND\r\n\r\n");
+    broken.read_until_closed();
+    EXPECT_TRUE(broken.closed_by_peer());
+    healthy.send_all(msrp_send("stillok1", "msrp://127.0.0.1:1/nosuchsession;tcp", "msrp://127.0.0.1:8/a1;tcp", "x"));
+    EXPECT_NE(healthy.read_until_contains("MSRP stillok1 481").find("MSRP stillok1 481"), std::string::npos);
+    ASSERT_TRUE(relay.stop_and_join());
+    EXPECT_NE(relay.logs().find("malformed frame (malformed start line"), std::string::npos) << relay.logs();
+}
+
+}  // namespace

@@ -19,7 +19,10 @@ inline constexpr std::size_t kMaxControlLineBytes = 8192;
 
 // Error codes of ERR replies, borrowed from the familiar HTTP/SIP classes.
 inline constexpr int kErrMalformed = 400;
+inline constexpr int kErrNotFound = 404;      // no such session or participant
+inline constexpr int kErrConflict = 409;      // the session's kind does not allow it
 inline constexpr int kErrUnknownCommand = 501;
+inline constexpr int kErrUnavailable = 503;   // a limit of the relay is reached
 inline constexpr int kErrVersionNotSupported = 505;
 
 // A value or the reason there is none; the data path reports, it never throws.
@@ -94,6 +97,12 @@ struct RelayStatus {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     std::string listen;             // "addr:port" the MSRP acceptor is bound to
+    // Added after the first release: read as 0 when an older relay omits them.
+    std::uint64_t messages_in = 0;   // MSRP requests received (each chunk counts)
+    std::uint64_t messages_out = 0;  // MSRP requests sent
+    // Named event counters with dotted keys, e.g. {"errors.malformed", 2}
+    // or {"timeouts.sessions", 1}; sent as "errors.malformed=2".
+    std::vector<std::pair<std::string, std::uint64_t>> counters;
 
     bool operator==(const RelayStatus &) const = default;
 };
@@ -114,6 +123,37 @@ std::string serialize_reply(const ControlReply &reply);
 // The STATUS reply and its typed reading, for the relay and its clients.
 ControlReply status_reply(const RelayStatus &status);
 ParseOutcome<RelayStatus> read_status(const ControlReply &reply);
+
+// SESSION_* requests and their typed replies, so the Kamailio modules build
+// and read them the same way (see docs/relay-control-protocol.md).
+ControlRequest session_create_request(std::string_view kind);  // "relay" or "conference"
+ControlRequest add_participant_request(std::string_view session, std::string_view identity,
+                                       std::string_view accept_types = "*", bool anonymous = false);
+ControlRequest remove_participant_request(std::string_view session, std::string_view participant);
+ControlRequest session_delete_request(std::string_view session);
+
+// What SESSION_CREATE returns. For a relay session, side A sends to path_a
+// and side B to path_b (the *_tls paths are empty unless the relay has TLS).
+struct CreatedSession {
+    std::string session;
+    std::string kind;
+    std::string path_a, path_b, participant_a, participant_b;
+    std::string path_a_tls, path_b_tls;
+
+    bool operator==(const CreatedSession &) const = default;
+};
+ParseOutcome<CreatedSession> read_created_session(const ControlReply &reply);
+
+// What SESSION_ADD_PARTICIPANT returns: the participant's relay URI for SDP a=path.
+struct AddedParticipant {
+    std::string session;
+    std::string participant;
+    std::string path;
+    std::string path_tls;  // empty unless the relay has TLS
+
+    bool operator==(const AddedParticipant &) const = default;
+};
+ParseOutcome<AddedParticipant> read_added_participant(const ControlReply &reply);
 
 // The server side of every command: what the relay answers to one line.
 // server_version is the relay's own version ("0.1.0"); status is a snapshot.

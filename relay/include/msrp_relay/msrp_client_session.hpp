@@ -1,0 +1,103 @@
+#pragma once
+// The MSRP endpoint behind im-msrp-client, without the socket: it binds the
+// connection, cuts queued messages into chunks, answers and reassembles what
+// arrives, sends the REPORTs it is asked for, and describes everything that
+// happens as one line of text per event. Unit-tested against the relay's
+// switch; the CLI only moves bytes.
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "im/msrp/ids.hpp"
+#include "im/msrp/message.hpp"
+#include "im/msrp/reassembler.hpp"
+#include "im/msrp/uri.hpp"
+
+namespace im::msrp_relay {
+
+struct ClientOptions {
+    im::msrp::Path to_path;        // the SDP a=path of the far end, first hop first
+    im::msrp::Uri self;            // our URI, the From-Path
+    std::size_t chunk_size = 64 * 1024;
+    bool success_report = false;   // ask for Success REPORTs
+    im::msrp::FailureReport failure_report = im::msrp::FailureReport::yes;
+};
+
+// A message as received, unwrapped from CPIM when it came wrapped.
+struct ReceivedMessage {
+    std::string message_id;
+    std::string from;          // CPIM From, else the first From-Path URI
+    std::string content_type;  // of the payload
+    std::string payload;
+};
+
+struct ClientReaction {
+    std::string bytes;               // to send back: responses and REPORTs
+    std::vector<std::string> lines;  // what happened, for the operator
+    std::vector<ReceivedMessage> received;
+};
+
+class MsrpClientSession {
+public:
+    MsrpClientSession(ClientOptions options, im::msrp::RandomSource random);
+
+    // The empty SEND that binds the connection (RFC 4975 5.4); send it first.
+    std::string binding_request();
+    bool bound() const { return bound_; }
+
+    // Returns the Message-ID the message will carry.
+    std::string queue(std::string content_type, std::string bytes);
+    // Wire bytes of the next chunk to send, or nullopt when nothing is ready
+    // (not bound yet, or everything queued has been sent).
+    std::optional<std::string> next_chunk();
+
+    ClientReaction on_frame(im::msrp::Frame frame);
+
+    // Everything queued was sent and answered, and reported on when Success
+    // REPORTs were asked for.
+    bool settled() const;
+    // A message failed (error response or failure REPORT).
+    bool failed() const { return failed_; }
+    std::size_t received_count() const { return received_count_; }
+
+private:
+    struct Outgoing {
+        std::string message_id;
+        std::string content_type;
+        std::string bytes;
+        std::uint64_t offset = 0;
+        bool started = false;
+    };
+    struct Progress {
+        std::size_t unanswered = 0;
+        bool all_sent = false;
+        bool reported = false;
+        std::uint64_t reported_bytes = 0;  // Success REPORTs may come per chunk (RFC 4975 7.1.2)
+        std::uint64_t total = 0;
+    };
+
+    void on_request(im::msrp::Request request, ClientReaction &reaction);
+    void on_response(const im::msrp::Response &response, ClientReaction &reaction);
+
+    ClientOptions options_;
+    im::msrp::RandomSource random_;
+    std::string binding_transaction_;
+    bool bound_ = false;
+    bool failed_ = false;
+    std::deque<Outgoing> queue_;
+    std::map<std::string, std::string> message_of_transaction_;
+    std::map<std::string, Progress> progress_;
+    // A client holds whole files it receives: up to 1 GB, rather than the
+    // codec's 16 MB default meant for servers.
+    im::msrp::Reassembler incoming_{im::msrp::ReassemblyLimits{1ull << 30, 1ull << 30, 64}};
+    std::size_t received_count_ = 0;
+};
+
+// Text for one output line: backslash, CR, LF and other control bytes escaped.
+std::string escape_for_line(std::string_view text);
+
+}  // namespace im::msrp_relay

@@ -1,0 +1,142 @@
+#pragma once
+// What the relay does with each MSRP frame it receives: the session logic of
+// the two-party relay (RFC 4976 path handling) and the conference switch
+// (fan-out wrapped in message/cpim). Frames in, bytes for connections out; no
+// sockets, so every rule is unit-tested.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "im/msrp/ids.hpp"
+#include "im/msrp/message.hpp"
+#include "msrp_relay/session_registry.hpp"
+
+namespace im::msrp_relay {
+
+// Where the relay is reached: the authority of every URI it hands out.
+struct RelayAddress {
+    RelayAddress(std::string host_, std::uint16_t port_, std::optional<std::uint16_t> tls_port_ = std::nullopt)
+        : host(std::move(host_)), port(port_), tls_port(tls_port_)
+    {
+    }
+
+    std::string host;  // IPv6 without brackets is bracketed in URIs
+    std::uint16_t port = 2855;
+    std::optional<std::uint16_t> tls_port;  // when the relay also listens for msrps
+
+    im::msrp::Uri uri_for(std::string_view participant_id, bool secure = false) const;
+    // "msrp://127.0.0.1:2855/<participant id>;tcp": what SDP a=path carries;
+    // secure gives "msrps://<host>:<tls port>/<participant id>;tcp".
+    std::string path_for(std::string_view participant_id, bool secure = false) const;
+};
+
+struct SwitchLimits {
+    // Relay session: bytes held for a side that has not connected yet;
+    // past this, SENDs for it are refused with 413.
+    std::size_t max_held_bytes = 1024 * 1024;
+    // Conference: messages go out in chunks of this size.
+    std::size_t conference_chunk_bytes = 64 * 1024;
+    // Forwarded SENDs awaiting the next hop's response, per connection; the
+    // oldest is forgotten beyond this (its failure could then not be reported).
+    std::size_t max_pending_per_connection = 4096;
+    // RFC 4975 7.1 / RFC 4976: a forwarded SEND without a response this long
+    // is failed with 408, reported to its sender.
+    std::chrono::milliseconds transaction_timeout = std::chrono::seconds(30);
+};
+
+struct SwitchCounters {
+    std::uint64_t messages_in = 0;          // requests received (each chunk counts)
+    std::uint64_t messages_out = 0;         // requests sent (forwarded, fanned out, REPORTs)
+    std::uint64_t no_session = 0;           // 481: unknown or deleted session
+    std::uint64_t session_in_use = 0;       // 506: participant bound to another connection
+    std::uint64_t unknown_method = 0;       // 501
+    std::uint64_t unsupported_media = 0;    // 415: no other participant accepts the type
+    std::uint64_t refused = 0;              // 413: held-bytes or reassembly limits
+    std::uint64_t downstream_failures = 0;  // non-200 responses from the next hop
+    std::uint64_t transaction_timeouts = 0; // forwarded SENDs never answered (408)
+};
+
+// Bytes to write on one connection, in order.
+struct Outgoing {
+    ConnectionId connection = 0;
+    std::string bytes;
+};
+
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+class MsrpSwitch {
+public:
+    MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, im::msrp::RandomSource random,
+               WallClock wall_clock, SwitchLimits limits = {});
+
+    std::vector<Outgoing> on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now);
+    // The peers bound to it may connect again; their pending transactions are forgotten.
+    void on_connection_closed(ConnectionId connection);
+    // Fails the forwarded SENDs unanswered for transaction_timeout: 408
+    // failure REPORTs for their senders. Call it about once a second.
+    std::vector<Outgoing> expire_transactions(SteadyClock::time_point now);
+
+    // A connection carrying a session stays open however quiet it is: chats
+    // can be silent for long; the session's own idle timeout ends them.
+    bool carries_sessions(ConnectionId connection) const { return sessions_.binds(connection); }
+
+    const SwitchCounters &counters() const { return counters_; }
+    const RelayAddress &address() const { return address_; }
+
+private:
+    struct PendingSend {
+        std::string origin;        // participant id the SEND came from, empty if the relay made it
+        im::msrp::Request request;  // without its body: enough to build a failure REPORT
+        std::uint64_t body_bytes = 0;
+        SteadyClock::time_point sent_at;
+    };
+    struct PendingOnConnection {
+        std::map<std::string, PendingSend, std::less<>> by_transaction;
+        std::deque<std::string> order;  // oldest first, for the bound
+    };
+
+    void on_request(ConnectionId from, im::msrp::Request request, SteadyClock::time_point now,
+                    std::vector<Outgoing> &out);
+    void on_response(ConnectionId from, const im::msrp::Response &response, std::vector<Outgoing> &out);
+    void relay_request(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
+                       std::vector<Outgoing> &out);
+    void conference_request(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
+                            std::vector<Outgoing> &out);
+    // A non-CPIM chunk goes on at once to every receiver chosen at the
+    // message's first chunk, behind the CPIM header in the first.
+    void switch_chunk(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
+                      std::vector<Outgoing> &out);
+    // Returns how many participants received the message.
+    std::size_t fan_out(Session &session, const Participant &sender, const im::msrp::CompleteMessage &message,
+                        std::vector<Outgoing> &out);
+    // Sends request to the bound participant target, remembering SENDs
+    // under a fresh transaction id so a failure can be reported to origin.
+    void deliver(Participant &target, im::msrp::Request request, std::string_view origin, std::vector<Outgoing> &out);
+    void flush_held(Participant &participant, std::vector<Outgoing> &out);
+    void reply(ConnectionId to, const im::msrp::Request &request, int status, std::vector<Outgoing> &out);
+    void report_failure(const PendingSend &pending, int status, std::string comment, std::vector<Outgoing> &out);
+    std::string date_time_now() const;
+    // The relay's URI as this participant knows it: the one it bound with
+    // (msrp: or msrps:), before binding the plain one.
+    im::msrp::Uri uri_toward(const Participant &participant) const;
+
+    SessionRegistry &sessions_;
+    // Owned by the caller: the port is known only once the listener is bound.
+    const RelayAddress &address_;
+    im::msrp::RandomSource random_;
+    WallClock wall_clock_;
+    SwitchLimits limits_;
+    SwitchCounters counters_;
+    std::map<ConnectionId, PendingOnConnection> pending_;
+    SteadyClock::time_point now_;  // of the frame being handled
+};
+
+}  // namespace im::msrp_relay

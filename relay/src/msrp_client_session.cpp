@@ -1,0 +1,229 @@
+#include "msrp_relay/msrp_client_session.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "im/msrp/replies.hpp"
+#include "im/msrp/serializer.hpp"
+#include "msrp_relay/cpim.hpp"
+
+namespace im::msrp_relay {
+namespace {
+
+using im::msrp::ByteRange;
+using im::msrp::Request;
+using im::msrp::Response;
+
+bool is_cpim(std::string_view content_type)
+{
+    std::string type(content_type.substr(0, content_type.find(';')));
+    std::ranges::transform(type, type.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; });
+    return type == "message/cpim";
+}
+
+ReceivedMessage unwrap(const im::msrp::CompleteMessage &message, const Request &last_chunk)
+{
+    ReceivedMessage received{message.message_id, {}, message.content_type, message.bytes};
+    if (!last_chunk.from_path.empty()) received.from = im::msrp::to_string(last_chunk.from_path.back());
+    if (!is_cpim(message.content_type)) return received;
+    auto cpim = parse_cpim(message.bytes);
+    if (!cpim) return received;
+    for (const CpimHeader &header : cpim->headers) {
+        if (header.name == "From") received.from = std::string(header.value);
+    }
+    // The MIME part: content headers, blank line, payload.
+    std::size_t blank = cpim->mime_part.find("\r\n\r\n");
+    if (cpim->mime_part.starts_with("\r\n")) blank = 0;
+    received.content_type = std::string(cpim->payload_type());
+    received.payload = blank == std::string_view::npos
+                           ? std::string()
+                           : std::string(cpim->mime_part.substr(blank + (blank == 0 ? 2 : 4)));
+    return received;
+}
+
+}  // namespace
+
+std::string escape_for_line(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        if (c == '\\') out += "\\\\";
+        else if (c == '\r') out += "\\r";
+        else if (c == '\n') out += "\\n";
+        else if (byte < 0x20 || byte == 0x7f) {
+            constexpr char kHex[] = "0123456789abcdef";
+            out += "\\x";
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 0x0f]);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+MsrpClientSession::MsrpClientSession(ClientOptions options, im::msrp::RandomSource random)
+    : options_(std::move(options)), random_(std::move(random))
+{
+}
+
+std::string MsrpClientSession::binding_request()
+{
+    Request bind;
+    bind.transaction_id = im::msrp::make_transaction_id(random_);
+    bind.method = "SEND";
+    bind.to_path = options_.to_path;
+    bind.from_path = {options_.self};
+    bind.fields.set(im::msrp::MessageId{im::msrp::make_message_id(random_)});
+    bind.fields.set(ByteRange{1, 0, 0});
+    binding_transaction_ = bind.transaction_id;
+    return im::msrp::serialize(bind);
+}
+
+std::string MsrpClientSession::queue(std::string content_type, std::string bytes)
+{
+    std::string id = im::msrp::make_message_id(random_);
+    progress_[id].total = bytes.size();
+    queue_.push_back({id, std::move(content_type), std::move(bytes)});
+    return id;
+}
+
+std::optional<std::string> MsrpClientSession::next_chunk()
+{
+    if (!bound_ || queue_.empty()) return std::nullopt;
+    Outgoing &message = queue_.front();
+    std::uint64_t total = message.bytes.size();
+    std::uint64_t length = std::min<std::uint64_t>(options_.chunk_size, total - message.offset);
+
+    Request chunk;
+    chunk.method = "SEND";
+    chunk.to_path = options_.to_path;
+    chunk.from_path = {options_.self};
+    chunk.fields.set(im::msrp::MessageId{message.message_id});
+    chunk.fields.set(ByteRange{message.offset + 1, message.offset + length, total});
+    if (options_.success_report) chunk.fields.set(im::msrp::SuccessReport::yes);
+    if (options_.failure_report != im::msrp::FailureReport::yes) chunk.fields.set(options_.failure_report);
+    chunk.body = im::msrp::Body{message.content_type, message.bytes.substr(message.offset, length)};
+    message.offset += length;
+    bool last = message.offset >= total;
+    chunk.continuation = last ? im::msrp::Continuation::complete : im::msrp::Continuation::more;
+    chunk.transaction_id = im::msrp::make_transaction_id(random_, chunk.body->bytes);
+
+    Progress &progress = progress_[message.message_id];
+    if (im::msrp::response_expected(chunk, im::msrp::kStatusOk)) {
+        message_of_transaction_[chunk.transaction_id] = message.message_id;
+        ++progress.unanswered;
+    } else if (im::msrp::failure_report(chunk) == im::msrp::FailureReport::partial) {
+        // Only errors are answered: remember the chunk to attribute them.
+        message_of_transaction_[chunk.transaction_id] = message.message_id;
+    }
+    progress.all_sent = last;
+    if (last) queue_.pop_front();
+    return im::msrp::serialize(chunk);
+}
+
+ClientReaction MsrpClientSession::on_frame(im::msrp::Frame frame)
+{
+    ClientReaction reaction;
+    if (auto *request = std::get_if<Request>(&frame))
+        on_request(std::move(*request), reaction);
+    else
+        on_response(std::get<Response>(frame), reaction);
+    return reaction;
+}
+
+void MsrpClientSession::on_response(const Response &response, ClientReaction &reaction)
+{
+    if (response.transaction_id == binding_transaction_) {
+        if (response.status_code == im::msrp::kStatusOk) {
+            bound_ = true;
+            reaction.lines.push_back("bound " + im::msrp::to_string(options_.self));
+        } else {
+            failed_ = true;
+            reaction.lines.push_back("bind-failed " + std::to_string(response.status_code) + " " +
+                                     escape_for_line(response.comment));
+        }
+        return;
+    }
+    auto found = message_of_transaction_.find(response.transaction_id);
+    if (found == message_of_transaction_.end()) return;
+    std::string message_id = found->second;
+    message_of_transaction_.erase(found);
+    Progress &progress = progress_[message_id];
+    if (progress.unanswered > 0) --progress.unanswered;
+    if (response.status_code != im::msrp::kStatusOk) {
+        failed_ = true;
+        reaction.lines.push_back("response " + std::to_string(response.status_code) + " " +
+                                 escape_for_line(response.comment) + " message-id=" + message_id);
+    } else if (progress.all_sent && progress.unanswered == 0) {
+        reaction.lines.push_back("sent message-id=" + message_id + " bytes=" + std::to_string(progress.total));
+    }
+}
+
+void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
+{
+    if (request.kind() == im::msrp::MethodKind::report) {
+        const im::msrp::Status *status = request.fields.find<im::msrp::Status>();
+        const im::msrp::MessageId *id = request.fields.find<im::msrp::MessageId>();
+        const ByteRange *range = request.fields.find<ByteRange>();
+        std::string message_id = id ? id->value : "";
+        int code = status ? status->code : 0;
+        reaction.lines.push_back("report message-id=" + message_id + " status=" + std::to_string(code) +
+                                 " byte-range=" + (range ? im::msrp::to_string(*range) : "none"));
+        auto progress = progress_.find(message_id);
+        if (code != im::msrp::kStatusOk) {
+            failed_ = true;
+        } else if (progress != progress_.end() && range && range->end) {
+            Progress &reported = progress->second;
+            reported.reported_bytes += *range->end + 1 - range->start;
+            reported.reported = reported.reported_bytes >= reported.total;
+        }
+        return;
+    }
+    if (request.kind() != im::msrp::MethodKind::send) {
+        reaction.bytes += im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusUnknownMethod));
+        return;
+    }
+    if (im::msrp::response_expected(request, im::msrp::kStatusOk))
+        reaction.bytes += im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusOk));
+    if (!request.body) return;  // the far end binding its own connection
+
+    Request head = request;
+    head.body.reset();
+    auto outcome = incoming_.add(std::move(request));
+    if (!outcome.ok()) {
+        reaction.lines.push_back("receive-error " + escape_for_line(outcome.error().reason));
+        failed_ = true;
+        return;
+    }
+    if (outcome.value().state != im::msrp::ChunkState::complete) return;
+    const im::msrp::CompleteMessage &message = *outcome.value().message;
+    ++received_count_;
+    if (im::msrp::success_report(head) == im::msrp::SuccessReport::yes) {
+        std::uint64_t size = message.bytes.size();
+        reaction.bytes += im::msrp::serialize(im::msrp::make_report(
+            head, im::msrp::make_transaction_id(random_), im::msrp::kStatusOk, std::nullopt, ByteRange{1, size, size}));
+    }
+    ReceivedMessage received = unwrap(message, head);
+    std::string line = "message from=" + escape_for_line(received.from) + " content-type=" +
+                       escape_for_line(received.content_type) + " bytes=" + std::to_string(received.payload.size()) +
+                       " message-id=" + received.message_id;
+    bool textual = received.content_type.starts_with("text/") ||
+                   received.content_type.starts_with("application/im-iscomposing+xml");
+    if (textual && received.payload.size() <= 4096) line += " text=" + escape_for_line(received.payload);
+    reaction.lines.push_back(std::move(line));
+    reaction.received.push_back(std::move(received));
+}
+
+bool MsrpClientSession::settled() const
+{
+    if (!queue_.empty()) return false;
+    return std::ranges::all_of(progress_, [this](const auto &entry) {
+        const Progress &progress = entry.second;
+        return progress.all_sent && progress.unanswered == 0 && (!options_.success_report || progress.reported);
+    });
+}
+
+}  // namespace im::msrp_relay

@@ -1,0 +1,462 @@
+#include "msrp_relay/msrp_switch.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <utility>
+
+#include "im/msrp/replies.hpp"
+#include "im/msrp/serializer.hpp"
+#include "msrp_relay/cpim.hpp"
+
+namespace im::msrp_relay {
+namespace {
+
+using im::msrp::ByteRange;
+using im::msrp::Continuation;
+using im::msrp::MethodKind;
+using im::msrp::Request;
+using im::msrp::Response;
+
+constexpr std::string_view kCpimType = "message/cpim";
+// What a held request costs besides its body (paths and headers), for the held-bytes bound.
+constexpr std::size_t kHeldRequestOverhead = 512;
+
+std::string_view bare_media_type(std::string_view content_type)
+{
+    std::string_view type = content_type.substr(0, content_type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    return type;
+}
+
+bool is_cpim(std::string_view content_type)
+{
+    std::string_view type = bare_media_type(content_type);
+    if (type.size() != kCpimType.size()) return false;
+    for (std::size_t i = 0; i < type.size(); ++i) {
+        char c = type[i] >= 'A' && type[i] <= 'Z' ? static_cast<char>(type[i] - 'A' + 'a') : type[i];
+        if (c != kCpimType[i]) return false;
+    }
+    return true;
+}
+
+std::size_t body_size(const Request &request) { return request.body ? request.body->bytes.size() : 0; }
+
+// The request minus its body: what is remembered of a SEND in flight.
+Request without_body(Request &request)
+{
+    auto body = std::exchange(request.body, std::nullopt);
+    Request head = request;
+    request.body = std::move(body);
+    return head;
+}
+
+Participant *other_side(Session &session, const Participant &sender)
+{
+    for (Participant &participant : session.participants) {
+        if (&participant != &sender) return &participant;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+im::msrp::Uri RelayAddress::uri_for(std::string_view participant_id, bool secure) const
+{
+    im::msrp::Uri uri;
+    bool v6 = host.find(':') != std::string::npos && host.front() != '[';
+    uri.secure = secure;
+    uri.host = v6 ? "[" + host + "]" : host;
+    uri.port = secure && tls_port ? *tls_port : port;
+    uri.session_id = std::string(participant_id);
+    uri.transport = "tcp";
+    return uri;
+}
+
+std::string RelayAddress::path_for(std::string_view participant_id, bool secure) const
+{
+    return im::msrp::to_string(uri_for(participant_id, secure));
+}
+
+MsrpSwitch::MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, im::msrp::RandomSource random,
+                       WallClock wall_clock, SwitchLimits limits)
+    : sessions_(sessions), address_(address), random_(std::move(random)),
+      wall_clock_(std::move(wall_clock)), limits_(limits)
+{
+}
+
+std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now)
+{
+    std::vector<Outgoing> out;
+    now_ = now;
+    if (auto *request = std::get_if<Request>(&frame)) {
+        ++counters_.messages_in;
+        on_request(from, std::move(*request), now, out);
+    } else {
+        on_response(from, std::get<Response>(frame), out);
+    }
+    return out;
+}
+
+void MsrpSwitch::on_connection_closed(ConnectionId connection)
+{
+    sessions_.unbind(connection);
+    pending_.erase(connection);
+}
+
+std::vector<Outgoing> MsrpSwitch::expire_transactions(SteadyClock::time_point now)
+{
+    std::vector<Outgoing> out;
+    for (auto &[connection, pending] : pending_) {
+        // Sent in order, so the oldest are at the front.
+        while (!pending.order.empty()) {
+            auto found = pending.by_transaction.find(pending.order.front());
+            if (found != pending.by_transaction.end() && now - found->second.sent_at < limits_.transaction_timeout)
+                break;
+            if (found != pending.by_transaction.end()) {
+                PendingSend expired = std::move(found->second);
+                pending.by_transaction.erase(found);
+                ++counters_.transaction_timeouts;
+                report_failure(expired, im::msrp::kStatusTimeout, {}, out);
+            }
+            pending.order.pop_front();
+        }
+    }
+    std::erase_if(pending_, [](const auto &entry) { return entry.second.order.empty(); });
+    return out;
+}
+
+void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::time_point now,
+                            std::vector<Outgoing> &out)
+{
+    // The parser guarantees a non-empty To-Path; its first URI is ours.
+    auto leg = sessions_.find_leg(request.to_path.front().session_id);
+    if (!leg) {
+        ++counters_.no_session;
+        reply(from, request, im::msrp::kStatusNoSession, out);
+        return;
+    }
+    Session &session = *leg->session;
+    Participant &sender = *leg->participant;
+    if (!sender.bound()) {
+        // RFC 4975 5.4: the first request on a connection binds it to the session.
+        sender.connection = from;
+        sender.peer_path = request.from_path;
+        sender.bound_uri = request.to_path.front();
+        flush_held(sender, out);
+    } else if (sender.connection != from) {
+        ++counters_.session_in_use;
+        reply(from, request, im::msrp::kStatusSessionInUse, out);
+        return;
+    }
+    session.last_activity = now;
+
+    if (request.kind() != MethodKind::send && request.kind() != MethodKind::report) {
+        // AUTH included: sessions are created over the control socket, not by RFC 4976 AUTH.
+        ++counters_.unknown_method;
+        reply(from, request, im::msrp::kStatusUnknownMethod, out);
+        return;
+    }
+    switch (session.kind) {
+    case SessionKind::relay: relay_request(session, sender, from, std::move(request), out); return;
+    case SessionKind::conference: conference_request(session, sender, from, std::move(request), out); return;
+    }
+}
+
+void MsrpSwitch::relay_request(Session &session, Participant &sender, ConnectionId from, Request request,
+                               std::vector<Outgoing> &out)
+{
+    Participant &peer = *other_side(session, sender);
+    bool is_send = request.kind() == MethodKind::send;
+    if (is_send && !request.body && !peer.bound()) {
+        reply(from, request, im::msrp::kStatusOk, out);  // an empty SEND that only binds its connection
+        return;
+    }
+
+    // RFC 4976 7.3: drop our URI from the To-Path and put the URI the next
+    // hop knows us by in front of the From-Path. When the sender addressed
+    // only us (the path stops at the relay), the peer's own path follows;
+    // an empty To-Path stands for it until the peer has connected.
+    Request forward = without_body(request);
+    forward.body = std::move(request.body);
+    forward.to_path.erase(forward.to_path.begin());
+    if (forward.to_path.empty()) forward.to_path = peer.peer_path;
+    // Unbound, the peer's URI for us is not known yet: flush_held corrects it.
+    forward.from_path.insert(forward.from_path.begin(), uri_toward(peer));
+
+    if (!peer.bound()) {
+        // Headers count too, or bodiless REPORTs could pile up without bound.
+        std::size_t size = body_size(forward) + kHeldRequestOverhead;
+        if (peer.held_bytes + size > limits_.max_held_bytes) {
+            ++counters_.refused;
+            if (is_send) reply(from, request, im::msrp::kStatusStopSending, out);
+            return;
+        }
+        peer.held_bytes += size;
+        peer.held.push_back(std::move(forward));
+        if (is_send) reply(from, request, im::msrp::kStatusOk, out);
+        return;
+    }
+    // RFC 4976: SENDs are answered hop by hop; REPORTs never.
+    if (is_send) reply(from, request, im::msrp::kStatusOk, out);
+    deliver(peer, std::move(forward), sender.id, out);
+}
+
+void MsrpSwitch::conference_request(Session &session, Participant &sender, ConnectionId from, Request request,
+                                    std::vector<Outgoing> &out)
+{
+    // REPORTs from participants are about what the relay sent them; the
+    // relay, as their MSRP peer, consumes them.
+    if (request.kind() != MethodKind::send) return;
+    if (!request.body) {
+        reply(from, request, im::msrp::kStatusOk, out);
+        return;
+    }
+    const std::string &content_type = request.body->content_type;
+    if (!is_cpim(content_type)) {
+        // Every chunk carries the type, so refusing is decided per chunk (RFC 4975 7.3: 415).
+        bool others = false;
+        bool accepted = false;
+        for (const Participant &participant : session.participants) {
+            if (&participant == &sender || !participant.bound()) continue;
+            others = true;
+            accepted = accepted || participant.accepts(content_type);
+        }
+        if (others && !accepted) {
+            ++counters_.unsupported_media;
+            reply(from, request, im::msrp::kStatusUnsupportedMedia, out);
+            return;
+        }
+    }
+
+    if (!is_cpim(content_type) && request.fields.find<im::msrp::MessageId>() != nullptr) {
+        switch_chunk(session, sender, from, std::move(request), out);
+        return;
+    }
+    // A participant's own CPIM is re-stamped, which needs its whole header
+    // block: such messages are reassembled first.
+    Request head = without_body(request);
+    auto outcome = sender.incoming.add(std::move(request));
+    if (!outcome.ok()) {
+        ++counters_.refused;
+        reply(from, head, im::msrp::kStatusStopSending, out);
+        return;
+    }
+    reply(from, head, im::msrp::kStatusOk, out);
+    if (outcome.value().state != im::msrp::ChunkState::complete) return;
+
+    const im::msrp::CompleteMessage &message = *outcome.value().message;
+    if (im::msrp::success_report(head) == im::msrp::SuccessReport::yes) {
+        std::uint64_t size = message.bytes.size();
+        Request report = im::msrp::make_report(head, im::msrp::make_transaction_id(random_), im::msrp::kStatusOk,
+                                               std::nullopt, ByteRange{1, size, size});
+        out.push_back({from, im::msrp::serialize(report)});
+        ++counters_.messages_out;
+    }
+    std::size_t receivers = fan_out(session, sender, message, out);
+    bool others_bound = false;
+    for (const Participant &participant : session.participants)
+        others_bound = others_bound || (&participant != &sender && participant.bound());
+    if (others_bound && receivers == 0) {
+        // Only a CPIM payload type can be refused this late: nobody accepts it.
+        ++counters_.unsupported_media;
+        if (im::msrp::failure_report(head) != im::msrp::FailureReport::no) {
+            std::uint64_t size = message.bytes.size();
+            Request report =
+                im::msrp::make_report(head, im::msrp::make_transaction_id(random_),
+                                      im::msrp::kStatusUnsupportedMedia, std::nullopt, ByteRange{1, size, size});
+            out.push_back({from, im::msrp::serialize(report)});
+            ++counters_.messages_out;
+        }
+    }
+}
+
+void MsrpSwitch::switch_chunk(Session &session, Participant &sender, ConnectionId from, Request request,
+                              std::vector<Outgoing> &out)
+{
+    std::string message_id = request.fields.find<im::msrp::MessageId>()->value;
+    const ByteRange range = request.fields.find<ByteRange>() ? *request.fields.find<ByteRange>() : ByteRange{};
+    const std::string content_type = request.body->content_type;
+    const std::string data = std::move(request.body->bytes);
+    Request head = without_body(request);
+    reply(from, head, im::msrp::kStatusOk, out);
+
+    auto state = sender.switching.find(message_id);
+    if (state == sender.switching.end()) {
+        // The receivers are those present at the first chunk seen.
+        if (sender.switching_order.size() >= kMaxSwitchedMessages) {
+            sender.switching.erase(sender.switching_order.front());
+            sender.switching_order.pop_front();
+        }
+        SwitchedMessage message;
+        CpimStamp stamp{std::string(sender.shown_identity()), {}, date_time_now()};
+        for (const Participant &receiver : session.participants) {
+            if (&receiver == &sender || !receiver.bound() || !receiver.accepts(content_type)) continue;
+            stamp.to = receiver.identity;
+            message.copies.push_back({receiver.id, im::msrp::make_message_id(random_), wrap_cpim(stamp, content_type, "")});
+        }
+        sender.switching_order.push_back(message_id);
+        state = sender.switching.emplace(message_id, std::move(message)).first;
+    }
+
+    for (const SwitchedMessage::Copy &copy : state->second.copies) {
+        Participant *receiver = session.find(copy.receiver);
+        if (receiver == nullptr || !receiver->bound()) continue;  // left or disconnected meanwhile
+        std::uint64_t shift = copy.prefix.size();
+        bool first = range.start == 1;
+        Request chunk;
+        chunk.method = "SEND";
+        chunk.to_path = receiver->peer_path;
+        chunk.from_path = {uri_toward(*receiver)};
+        chunk.fields.set(im::msrp::MessageId{copy.message_id});
+        ByteRange shifted;
+        shifted.start = first ? 1 : range.start + shift;
+        shifted.end = range.start + shift + data.size() - 1;
+        if (range.total) shifted.total = *range.total + shift;
+        chunk.fields.set(shifted);
+        chunk.body = im::msrp::Body{std::string(kCpimType), first ? copy.prefix + data : data};
+        chunk.continuation = request.continuation;
+        deliver(*receiver, std::move(chunk), {}, out);
+    }
+
+    if (im::msrp::success_report(head) == im::msrp::SuccessReport::yes) {
+        // RFC 4975 7.1.2: a Success REPORT may cover the chunk just received.
+        ByteRange received{range.start, range.start + data.size() - 1, range.total};
+        out.push_back({from, im::msrp::serialize(im::msrp::make_report(head, im::msrp::make_transaction_id(random_),
+                                                                        im::msrp::kStatusOk, std::nullopt, received))});
+        ++counters_.messages_out;
+    }
+    if (request.continuation != Continuation::more) {
+        sender.switching.erase(state);
+        std::erase(sender.switching_order, message_id);
+    }
+}
+
+std::size_t MsrpSwitch::fan_out(Session &session, const Participant &sender,
+                                const im::msrp::CompleteMessage &message, std::vector<Outgoing> &out)
+{
+    std::size_t receivers = 0;
+    std::optional<CpimMessage> cpim;
+    std::string_view payload_type = bare_media_type(message.content_type);
+    if (is_cpim(message.content_type)) {
+        cpim = parse_cpim(message.bytes);
+        if (cpim && !cpim->payload_type().empty()) payload_type = cpim->payload_type();
+    }
+    CpimStamp stamp{std::string(sender.shown_identity()), {}, date_time_now()};
+
+    for (Participant &receiver : session.participants) {
+        if (&receiver == &sender || !receiver.bound() || !receiver.accepts(payload_type)) continue;
+        ++receivers;
+        stamp.to = receiver.identity;
+        // A participant's own CPIM is re-stamped so nobody can speak under another name.
+        std::string body = cpim ? restamp_cpim(*cpim, stamp) : wrap_cpim(stamp, message.content_type, message.bytes);
+        std::string message_id = im::msrp::make_message_id(random_);
+        std::uint64_t total = body.size();
+        std::uint64_t offset = 0;
+        do {
+            std::uint64_t length = std::min<std::uint64_t>(limits_.conference_chunk_bytes, total - offset);
+            Request chunk;
+            chunk.method = "SEND";
+            chunk.to_path = receiver.peer_path;
+            chunk.from_path = {uri_toward(receiver)};
+            chunk.fields.set(im::msrp::MessageId{message_id});
+            chunk.fields.set(ByteRange{offset + 1, offset + length, total});
+            chunk.body = im::msrp::Body{std::string(kCpimType), body.substr(offset, length)};
+            offset += length;
+            chunk.continuation = offset < total ? Continuation::more : Continuation::complete;
+            deliver(receiver, std::move(chunk), {}, out);
+        } while (offset < total);
+    }
+    return receivers;
+}
+
+void MsrpSwitch::deliver(Participant &target, Request request, std::string_view origin, std::vector<Outgoing> &out)
+{
+    // Transaction ids are per hop: a fresh one cannot collide with another
+    // sender's on the target connection, and must not occur in the body (7.1).
+    request.transaction_id =
+        im::msrp::make_transaction_id(random_, request.body ? std::string_view(request.body->bytes) : "");
+    if (request.to_path.empty()) request.to_path = target.peer_path;
+    if (request.kind() == MethodKind::send && im::msrp::failure_report(request) != im::msrp::FailureReport::no) {
+        PendingOnConnection &pending = pending_[target.connection];
+        if (pending.order.size() >= limits_.max_pending_per_connection) {
+            pending.by_transaction.erase(pending.order.front());
+            pending.order.pop_front();
+        }
+        std::uint64_t size = body_size(request);
+        pending.order.push_back(request.transaction_id);
+        pending.by_transaction.emplace(request.transaction_id,
+                                       PendingSend{std::string(origin), without_body(request), size, now_});
+    }
+    out.push_back({target.connection, im::msrp::serialize(request)});
+    ++counters_.messages_out;
+}
+
+void MsrpSwitch::flush_held(Participant &participant, std::vector<Outgoing> &out)
+{
+    auto held = std::exchange(participant.held, {});
+    participant.held_bytes = 0;
+    for (Request &request : held) {
+        // The origin is not kept for held requests: their failures go unreported.
+        request.from_path.front() = uri_toward(participant);
+        deliver(participant, std::move(request), {}, out);
+    }
+}
+
+void MsrpSwitch::on_response(ConnectionId from, const Response &response, std::vector<Outgoing> &out)
+{
+    auto connection = pending_.find(from);
+    if (connection == pending_.end()) return;
+    auto found = connection->second.by_transaction.find(response.transaction_id);
+    if (found == connection->second.by_transaction.end()) return;
+    PendingSend pending = std::move(found->second);
+    connection->second.by_transaction.erase(found);
+    std::erase(connection->second.order, response.transaction_id);
+    if (response.status_code == im::msrp::kStatusOk) return;
+    ++counters_.downstream_failures;
+    report_failure(pending, response.status_code, response.comment, out);
+}
+
+void MsrpSwitch::report_failure(const PendingSend &pending, int status, std::string comment,
+                                std::vector<Outgoing> &out)
+{
+    if (pending.origin.empty()) return;
+    auto leg = sessions_.find_leg(pending.origin);
+    if (!leg || !leg->participant->bound()) return;
+    const Request &sent = pending.request;
+    // RFC 4976 7.3: the relay that got the failure reports it to the sender,
+    // along the From-Path it received (ours, for the next hop, comes first).
+    ByteRange range;
+    if (const ByteRange *announced = sent.fields.find<ByteRange>()) range = *announced;
+    range.end = range.start + pending.body_bytes - 1;
+    if (range.total && *range.end > *range.total) range.total.reset();
+    Request report = im::msrp::make_report(sent, im::msrp::make_transaction_id(random_), status,
+                                           comment.empty() ? std::nullopt : std::optional(std::move(comment)), range);
+    report.to_path.assign(sent.from_path.begin() + 1, sent.from_path.end());
+    report.from_path = {uri_toward(*leg->participant)};
+    if (report.to_path.empty()) return;
+    out.push_back({leg->participant->connection, im::msrp::serialize(report)});
+    ++counters_.messages_out;
+}
+
+void MsrpSwitch::reply(ConnectionId to, const Request &request, int status, std::vector<Outgoing> &out)
+{
+    if (!im::msrp::response_expected(request, status)) return;
+    out.push_back({to, im::msrp::serialize(im::msrp::make_response(request, status))});
+}
+
+im::msrp::Uri MsrpSwitch::uri_toward(const Participant &participant) const
+{
+    return participant.bound() ? participant.bound_uri : address_.uri_for(participant.id);
+}
+
+std::string MsrpSwitch::date_time_now() const
+{
+    std::time_t seconds = std::chrono::system_clock::to_time_t(wall_clock_());
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char text[32];
+    std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+}  // namespace im::msrp_relay

@@ -1,0 +1,106 @@
+# Shared by the relay-only integration tests (msrp_relay, msrp_conference):
+# start and stop im-msrp-relay on a test port with a private control socket,
+# run im-msrp-client and im-relay-ctl, count checks. No Kamailio involved.
+# Source it from a test's run.sh after setting RELAY_PORT (12855 and up; the
+# defaults 2855/5060/5070/9070 belong to the full deployment).
+set -uo pipefail
+
+IM_SOURCE_DIR=${IM_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+IM_BUILD_DIR=${IM_BUILD_DIR:-$IM_SOURCE_DIR/build}
+RELAY_BIN=$IM_BUILD_DIR/relay/im-msrp-relay
+CTL_BIN=$IM_BUILD_DIR/relay/im-relay-ctl
+CLIENT_BIN=$IM_BUILD_DIR/relay/im-msrp-client
+RELAY_PORT=${RELAY_PORT:-12855}
+WORK=$(mktemp -d /tmp/im-relay-it.XXXXXX)
+CONTROL=$WORK/run/msrp-relay.sock
+RELAY_PID=
+BACKGROUND_PIDS=()
+passed=0
+failed=0
+
+check() {  # check "description" command...
+  local what=$1; shift
+  if "$@" >>"$WORK/checks.log" 2>&1; then
+    passed=$((passed + 1)); echo "ok   - $what"
+  else
+    failed=$((failed + 1)); echo "FAIL - $what (see $WORK)"
+  fi
+}
+
+# eventually COMMAND...: retries for up to 5 s.
+eventually() {
+  local i
+  for i in $(seq 50); do "$@" && return 0; sleep 0.1; done
+  "$@"
+}
+
+ctl() { "$CTL_BIN" -s "$CONTROL" "$@"; }
+
+# field KEY <<<"OK a=1 b=2": the decoded value of KEY in a control reply.
+field() {
+  local value
+  value=$(tr ' ' '\n' | sed -n "s/^$1=//p" | head -1)
+  printf '%b' "${value//%/\\x}"
+}
+
+# status_field KEY: one counter from STATUS.
+status_field() { ctl status | field "$1"; }
+
+relay_start() {  # relay_start [extra relay options...]
+  "$RELAY_BIN" --listen "127.0.0.1:$RELAY_PORT" --control "$CONTROL" --log-level debug "$@" \
+    >>"$WORK/relay.log" 2>&1 &
+  RELAY_PID=$!
+  local i
+  for i in $(seq 50); do
+    ctl ping >/dev/null 2>&1 && return 0
+    kill -0 "$RELAY_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "relay did not start:"; tail -20 "$WORK/relay.log"
+  return 1
+}
+
+relay_stop() {
+  [[ -n "$RELAY_PID" ]] || return 0
+  kill -TERM "$RELAY_PID" 2>/dev/null
+  local i
+  for i in $(seq 50); do kill -0 "$RELAY_PID" 2>/dev/null || break; sleep 0.1; done
+  wait "$RELAY_PID" 2>/dev/null
+  local status=$?
+  RELAY_PID=
+  return $status
+}
+
+relay_running() { [[ -n "$RELAY_PID" ]] && kill -0 "$RELAY_PID" 2>/dev/null; }
+
+# client NAME ARGS...: runs im-msrp-client in the background, stdout in
+# $WORK/NAME.out, stderr in $WORK/NAME.err; its pid lands in $CLIENT_PID.
+client() {
+  local name=$1; shift
+  # An explicit <&0: bash gives background commands /dev/null as stdin otherwise.
+  "$CLIENT_BIN" "$@" <&0 >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  CLIENT_PID=$!
+  BACKGROUND_PIDS+=("$CLIENT_PID")
+}
+
+# wait_bound NAME: the client printed its "bound" line.
+wait_bound() { eventually grep -q '^bound ' "$WORK/$1.out"; }
+
+# exits_with CODE PID: the background process ended with that status.
+exits_with() { local code=$1 pid=$2; wait "$pid"; [[ $? -eq $code ]]; }
+
+cleanup() {
+  local pid
+  for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  relay_stop
+}
+trap cleanup EXIT
+
+finish() {
+  cleanup
+  trap - EXIT
+  echo "$passed passed, $failed failed"
+  if ((failed == 0)); then rm -rf "$WORK"; exit 0; fi
+  echo "relay log and client output kept in $WORK"
+  exit 1
+}

@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "im/msrp/parser.hpp"
+#include "msrp_relay/msrp_client_session.hpp"
+#include "msrp_relay/msrp_switch.hpp"
+#include "relay_test_support.hpp"
+
+namespace {
+
+using namespace im::msrp_relay;
+using namespace im::msrp_relay::testing;
+
+std::chrono::system_clock::time_point fixed_wall_clock() { return std::chrono::system_clock::from_time_t(0); }
+
+// Two or more client sessions and the switch, with the bytes between them
+// carried by hand: the whole relay minus its sockets.
+class Loopback {
+public:
+    Loopback() : switch_(registry_, address_, seeded_random(5), fixed_wall_clock) {}
+
+    MsrpClientSession &connect(ConnectionId id, std::string_view relay_path, ClientOptions options = {})
+    {
+        options.to_path = path(relay_path);
+        options.self = uri("msrp://192.0.2.1:" + std::to_string(4000 + id) + "/c" + std::to_string(id) + "xy;tcp");
+        auto [it, inserted] = clients_.try_emplace(id, options, seeded_random(100 + id));
+        to_relay_[id] += it->second.binding_request();
+        return it->second;
+    }
+
+    // Moves bytes until nothing moves; returns the clients' output lines.
+    std::vector<std::string> run()
+    {
+        std::vector<std::string> lines;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (auto &[id, client] : clients_) {
+                while (auto chunk = client.next_chunk()) to_relay_[id] += *chunk;
+                if (!to_relay_[id].empty()) {
+                    moved = true;
+                    std::vector<im::msrp::Frame> frames;
+                    EXPECT_TRUE(relay_parsers_[id].feed(std::exchange(to_relay_[id], {}), frames));
+                    for (auto &frame : frames)
+                        for (Outgoing &out : switch_.on_frame(id, std::move(frame), SteadyClock::now()))
+                            to_client_[out.connection] += out.bytes;
+                }
+                if (!to_client_[id].empty()) {
+                    moved = true;
+                    std::vector<im::msrp::Frame> frames;
+                    EXPECT_TRUE(client_parsers_[id].feed(std::exchange(to_client_[id], {}), frames));
+                    for (auto &frame : frames) {
+                        ClientReaction reaction = client.on_frame(std::move(frame));
+                        to_relay_[id] += reaction.bytes;
+                        for (auto &line : reaction.lines) lines.push_back(std::to_string(id) + ": " + line);
+                        for (auto &message : reaction.received) received_[id].push_back(std::move(message));
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    RelayAddress address_{"127.0.0.1", 2855};
+    SessionRegistry registry_{seeded_random(4)};
+    MsrpSwitch switch_;
+    std::map<ConnectionId, MsrpClientSession> clients_;
+    std::map<ConnectionId, std::string> to_relay_, to_client_;
+    std::map<ConnectionId, im::msrp::Parser> relay_parsers_, client_parsers_;
+    std::map<ConnectionId, std::vector<ReceivedMessage>> received_;
+};
+
+TEST(RelayClientSession, ChunkedFileThroughARelaySessionArrivesWholeWithASuccessReport)
+{
+    Loopback net;
+    RegistryError error{};
+    const Session *session = net.registry_.create(SessionKind::relay, SteadyClock::now(), error);
+    std::string a = net.address_.path_for(session->participants[0].id);
+    std::string b = net.address_.path_for(session->participants[1].id);
+
+    MsrpClientSession &bob = net.connect(2, b);
+    net.run();
+    ASSERT_TRUE(bob.bound());
+    ClientOptions options;
+    options.chunk_size = 16 * 1024;
+    options.success_report = true;
+    MsrpClientSession &alice = net.connect(1, a, options);
+    std::string file;
+    for (int i = 0; i < 100 * 1024; ++i) file.push_back(static_cast<char>(i * 7 % 256));
+    std::string id = alice.queue("application/octet-stream", file);
+    auto lines = net.run();
+
+    EXPECT_TRUE(alice.settled());
+    EXPECT_FALSE(alice.failed());
+    ASSERT_EQ(net.received_[2].size(), 1u);
+    EXPECT_EQ(net.received_[2][0].payload, file);
+    EXPECT_EQ(net.received_[2][0].message_id, id);
+    EXPECT_NE(std::find(lines.begin(), lines.end(),
+                        "1: report message-id=" + id + " status=200 byte-range=1-102400/102400"),
+              lines.end());
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "1: sent message-id=" + id + " bytes=102400"), lines.end());
+}
+
+TEST(RelayClientSession, ConferenceMessagesAreUnwrappedWithTheirSender)
+{
+    Loopback net;
+    RegistryError error{};
+    std::string conference = net.registry_.create(SessionKind::conference, SteadyClock::now(), error)->id;
+    std::string alice = net.address_.path_for(
+        net.registry_.add_participant(conference, "sip:alice@example.com", {}, false, error)->id);
+    std::string bob = net.address_.path_for(
+        net.registry_.add_participant(conference, "sip:bob@example.com", {}, false, error)->id);
+    net.connect(2, bob);
+    MsrpClientSession &sender = net.connect(1, alice);
+    net.run();
+    sender.queue("text/plain", "hello\nthere");
+    auto lines = net.run();
+    ASSERT_EQ(net.received_[2].size(), 1u);
+    EXPECT_EQ(net.received_[2][0].from, "<sip:alice@example.com>");
+    EXPECT_EQ(net.received_[2][0].content_type, "text/plain");
+    EXPECT_EQ(net.received_[2][0].payload, "hello\nthere");
+    bool printed = false;
+    for (const auto &line : lines)
+        printed = printed || (line.starts_with("2: message from=<sip:alice@example.com> content-type=text/plain bytes=11 ") &&
+                              line.ends_with(" text=hello\\nthere"));
+    EXPECT_TRUE(printed);
+}
+
+TEST(RelayClientSession, RefusedBindAndRefusedChunksAreFailures)
+{
+    Loopback net;
+    MsrpClientSession &lost = net.connect(1, "msrp://127.0.0.1:2855/nosuchsession;tcp");
+    auto lines = net.run();
+    EXPECT_FALSE(lost.bound());
+    EXPECT_TRUE(lost.failed());
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines[0], "1: bind-failed 481 Session Does Not Exist");
+}
+
+TEST(RelayClientSession, EscapesLinesForOutput)
+{
+    EXPECT_EQ(escape_for_line("a\\b\r\nc\x01"), "a\\\\b\\r\\nc\\x01");
+}
+
+}  // namespace
