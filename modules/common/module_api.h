@@ -22,7 +22,7 @@ long long im_module_db_count(im_module_db_t *db, const char *table);
 /* The module's tables, NULL-terminated, for status output. */
 const char *const *im_module_tables(const char *module);
 
-#define IM_RELAY_MAX_FIELDS 16
+#define IM_RELAY_MAX_FIELDS 32
 
 typedef struct im_relay_status {
 	int field_count;
