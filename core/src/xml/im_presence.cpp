@@ -15,7 +15,7 @@ std::string im_availability_document(std::string_view entity, bool open)
     doc += "\">\n  <status><basic>";
     doc += open ? "open" : "closed";
     doc += "</basic></status>\n  <op:service-description>\n   <op:service-id>";
-    doc += kImServiceId;
+    doc += kImPresenceServiceId;
     doc += "</op:service-id>\n   <op:version>1.0</op:version>\n  </op:service-description>\n </tuple>\n</presence>\n";
     return doc;
 }

@@ -16,11 +16,6 @@ const xmlNode *child(const xmlNode *parent, std::string_view ns, std::string_vie
     return nullptr;
 }
 
-std::string text_of(const xmlNode *node)
-{
-    return node && node->children && node->children->content ? reinterpret_cast<const char *>(node->children->content) : "";
-}
-
 constexpr std::string_view kPidf = "urn:ietf:params:xml:ns:pidf";
 constexpr std::string_view kOma = "urn:oma:xml:prs:pidf:oma-pres";
 
@@ -35,10 +30,10 @@ TEST(ImPresence, OpenDocumentCarriesTheImServiceDescription)
     EXPECT_EQ(im::xml::namespace_uri(presence), kPidf);
     const xmlNode *tuple = child(presence, kPidf, "tuple");
     ASSERT_NE(tuple, nullptr);
-    EXPECT_EQ(text_of(child(child(tuple, kPidf, "status"), kPidf, "basic")), "open");
+    EXPECT_EQ(im::xml::text_of(child(child(tuple, kPidf, "status"), kPidf, "basic")), "open");
     const xmlNode *service = child(tuple, kOma, "service-description");
-    EXPECT_EQ(text_of(child(service, kOma, "service-id")), "org.openmobilealliance:IM");
-    EXPECT_EQ(text_of(child(service, kOma, "version")), "1.0");
+    EXPECT_EQ(im::xml::text_of(child(service, kOma, "service-id")), "org.openmobilealliance:IM");
+    EXPECT_EQ(im::xml::text_of(child(service, kOma, "version")), "1.0");
 }
 
 TEST(ImPresence, ClosedDocumentAndAnEntityThatNeedsEscaping)

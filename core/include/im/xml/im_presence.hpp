@@ -19,7 +19,7 @@
 namespace im::xml {
 
 inline constexpr std::string_view kPidfContentType = "application/pidf+xml";
-inline constexpr std::string_view kImServiceId = "org.openmobilealliance:IM";
+inline constexpr std::string_view kImPresenceServiceId = "org.openmobilealliance:IM";
 inline constexpr std::string_view kImAvailabilityTupleId = "im-availability";
 
 // open: registered and visible (H, table 3); closed otherwise.
