@@ -7,26 +7,9 @@ IM_BUILD_DIR=${IM_BUILD_DIR:-$IM_SOURCE_DIR/build}
 LIB_DIR=$IM_SOURCE_DIR/tests/integration/lib
 WORK=$(mktemp -d /tmp/im-it.XXXXXX)
 export IM_DATA_DIR=$WORK/data IM_RUN_DIR=$WORK/run IM_BUILD_DIR
-passed=0
-failed=0
 IM_PID=
 
-check() {  # check "description" command...
-  local what=$1; shift
-  if "$@" >>"$WORK/checks.log" 2>&1; then
-    passed=$((passed + 1)); echo "ok   - $what"
-  else
-    failed=$((failed + 1)); echo "FAIL - $what (see $WORK)"
-  fi
-}
-
-# eventually COMMAND...: retries for up to 5 s; for state that follows a
-# request asynchronously (the core's third-party REGISTER).
-eventually() {
-  local i
-  for i in $(seq 50); do "$@" && return 0; sleep 0.1; done
-  "$@"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 im_start() {
   : >"$WORK/deployment.log"

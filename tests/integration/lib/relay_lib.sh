@@ -15,24 +15,8 @@ WORK=$(mktemp -d /tmp/im-relay-it.XXXXXX)
 CONTROL=$WORK/run/msrp-relay.sock
 RELAY_PID=
 BACKGROUND_PIDS=()
-passed=0
-failed=0
 
-check() {  # check "description" command...
-  local what=$1; shift
-  if "$@" >>"$WORK/checks.log" 2>&1; then
-    passed=$((passed + 1)); echo "ok   - $what"
-  else
-    failed=$((failed + 1)); echo "FAIL - $what (see $WORK)"
-  fi
-}
-
-# eventually COMMAND...: retries for up to 5 s.
-eventually() {
-  local i
-  for i in $(seq 50); do "$@" && return 0; sleep 0.1; done
-  "$@"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 
 ctl() { "$CTL_BIN" -s "$CONTROL" "$@"; }
 

@@ -20,23 +20,11 @@ namespace {
 
 constexpr const char *kGroup = "sip:friends@example.com";
 
-struct FixedClock final : im::Clock {
-    std::int64_t now() const override { return 1000; }
-};
-
 im::controlling::ControllingConfig controlling_config()
 {
     im::controlling::ControllingConfig c;
     c.identity = {*im::net::TrustedPeers::parse("127.0.0.1:5060"), false};
     c.conference_factory = "sip:conference-factory@example.com";
-    return c;
-}
-
-im::participating::Config participating_config()
-{
-    im::participating::Config c;
-    c.identity = {*im::net::TrustedPeers::parse("127.0.0.1:5060"), false};
-    c.server_uri = "sip:127.0.0.1:5070";
     return c;
 }
 
@@ -72,14 +60,14 @@ protected:
     void register_user(const std::string &aor) { registrations.upsert({aor, "", 2000, 900}); }
 
     im::controlling::ControllingConfig ccfg = controlling_config();
-    im::participating::Config pcfg = participating_config();
+    im::participating::Config pcfg = im::test::participating_config();
     im::store::MemoryGroupStore groups;
     im::controlling::PagerExploder exploder{ccfg, groups};
     im::store::MemoryRegistrationStore registrations;
     im::store::MemorySettingsStore settings;
     im::store::MemoryPolicyStore policies;
     im::store::MemoryAccessRuleStore access;
-    FixedClock clock;
+    im::test::FixedClock clock;
 };
 
 }  // namespace

@@ -14,18 +14,7 @@ using im::store::AccessKind;
 
 namespace {
 
-struct FixedClock final : im::Clock {
-    std::int64_t now() const override { return 1000; }
-};
-
-im::participating::Config config()
-{
-    im::participating::Config c;
-    c.identity = {*im::net::TrustedPeers::parse("127.0.0.1:5060"), false};
-    c.server_uri = "sip:127.0.0.1:5070";
-    c.controlling_uris = {"sip:conference-factory@example.com"};
-    return c;
-}
+using im::test::FixedClock;
 
 // One setting set, the others absent (as a document that carries only it).
 im::store::ServiceSettings only(std::optional<bool> im::store::ServiceSettings::*field, bool value)
@@ -52,7 +41,7 @@ protected:
     void register_bob() { registrations.upsert({"sip:bob@example.com", "", 2000, 900}); }
     void bob_publishes(im::store::ServiceSettings s) { settings.publish_initial("sip:bob@example.com", "<doc/>", s, 5000, 1000); }
 
-    im::participating::Config cfg = config();
+    im::participating::Config cfg = im::test::participating_config();
     im::store::MemoryRegistrationStore registrations;
     im::store::MemorySettingsStore settings;
     im::store::MemoryPolicyStore policies;
