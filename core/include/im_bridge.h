@@ -89,6 +89,7 @@ typedef struct im_action {
 	im_next_t next;
 	char request_uri[512];                   /* new R-URI when not empty */
 	char request_headers[IM_ACTION_TEXT];    /* appended to the request */
+	int record_history;                      /* 1: run the history hook (6.2.2.1 step 4) */
 } im_action_t;
 
 /* One module asking another's procedure about requests it made itself:

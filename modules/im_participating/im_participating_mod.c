@@ -52,6 +52,7 @@ static sl_api_t slb;
  * on which deferred delivery is started (spec 6.2.1); -1 when not defined. */
 static int registered_event_rt = -1;
 static int deregistered_event_rt = -1;
+static int history_event_rt = -1;
 
 /* The per-process service; opened lazily because SQLite handles must not
  * cross fork(), and every Kamailio process (workers, timer, RPC) may need it. */
@@ -69,6 +70,7 @@ static stat_var *originating_rejected;
 static stat_var *terminating_accepted;
 static stat_var *terminating_rejected;
 static stat_var *handed_to_controlling;
+static stat_var *history_hooks;
 static stat_var *settings_accepted;
 static stat_var *settings_rejected;
 static stat_var *internal_errors;
@@ -87,6 +89,7 @@ static stat_export_t mod_stats[] = {
 	{"terminating_accepted", 0, &terminating_accepted},
 	{"terminating_rejected", 0, &terminating_rejected},
 	{"handed_to_controlling", 0, &handed_to_controlling},
+	{"history_hooks", 0, &history_hooks},
 	{"settings_accepted", 0, &settings_accepted},
 	{"settings_rejected", 0, &settings_rejected},
 	{"internal_errors", 0, &internal_errors},
@@ -128,6 +131,21 @@ static im_participating_t *get_service(void)
 	return service;
 }
 
+/* Runs event_route rt (when the script has it) on the request. */
+static void run_event(sip_msg_t *msg, int rt)
+{
+	struct run_act_ctx ctx;
+	int backup;
+
+	if(rt < 0)
+		return;
+	backup = get_route_type();
+	set_route_type(REQUEST_ROUTE);
+	init_run_actions_ctx(&ctx);
+	run_top_route(event_rt.rlist[rt], msg, &ctx);
+	set_route_type(backup);
+}
+
 /* Runs one procedure on the request and applies its outcome. */
 typedef int (*procedure_f)(im_participating_t *, const im_sip_request_t *, im_action_t *);
 
@@ -161,6 +179,12 @@ static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accept
 	rc = kam_apply_action(msg, &slb, &action);
 	if(rc == IM_NEXT_CONTROLLING)
 		update_stat(handed_to_controlling, 1);
+	/* 6.2.2.1 step 4: the served user keeps a conversation history; the
+	 * script's hook hands the request to the History Function (im_history). */
+	if(action.record_history && action.reply_code < 300) {
+		update_stat(history_hooks, 1);
+		run_event(msg, history_event_rt);
+	}
 	return rc;
 }
 
@@ -244,18 +268,8 @@ static int ki_im_publish_settings(sip_msg_t *msg)
 
 static void run_registration_event(sip_msg_t *msg, im_registration_change_t change)
 {
-	struct run_act_ctx ctx;
-	int rt = change == IM_REG_REGISTERED ? registered_event_rt
-			: change == IM_REG_DEREGISTERED ? deregistered_event_rt : -1;
-	int backup;
-
-	if(rt < 0)
-		return;
-	backup = get_route_type();
-	set_route_type(REQUEST_ROUTE);
-	init_run_actions_ctx(&ctx);
-	run_top_route(event_rt.rlist[rt], msg, &ctx);
-	set_route_type(backup);
+	run_event(msg, change == IM_REG_REGISTERED ? registered_event_rt
+			: change == IM_REG_DEREGISTERED ? deregistered_event_rt : -1);
 }
 
 static int ki_im_register(sip_msg_t *msg)
@@ -436,6 +450,9 @@ static int mod_init(void)
 	deregistered_event_rt = route_lookup(&event_rt, "im-participating:deregistered");
 	if(deregistered_event_rt >= 0 && event_rt.rlist[deregistered_event_rt] == 0)
 		deregistered_event_rt = -1;
+	history_event_rt = route_lookup(&event_rt, "im-participating:history");
+	if(history_event_rt >= 0 && event_rt.rlist[history_event_rt] == 0)
+		history_event_rt = -1;
 	LM_DBG("registration event routes: registered %d, deregistered %d\n", registered_event_rt,
 			deregistered_event_rt);
 	shared = im_participating_shared_create(kam_shm_ops(), registration_cache, err, sizeof(err));

@@ -89,7 +89,7 @@ struct im_participating {
           registration(registrations, clock, config.identity,
                        {params.default_expires > 0 ? params.default_expires : 3600,
                         params.max_expires > 0 ? params.max_expires : 86400}),
-          originating(config, policies, clock),
+          originating(config, policies, settings, clock),
           terminating(config, {registrations, settings, policies, access_rules}, clock),
           settings_publish(config, settings, clock)
     {

@@ -23,8 +23,9 @@ struct Action {
     std::string request_uri;              // new Request-URI when not empty
     std::vector<Header> request_headers;  // appended to the forwarded request
     std::vector<Header> reply_headers;    // added to the reply when verdict replies
+    bool record_history = false;          // the served user's hist-settings is active (6.2.2.1 step 4)
 
-    static Action reply(Verdict v) { return Action{std::move(v), Next::Forward, {}, {}, {}}; }
+    static Action reply(Verdict v) { return Action{std::move(v), Next::Forward, {}, {}, {}, false}; }
 };
 
 }  // namespace im

@@ -105,6 +105,7 @@ Action read_action(const im_action_t &in)
     action.next = in.next == IM_NEXT_CONTROLLING ? Action::Next::Controlling : Action::Next::Forward;
     action.request_uri = in.request_uri;
     action.request_headers = header_lines(in.request_headers);
+    action.record_history = in.record_history != 0;
     for (Header &h : header_lines(in.reply_headers)) {
         if (h.name == "Warning") action.verdict.warning = std::move(h.value);
         else action.reply_headers.push_back(std::move(h));
@@ -131,6 +132,7 @@ bool write_action(const Action &action, im_action_t *out)
     out->next = action.next == Action::Next::Controlling ? IM_NEXT_CONTROLLING : IM_NEXT_FORWARD;
     copy_text(action.request_uri, out->request_uri, sizeof out->request_uri);
     copy_text(request_headers, out->request_headers, sizeof out->request_headers);
+    out->record_history = action.record_history ? 1 : 0;
     return true;
 }
 

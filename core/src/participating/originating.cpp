@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "im/participating/policy_checks.hpp"
+#include "im/participating/settings_defaults.hpp"
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
@@ -41,6 +42,9 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
     }
 
     Action action;
+    // 6.2.2.1 step 4: the user's "Conversation History" setting; the host
+    // runs the history hook (section 12 belongs to im_history).
+    action.record_history = effective(settings_.find_active(originator.aor, clock_.now())).hist;
     // 6.2.4.1 step 4: the conference factory and groups belong to the Controlling Function.
     if (auto target = sip::aor_of(request.request_uri)) {
         const auto &special = config_.controlling_uris;

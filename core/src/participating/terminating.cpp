@@ -56,6 +56,7 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
 
     // 6.2.8.4 steps 2-4: Request-URI the user, Server, Contact with the feature tag.
     Action action;
+    action.record_history = settings.hist;  // the receiving user's "Conversation History" setting
     action.request_uri = *served;
     action.request_headers.push_back({"Server", kServerProduct});
     if (kind == store::AccessKind::pager && sip::trim(request.contact).empty())

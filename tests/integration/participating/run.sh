@@ -98,6 +98,26 @@ SIP-If-Match: $etag3
 Expires: 0" ""
 deliver "after removal the defaults apply again: alice's MESSAGE reaches bob"
 
+# --- 6.2.2.1 step 4: the "Conversation History" setting runs the history hook ---
+check "bob activates his conversation history (hist-settings)" send_request PUBLISH bob bob $CORE 200 "$TAG
+$EVENT
+Expires: 600" "" $SETTINGS_TYPE '<?xml version="1.0" encoding="UTF-8"?>
+<poc-settings xmlns="urn:oma:params:xml:ns:poc:poc-settings" xmlns:ss="urn:oma:params:xml:ns:service-settings"><entity id="b"><ss:hist-settings service-id="IM"><ss:hist-activation active="true"/></ss:hist-settings></entity></poc-settings>'
+deliver "6.2.2.1 step 4: alice's MESSAGE to bob is still delivered"
+check "the terminating function ran the history hook for bob (event_route[im-participating:history])" \
+  eventually grep -q "history hook: MESSAGE from sip:alice@example.com to sip:bob@example.com" "$WORK/deployment.log"
+check "statistics: history_hooks counted" bash -c \
+  'kamcmd stats.get_statistics im_participating: | grep -q "history_hooks = [1-9]"'
+uas_start alice 5081; sleep 0.2
+check "6.2.2.1 step 4: bob's own MESSAGE to alice is delivered" \
+  send_request MESSAGE bob alice $CORE 200 "$TAG" "" text/plain "Hello from the smoke test"
+wait "$UAS_PID" 2>/dev/null  # uas-message.xml expects alice as the sender; the 200 above is what counts
+check "the originating function ran the history hook for bob's MESSAGE" \
+  eventually grep -q "history hook: MESSAGE from sip:bob@example.com to sip:alice@example.com" "$WORK/deployment.log"
+check "bob's history off again (settings removed)" send_request PUBLISH bob bob $CORE 200 "$TAG
+$EVENT
+Expires: 600" "" $SETTINGS_TYPE "$(settings_doc false false true)"
+
 # --- 6.2.6.1 step 2: the receiving user's access list ---
 check "RPC: bob rejects pager mode from alice" \
   kamcmd im_participating.access_set sip:bob@example.com sip:alice@example.com pager reject
@@ -147,7 +167,7 @@ check "RPC: the size limit fits a normal message" kamcmd im_participating.policy
 deliver "6.2.2.1 step 3: a text MESSAGE within the policy is delivered"
 check "RPC: the policies are listed" bash -c 'kamcmd im_participating.policy_list | grep -q "scope: global"'
 check "statistics: settings PUBLISHes counted" bash -c \
-  'kamcmd stats.get_statistics im_participating: | grep -q "settings_accepted = 4"'
+  'kamcmd stats.get_statistics im_participating: | grep -q "settings_accepted = 6"'
 check "statistics: rejections counted by reason" bash -c '
   s=$(kamcmd stats.get_statistics im_participating:); echo "$s"
   grep -q "rejected_barred = 1" <<<"$s" && grep -q "rejected_access_list = 1" <<<"$s" &&

@@ -33,7 +33,7 @@ std::string header(const Action &a, std::string_view name)
 
 class Participating : public ::testing::Test {
 protected:
-    Action originate(const im::sip::Request &r) { return im::participating::OriginatingProcedure(cfg, policies, clock).handle(r); }
+    Action originate(const im::sip::Request &r) { return im::participating::OriginatingProcedure(cfg, policies, settings, clock).handle(r); }
     Action terminate(const im::sip::Request &r)
     {
         return im::participating::TerminatingProcedure(cfg, {registrations, settings, policies, access}, clock).handle(r);
@@ -97,6 +97,18 @@ TEST_F(Participating, Originating_6_2_4_5_Step2_UserWithoutPermissionIs403)
     EXPECT_EQ(originate(request).verdict.code, 403);  // the message part of a URI-list MESSAGE
     request = im::test::core_message();
     EXPECT_TRUE(originate(request).verdict.proceed());  // other messages are not advertisements
+}
+
+TEST_F(Participating, History_6_2_2_1_Step4_TheServedUsersHistSettingAsksForTheHook)
+{
+    register_bob();
+    EXPECT_FALSE(originate(im::test::core_message()).record_history);
+    EXPECT_FALSE(terminate(im::test::core_message()).record_history);
+    bob_publishes(only(&im::store::ServiceSettings::hist_active, true));
+    EXPECT_TRUE(terminate(im::test::core_message()).record_history);    // bob receives
+    EXPECT_FALSE(originate(im::test::core_message()).record_history);   // alice sends, her history is off
+    settings.publish_initial("sip:alice@example.com", "<doc/>", only(&im::store::ServiceSettings::hist_active, true), 5000, 1000);
+    EXPECT_TRUE(originate(im::test::core_message()).record_history);
 }
 
 TEST_F(Participating, Originating_6_2_2_1_Step1_MissingFeatureTagIs403)

@@ -5,13 +5,15 @@
 #include "im/participating/config.hpp"
 #include "im/sip/request.hpp"
 #include "im/store/policy_store.hpp"
+#include "im/store/settings_store.hpp"
 
 namespace im::participating {
 
 class OriginatingProcedure {
 public:
-    OriginatingProcedure(const Config &config, store::PolicyStore &policies, const Clock &clock)
-        : config_(config), policies_(policies), clock_(clock)
+    OriginatingProcedure(const Config &config, store::PolicyStore &policies, store::SettingsStore &settings,
+                         const Clock &clock)
+        : config_(config), policies_(policies), settings_(settings), clock_(clock)
     {
     }
     Action handle(const sip::Request &request) const;
@@ -19,6 +21,7 @@ public:
 private:
     const Config &config_;
     store::PolicyStore &policies_;
+    store::SettingsStore &settings_;
     const Clock &clock_;
 };
 
