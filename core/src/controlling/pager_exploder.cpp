@@ -39,11 +39,6 @@ bool has_uri_list(const sip::Request &request)
 
 bool anonymity_requested(const Originator &originator) { return originator.privacy_requested; }
 
-bool is_group_advertisement(std::string_view content_type)
-{
-    return xml::media_type_of(content_type) == sip::to_lower(xml::kGroupAdvertisementContentType);
-}
-
 }  // namespace
 
 // E.1.5-E.1.8, 6.2.4.5: a Group Advertisement must be a valid document, may
@@ -149,7 +144,7 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
                           std::to_string(limit));
 
     // E.1.5-E.1.9: a Group Advertisement is checked before anything is sent.
-    const bool advertisement = is_group_advertisement(content.content_type);
+    const bool advertisement = xml::is_group_advertisement_type(content.content_type);
     if (advertisement) {
         if (auto refusal = refuse_advertisement(content.body, originator)) return std::move(*refusal);
     }

@@ -38,14 +38,12 @@ namespace {
 
 bool carries_group_advertisement(const sip::Request &request)
 {
-    const std::string advertisement = sip::to_lower(xml::kGroupAdvertisementContentType);
-    const std::string media = xml::media_type_of(request.content_type);
-    if (media == advertisement) return true;
-    if (media != "multipart/mixed") return false;
+    if (xml::is_group_advertisement_type(request.content_type)) return true;
+    if (xml::media_type_of(request.content_type) != "multipart/mixed") return false;
     auto parts = xml::split_uri_list_message(request.content_type, request.body);
     if (!parts.ok()) return false;  // not a URI-list message: the Controlling Function judges it
     const auto *type = parts.value().message.header("Content-Type");
-    return type && xml::media_type_of(*type) == advertisement;
+    return type && xml::is_group_advertisement_type(*type);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "im/sip/text.hpp"
+#include "im/xml/multipart.hpp"
+
 namespace im::xml {
 namespace {
 
@@ -70,6 +73,11 @@ bool is_group_advertisement_namespace(std::string_view ns)
 {
     return ns == kGroupAdvertisementNamespace || ns == "urn:oma:params:xml:ns:IM:groupadvertisement" ||
            ns == "urn:oma:params:xml:ns:im:group-advertisement";
+}
+
+bool is_group_advertisement_type(std::string_view content_type)
+{
+    return sip::iequals(media_type_of(content_type), kGroupAdvertisementContentType);
 }
 
 Result<GroupAdvertisement> parse_group_advertisement(std::string_view bytes, const GroupAdvertisementLimits &limits)

@@ -174,3 +174,12 @@ TEST(GroupAdvertisement, NestedGroupsAreInvalid)
     EXPECT_EQ(error_kind_of(advertisement("<group><uri>sip:a@x</uri><group><uri>sip:b@x</uri></group></group>")),
               ErrorKind::invalid);
 }
+
+TEST(GroupAdvertisement, ContentTypeIsRecognisedCaseInsensitivelyWithParameters)
+{
+    EXPECT_TRUE(im::xml::is_group_advertisement_type("application/vnd.IM.group-advertisement+xml"));
+    EXPECT_TRUE(im::xml::is_group_advertisement_type(" Application/VND.im.Group-Advertisement+XML ; charset=UTF-8"));
+    EXPECT_FALSE(im::xml::is_group_advertisement_type("application/resource-lists+xml"));
+    EXPECT_FALSE(im::xml::is_group_advertisement_type("application/vnd.IM.group-advertisement"));
+    EXPECT_FALSE(im::xml::is_group_advertisement_type(""));
+}

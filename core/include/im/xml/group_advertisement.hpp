@@ -71,4 +71,8 @@ Result<GroupAdvertisement> parse_group_advertisement(std::string_view bytes,
 
 bool is_group_advertisement_namespace(std::string_view ns);
 
+// Whether a Content-Type header value is kGroupAdvertisementContentType
+// (case-insensitive, parameters ignored).
+bool is_group_advertisement_type(std::string_view content_type);
+
 }  // namespace im::xml
