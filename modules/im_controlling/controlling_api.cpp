@@ -41,7 +41,6 @@ std::string delivery_route_header(const char *route)
     return "Route: " + value + "\r\n";
 }
 
-// The recipient's terminating checks through the participating module (C door).
 im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
 
 // One batch of recipient checks: one database snapshot in the checking module.
@@ -69,6 +68,7 @@ private:
     bool open_ = false;
 };
 
+// The recipient's terminating checks through the participating module (C door).
 im::controlling::CheckedCopy check_recipient(const im_request_checks_t &checks, im::controlling::OutgoingMessage copy,
                                              const im::Originator &originator)
 {

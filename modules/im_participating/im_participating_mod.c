@@ -131,6 +131,26 @@ static im_participating_t *get_service(void)
 	return service;
 }
 
+/* The index of event_route[name], or -1 when the script has none. */
+static int lookup_event_route(char *name)
+{
+	int rt = route_lookup(&event_rt, name);
+
+	return rt >= 0 && event_rt.rlist[rt] != 0 ? rt : -1;
+}
+
+/* Counts a procedure's outcome: accepted, or rejected here and by reason. */
+static void count_outcome(const im_action_t *action, stat_var *accepted, stat_var *rejected_here)
+{
+	if(action->reply_code < 300) {
+		update_stat(accepted, 1);
+		return;
+	}
+	update_stat(rejected_here, 1);
+	if(action->rejection > IM_REJECT_NONE && action->rejection < IM_REJECT_COUNT)
+		update_stat(rejected[action->rejection], 1);
+}
+
 /* Runs event_route rt (when the script has it) on the request. */
 static void run_event(sip_msg_t *msg, int rt)
 {
@@ -167,15 +187,10 @@ static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accept
 		update_stat(internal_errors, 1);
 	if(reply_code)
 		*reply_code = action.reply_code;
-	if(action.reply_code >= 300) {
-		update_stat(rejected_here, 1);
-		if(action.rejection > IM_REJECT_NONE && action.rejection < IM_REJECT_COUNT)
-			update_stat(rejected[action.rejection], 1);
+	count_outcome(&action, accepted, rejected_here);
+	if(action.reply_code >= 300)
 		LM_INFO("%s %.*s from %s rejected: %d %s\n", what, req.view.method.len,
 				req.view.method.s, req.source_ip, action.reply_code, action.reply_reason);
-	} else {
-		update_stat(accepted, 1);
-	}
 	rc = kam_apply_action(msg, &slb, &action);
 	if(rc == IM_NEXT_CONTROLLING)
 		update_stat(handed_to_controlling, 1);
@@ -215,15 +230,8 @@ static int check_copy(const im_sip_request_t *copy, im_action_t *verdict)
 	rc = im_participating_check_copy(svc, copy, verdict);
 	if(rc < 0)
 		update_stat(internal_errors, 1);
-	if(verdict->reply_code >= 300) {
-		if(verdict->rejection == IM_REJECT_not_found)
-			return rc;
-		update_stat(terminating_rejected, 1);
-		if(verdict->rejection > IM_REJECT_NONE && verdict->rejection < IM_REJECT_COUNT)
-			update_stat(rejected[verdict->rejection], 1);
-	} else {
-		update_stat(terminating_accepted, 1);
-	}
+	if(verdict->reply_code < 300 || verdict->rejection != IM_REJECT_not_found)
+		count_outcome(verdict, terminating_accepted, terminating_rejected);
 	return rc;
 }
 
@@ -444,17 +452,11 @@ static int mod_init(void)
 		LM_ERR("im_participating configuration: %s\n", err);
 		return -1;
 	}
-	registered_event_rt = route_lookup(&event_rt, "im-participating:registered");
-	if(registered_event_rt >= 0 && event_rt.rlist[registered_event_rt] == 0)
-		registered_event_rt = -1;
-	deregistered_event_rt = route_lookup(&event_rt, "im-participating:deregistered");
-	if(deregistered_event_rt >= 0 && event_rt.rlist[deregistered_event_rt] == 0)
-		deregistered_event_rt = -1;
-	history_event_rt = route_lookup(&event_rt, "im-participating:history");
-	if(history_event_rt >= 0 && event_rt.rlist[history_event_rt] == 0)
-		history_event_rt = -1;
-	LM_DBG("registration event routes: registered %d, deregistered %d\n", registered_event_rt,
-			deregistered_event_rt);
+	registered_event_rt = lookup_event_route("im-participating:registered");
+	deregistered_event_rt = lookup_event_route("im-participating:deregistered");
+	history_event_rt = lookup_event_route("im-participating:history");
+	LM_DBG("event routes: registered %d, deregistered %d, history %d\n", registered_event_rt,
+			deregistered_event_rt, history_event_rt);
 	shared = im_participating_shared_create(kam_shm_ops(), registration_cache, err, sizeof(err));
 	if(shared == NULL) {
 		LM_ERR("im_participating shared state: %s\n", err);

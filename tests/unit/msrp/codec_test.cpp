@@ -40,16 +40,7 @@ const std::string kFigure2Ok = crlf(
     "-------a786hjs2$\n");
 
 // RFC 4975 11.1, messages 4 to 7.
-const std::string kBasicSend = crlf(
-    "MSRP d93kswow SEND\n"
-    "To-Path: msrp://bob.example.com:8888/9di4eae923wzd;tcp\n"
-    "From-Path: msrp://alicepc.example.com:7777/iau39soe2843z;tcp\n"
-    "Message-ID: 12339sdqwer\n"
-    "Byte-Range: 1-16/16\n"
-    "Content-Type: text/plain\n"
-    "\n"
-    "Hi, I'm Alice!\n"
-    "-------d93kswow$\n");
+const std::string &kBasicSend = im::msrp::testing::kRfc4975BasicSend;
 
 const std::string kBasicOk = crlf(
     "MSRP d93kswow 200 OK\n"

@@ -27,16 +27,7 @@ Request parsed_request(std::string_view wire)
     return std::get<Request>(frames[0]);
 }
 
-const std::string kSend = crlf(
-    "MSRP d93kswow SEND\n"
-    "To-Path: msrp://bob.example.com:8888/9di4eae923wzd;tcp\n"
-    "From-Path: msrp://alicepc.example.com:7777/iau39soe2843z;tcp\n"
-    "Message-ID: 12339sdqwer\n"
-    "Byte-Range: 1-16/16\n"
-    "Content-Type: text/plain\n"
-    "\n"
-    "Hi, I'm Alice!\n"
-    "-------d93kswow$\n");
+const std::string &kSend = im::msrp::testing::kRfc4975BasicSend;
 
 // A SEND that reached the relay: the relay is first in To-Path, and the
 // sender's own relay put itself in front of From-Path.
