@@ -124,9 +124,33 @@ check "a user's own Route im=term-done does not skip bob's terminating checks (6
   send_request MESSAGE alice bob $CORE 603 "$TAG
 Route: <sip:127.0.0.1:5060;lr;im=term-done>" "" text/plain "Hello bob"
 
+# --- local policy: at most max_recipients (100), and the group's max_participants ---
+many=(); for i in $(seq 101); do many+=("$(entry "user$i")"); done
+check "local policy: a URI-list of 101 recipients (max_recipients 100) gets 403 with a Warning" \
+  send_request MESSAGE alice $FACTORY $CORE 403 "$TAG" \
+  '<ereg regexp="Warning: 399 IM-serv .Too many recipients: 101, at most 100" search_in="msg" check_it="true" assign_to="w"/>' \
+  "$LIST_TYPE" "$(uri_list_body "${many[@]}")"
+check "RPC: the group allows 2 participants" kamcmd im_controlling.group_set sip:friends@example.com max_participants 2
+check "local policy: a MESSAGE to a group with 3 other members and max_participants 2 gets 403 with a Warning" \
+  send_request MESSAGE alice friends $CORE 403 "$TAG" \
+  '<ereg regexp="Warning: 399 IM-serv .Too many recipients: 3, at most 2" search_in="msg" check_it="true" assign_to="w"/>' \
+  text/plain "Hello group"
+
 check "RPC: delete the group" kamcmd im_controlling.group_delete sip:friends@example.com
 check "after deletion the group gets 404" send_request MESSAGE alice friends $CORE 404 "$TAG" "" text/plain "Hello group"
-
 im_stop
+
+# --- CR 000 step 1: with the MESSAGE URI-list service off (uri_list_service 0) ---
+sed 's/^modparam("im_controlling", "max_recipients", 100)$/&\nmodparam("im_controlling", "uri_list_service", 0)/' \
+  "$IM_SOURCE_DIR/etc/im-server.cfg" >"$WORK/im-server-no-uri-lists.cfg"
+check "the test config turns the URI-list service off" grep -q '"uri_list_service", 0' "$WORK/im-server-no-uri-lists.cfg"
+IM_SERVER_CFG="$WORK/im-server-no-uri-lists.cfg" im_start || finish
+check "alice registers again" register alice 127.0.0.1:5081
+check "CR 000 step 1: a URI-list MESSAGE while the service is off gets 403 with a Warning" \
+  send_request MESSAGE alice $FACTORY $CORE 403 "$TAG" \
+  '<ereg regexp="Warning: 399 IM-serv .The MESSAGE URI-list service is not offered" search_in="msg" check_it="true" assign_to="w"/>' \
+  "$LIST_TYPE" "$(uri_list_body "$(entry bob)")"
+im_stop
+
 check "no process of the deployment is left behind" no_processes_left
 finish

@@ -291,3 +291,27 @@ TEST_F(GroupAdvertisementMessage, AnonymousAdvertisementIs403_6_2_4_5_Step1)
     EXPECT_EQ(outcome.action.verdict.code, 403);
     EXPECT_EQ(outcome.action.verdict.rejection, im::Rejection::anonymity);
 }
+
+TEST_F(GroupMessage, LocalPolicyLimitsTheRecipientsWithAWarning)
+{
+    auto g = *groups.find(kGroup);
+    g.max_participants = 1;
+    groups.update(g);
+    auto outcome = to_group();  // two recipients, at most one
+    EXPECT_EQ(outcome.action.verdict.code, 403);
+    EXPECT_EQ(outcome.action.verdict.rejection, im::Rejection::too_many);
+    EXPECT_NE(outcome.action.verdict.warning.find("Too many recipients: 2, at most 1"), std::string::npos);
+    EXPECT_TRUE(outcome.copies.empty());
+}
+
+TEST_F(GroupMessage, UriListWhileTheServiceIsOffIs403_Cr000Step1)
+{
+    ccfg.uri_list_service = false;
+    auto r = im::test::core_message();
+    r.request_uri = "sip:conference-factory@example.com";
+    r.content_type = "multipart/mixed;boundary=b";
+    r.body = "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n";
+    auto outcome = exploder.handle(r);
+    EXPECT_EQ(outcome.action.verdict.code, 403);
+    EXPECT_NE(outcome.action.verdict.warning.find("URI-list service is not offered"), std::string::npos);
+}
