@@ -63,6 +63,7 @@ typedef struct im_sip_request {
 	X(not_found)         /* no such group or conference (7.6.1) */ \
 	X(too_many)          /* more recipients than the local policy allows */ \
 	X(expired)           /* Expires (from Date) passed before delivery (RFC 3428) */ \
+	X(media)             /* session media outside the offer rules or the policy (488) */ \
 	X(other)
 
 typedef enum im_rejection {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "im/participating/policy_checks.hpp"
+#include "im/participating/session_media.hpp"
 #include "im/participating/settings_defaults.hpp"
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
@@ -26,6 +27,18 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
     if (Verdict v = require_im_allowed(policy); !v.proceed()) return Action::reply(std::move(v));
 
     const bool pager_mode = sip::iequals(request.method, "MESSAGE");
+    if (sip::iequals(request.method, "INVITE")) {
+        // RFC 3261 8.1.1.8: the session's remote target; this server stays on
+        // the path as a proxy and keeps the session (timer, BYE at expiry).
+        if (sip::trim(request.contact).empty())
+            return Action::reply(Verdict::reject(Rejection::malformed, 400, "Bad Request - missing Contact"));
+        // 6.2.3.1 step 4 / 6.2.4.2: the SDP offer says which kind of session
+        // (sendrecv: IM session, sendonly: Large Message Mode); 6.2.3.3 step 1:
+        // its media parameters must be acceptable to the operator policy.
+        OfferResult offer = read_session_offer(request);
+        if (!offer.verdict.proceed()) return Action::reply(std::move(offer.verdict));
+        if (Verdict v = require_media_policy(*offer.offer, policy); !v.proceed()) return Action::reply(std::move(v));
+    }
     if (pager_mode) {
         // 6.2.2.1 step 3: size and content against the operator policy. Sessions
         // carry their content over MSRP, so only pager mode has a body to check.

@@ -1,6 +1,7 @@
 #include "im/participating/terminating.hpp"
 
 #include "im/participating/policy_checks.hpp"
+#include "im/participating/session_media.hpp"
 #include "im/participating/settings_defaults.hpp"
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
@@ -26,7 +27,16 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
     if (!served) return Action::reply(Verdict::reject(Rejection::malformed, 404, "Not Found", "399 IM-serv \"Request-URI is no IM address\""));
 
     const std::int64_t now = clock_.now();
-    const store::AccessKind kind = access_kind_of(request);
+    store::AccessKind kind = access_kind_of(request);
+    if (sip::iequals(request.method, "INVITE")) {
+        // 6.2.7: the offer's media against the receiving user's policy; a
+        // Large Message session is pager mode for barring and access lists.
+        OfferResult offer = read_session_offer(request);
+        if (!offer.verdict.proceed()) return Action::reply(std::move(offer.verdict));
+        if (Verdict v = require_media_policy(*offer.offer, stores_.policies.effective(*served)); !v.proceed())
+            return Action::reply(std::move(v));
+        kind = access_kind_of(*offer.offer);
+    }
     const EffectiveSettings settings = effective(stores_.settings.find_active(*served, now));
 
     // 6.2.6.1 step 1: incoming barring set by the user.
@@ -34,8 +44,9 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
     // 6.2.6.1 step 2: the user's access list.
     if (Verdict v = require_access_allowed(stores_.access_rules, *served, originator, kind); !v.proceed())
         return Action::reply(std::move(v));
-    if (kind == store::AccessKind::pager) {
-        // 6.2.6.1 step 3: operator policy for the receiving user.
+    if (kind == store::AccessKind::pager && !sip::iequals(request.method, "INVITE")) {
+        // 6.2.6.1 step 3: operator policy for the receiving user (a Large
+        // Message session's size and type were checked in its offer).
         if (Verdict v = require_policy_conformance(request, stores_.policies.effective(*served)); !v.proceed())
             return Action::reply(std::move(v));
         // 6.2.6.1 step 4: Expires.
@@ -59,7 +70,7 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
     action.record_history = settings.hist;  // the receiving user's "Conversation History" setting
     action.request_uri = *served;
     action.request_headers.push_back({"Server", kServerProduct});
-    if (kind == store::AccessKind::pager && sip::trim(request.contact).empty())
+    if (sip::iequals(request.method, "MESSAGE") && sip::trim(request.contact).empty())
         action.request_headers.push_back({"Contact", "<" + config_.server_uri + ">;" + kImFeatureTag});
     return action;
 }

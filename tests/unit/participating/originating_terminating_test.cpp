@@ -65,9 +65,8 @@ TEST_F(Participating, Originating_6_2_2_1_Step5_ForwardedMessageCarriesTheFeatur
     auto with_contact = im::test::core_message();
     with_contact.contact = "<sip:alice@192.0.2.1>;+g.oma.sip-im";
     EXPECT_EQ(header(originate(with_contact), "Contact"), "");  // the client's own stays
-    auto invite = im::test::core_message();
-    invite.method = "INVITE";
-    EXPECT_EQ(header(originate(invite), "Contact"), "");
+    const std::string sdp = im::test::msrp_offer();
+    EXPECT_EQ(header(originate(im::test::core_invite(sdp)), "Contact"), "");
 }
 
 TEST_F(Participating, Originating_6_2_4_5_Step1_AnonymousGroupAdvertisementIs403)
@@ -250,9 +249,8 @@ TEST_F(Participating, Terminating_6_2_6_1_Step1_PagerBarringIs603_SessionBarring
     register_bob();
     bob_publishes(only(&im::store::ServiceSettings::isb_active, true));
     EXPECT_TRUE(terminate(im::test::core_message()).verdict.proceed());  // isb does not bar pager mode
-    auto invite = im::test::core_message();
-    invite.method = "INVITE";
-    EXPECT_EQ(terminate(invite).verdict.code, 603);
+    const std::string sdp = im::test::msrp_offer();
+    EXPECT_EQ(terminate(im::test::core_invite(sdp)).verdict.code, 603);
 
     bob_publishes(only(&im::store::ServiceSettings::ipab_active, true));
     Action a = terminate(im::test::core_message());
@@ -305,4 +303,40 @@ TEST_F(Participating, TerminatingUntaggedOrUnidentifiedIs403)
     auto stranger = im::test::core_message();
     stranger.source.ip = "10.9.9.9";
     EXPECT_EQ(terminate(stranger).verdict.code, 403);
+}
+
+TEST_F(Participating, Originating_6_2_3_1_Step4_SessionOfferChecked)
+{
+    EXPECT_EQ(originate(im::test::core_invite("")).verdict.code, 488);
+    const std::string sdp = im::test::msrp_offer();
+    auto no_contact = im::test::core_invite(sdp);
+    no_contact.contact = "";
+    EXPECT_EQ(originate(no_contact).verdict.code, 400);
+    const std::string audio = "v=0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    EXPECT_EQ(originate(im::test::core_invite(audio)).verdict.code, 488);
+    const std::string ok = im::test::msrp_offer();
+    EXPECT_TRUE(originate(im::test::core_invite(ok)).verdict.proceed());
+    policies.set("sip:alice@example.com", {true, std::nullopt, std::vector<std::string>{"image/*"}, true});
+    Action a = originate(im::test::core_invite(ok));  // text/plain outside alice's policy
+    EXPECT_EQ(a.verdict.code, 488);
+    EXPECT_EQ(a.verdict.rejection, im::Rejection::media);
+}
+
+TEST_F(Participating, Terminating_6_2_3_1_Step4b_LargeMessageSessionIsPagerModeForBarring)
+{
+    register_bob();
+    const std::string lmm = im::test::msrp_offer("a=sendonly", "a=filesize:3000\r\n");
+    const std::string session = im::test::msrp_offer("a=sendrecv");
+    bob_publishes(only(&im::store::ServiceSettings::isb_active, true));
+    EXPECT_TRUE(terminate(im::test::core_invite(lmm)).verdict.proceed());  // isb bars sessions, not pager mode
+    EXPECT_EQ(terminate(im::test::core_invite(session)).verdict.code, 603);
+    bob_publishes(only(&im::store::ServiceSettings::ipab_active, true));
+    EXPECT_EQ(terminate(im::test::core_invite(lmm)).verdict.code, 603);
+    EXPECT_TRUE(terminate(im::test::core_invite(session)).verdict.proceed());
+    bob_publishes({});
+    access.set("sip:bob@example.com", "sip:alice@example.com", AccessKind::pager, AccessAction::reject);
+    EXPECT_EQ(terminate(im::test::core_invite(lmm)).verdict.code, 403);
+    EXPECT_TRUE(terminate(im::test::core_invite(session)).verdict.proceed());
+    policies.set("sip:bob@example.com", {true, 2000, std::nullopt, true});
+    EXPECT_EQ(terminate(im::test::core_invite(lmm)).verdict.code, 488);  // 3000 bytes over bob's 2000
 }

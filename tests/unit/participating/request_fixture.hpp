@@ -1,5 +1,8 @@
 #pragma once
 // A MESSAGE as the SIP/IP core hands it to the IM server, to vary per test.
+#include <string>
+#include <string_view>
+
 #include "im/clock.hpp"
 #include "im/participating/config.hpp"
 #include "im/sip/request.hpp"
@@ -34,6 +37,27 @@ inline sip::Request core_message()
     r.asserted_identities = {"<sip:alice@example.com>"};
     r.accept_contact = {"*;+g.oma.sip-im"};
     r.source = {"127.0.0.1", 5060, "udp"};
+    return r;
+}
+
+// An MSRP session offer (RFC 4975 8.1) with the given direction attribute
+// line ("a=sendrecv", "a=sendonly", ...) and extra media attribute lines.
+inline std::string msrp_offer(std::string_view direction = "a=sendrecv", std::string_view extra = "")
+{
+    return "v=0\r\no=alice 2890844526 2890844527 IN IP4 127.0.0.1\r\ns= \r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+           "m=message 7654 TCP/MSRP *\r\na=accept-types:text/plain\r\n"
+           "a=path:msrp://127.0.0.1:7654/jshA7weztas;tcp\r\n" +
+           std::string(direction) + "\r\n" + std::string(extra);
+}
+
+// An initial IM session INVITE as the core hands it over; `sdp` must outlive it.
+inline sip::Request core_invite(const std::string &sdp)
+{
+    sip::Request r = core_message();
+    r.method = "INVITE";
+    r.contact = "<sip:alice@127.0.0.1:5081>;+g.oma.sip-im";
+    r.content_type = "application/sdp";
+    r.body = sdp;
     return r;
 }
 
