@@ -19,6 +19,8 @@
 #include "core/action.h"
 #include "core/parser/parse_to.h"
 #include "modules/sl/sl.h"
+#include "modules/rr/api.h"
+#include "modules/rr/loose.h"
 
 #include "kam_glue.h"
 #include "kam_rpc.h"
@@ -46,7 +48,10 @@ static int registration_retention = 30 * 86400;
 static char *presence_server = "";
 static int presence_expires = 3600;
 
+static char *session_mode = "proxy";
+
 static sl_api_t slb;
+static struct rr_binds rrb;
 
 /* event_route[im-participating:registered] and [...:deregistered]: the hook
  * on which deferred delivery is started (spec 6.2.1); -1 when not defined. */
@@ -71,6 +76,8 @@ static stat_var *terminating_accepted;
 static stat_var *terminating_rejected;
 static stat_var *handed_to_controlling;
 static stat_var *history_hooks;
+static stat_var *session_modifications_accepted;
+static stat_var *session_modifications_rejected;
 static stat_var *settings_accepted;
 static stat_var *settings_rejected;
 static stat_var *internal_errors;
@@ -90,6 +97,8 @@ static stat_export_t mod_stats[] = {
 	{"terminating_rejected", 0, &terminating_rejected},
 	{"handed_to_controlling", 0, &handed_to_controlling},
 	{"history_hooks", 0, &history_hooks},
+	{"session_modifications_accepted", 0, &session_modifications_accepted},
+	{"session_modifications_rejected", 0, &session_modifications_rejected},
 	{"settings_accepted", 0, &settings_accepted},
 	{"settings_rejected", 0, &settings_rejected},
 	{"internal_errors", 0, &internal_errors},
@@ -213,6 +222,54 @@ static int ki_im_terminating(sip_msg_t *msg)
 {
 	return run_procedure(msg, im_participating_terminating, terminating_accepted,
 			terminating_rejected, "terminating", NULL);
+}
+
+/* 6.2.3.3 / 6.2.7.2, proxy mode: a re-INVITE or UPDATE of a session this
+ * server record-routed, after loose_route(). The Route entry it came by says
+ * which side this server serves (im=orig: the caller, im=term: the callee);
+ * its ftag (rr append_fromtag) says whether the request comes from the
+ * caller: the served user is then From or To. A 488 is answered here. */
+static int ki_im_session_modify(sip_msg_t *msg)
+{
+	static str role_param = str_init("im");
+	str role = STR_NULL;
+	kam_request_t req;
+	im_action_t action;
+	im_participating_t *svc;
+	int caller_side, downstream;
+	im_str_t served;
+
+	if(msg->first_line.u.request.method_value != METHOD_INVITE
+			&& msg->first_line.u.request.method_value != METHOD_UPDATE)
+		return 1;
+	if(rrb.get_route_param(msg, &role_param, &role) != 0 || role.len != 4
+			|| (strncmp(role.s, "orig", 4) != 0 && strncmp(role.s, "term", 4) != 0))
+		return 1; /* not a session this function record-routed */
+	svc = get_service();
+	if(svc == NULL || kam_request_view(msg, &req) < 0) {
+		update_stat(internal_errors, 1);
+		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
+		return 0;
+	}
+	caller_side = strncmp(role.s, "orig", 4) == 0;
+	downstream = rrb.is_direction(msg, RR_FLOW_DOWNSTREAM) == 0;
+	served = (caller_side == downstream) ? req.view.from_uri : req.view.to_uri;
+	if(im_participating_session_modify(svc, &req.view, served, &action) < 0)
+		update_stat(internal_errors, 1);
+	count_outcome(&action, session_modifications_accepted, session_modifications_rejected);
+	if(action.reply_code >= 300) {
+		LM_INFO("session %.*s %.*s for %.*s rejected: %d %s\n", req.view.call_id.len, req.view.call_id.s,
+				req.view.method.len, req.view.method.s, served.len, served.s, action.reply_code,
+				action.reply_reason);
+		kam_apply_action(msg, &slb, &action);
+		return 0;
+	}
+	return 1;
+}
+
+static int w_im_session_modify(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_session_modify(msg);
 }
 
 /* For im_controlling (api.h): the recipient's checks on a group MESSAGE copy.
@@ -447,6 +504,15 @@ static int mod_init(void)
 		LM_ERR("cannot bind to the sl module: load sl.so first\n");
 		return -1;
 	}
+	if(strcmp(session_mode, "proxy") != 0) {
+		LM_ERR("session_mode \"%s\": only \"proxy\" is available (the B2BUA in the media path is not)\n",
+				session_mode);
+		return -1;
+	}
+	if(load_rr_api(&rrb) != 0) {
+		LM_ERR("cannot bind to the rr module: load rr.so first\n");
+		return -1;
+	}
 	params_of_module(&params);
 	if(im_participating_check(&params, err, sizeof(err)) < 0) {
 		LM_ERR("im_participating configuration: %s\n", err);
@@ -493,6 +559,7 @@ static cmd_export_t cmds[] = {
 	{"im_originating", (cmd_function)w_im_originating, 0, 0, 0, REQUEST_ROUTE},
 	{"im_terminating", (cmd_function)w_im_terminating, 0, 0, 0, REQUEST_ROUTE},
 	{"im_publish_settings", (cmd_function)w_im_publish_settings, 0, 0, 0, REQUEST_ROUTE},
+	{"im_session_modify", (cmd_function)w_im_session_modify, 0, 0, 0, REQUEST_ROUTE},
 	{"bind_im_participating", (cmd_function)bind_im_participating, 0, 0, 0, 0},
 	{0, 0, 0, 0, 0, 0}
 };
@@ -513,6 +580,7 @@ static param_export_t params[] = {
 	{"registration_retention", INT_PARAM, &registration_retention},
 	{"presence_server", PARAM_STRING, &presence_server},
 	{"presence_expires", INT_PARAM, &presence_expires},
+	{"session_mode", PARAM_STRING, &session_mode},
 	{0, 0, 0}
 };
 
@@ -543,6 +611,11 @@ static sr_kemi_t sr_kemi_im_participating_exports[] = {
 	},
 	{ str_init("im_participating"), str_init("im_terminating"),
 		SR_KEMIP_INT, ki_im_terminating,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_session_modify"),
+		SR_KEMIP_INT, ki_im_session_modify,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},

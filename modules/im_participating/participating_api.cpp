@@ -13,6 +13,7 @@
 #include "im/participating/originating.hpp"
 #include "im/participating/registration.hpp"
 #include "im/participating/settings_defaults.hpp"
+#include "im/participating/session_media.hpp"
 #include "im/participating/settings_publish.hpp"
 #include "im/participating/terminating.hpp"
 #include "im/service/database.hpp"
@@ -231,6 +232,18 @@ int im_participating_originating(im_participating_t *p, const im_sip_request_t *
 int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
 {
     return run(req, action, [&](const im::sip::Request &request) { return p->terminating.handle(request); });
+}
+
+int im_participating_session_modify(im_participating_t *p, const im_sip_request_t *req, im_str_t served,
+                                    im_action_t *action)
+{
+    return run(req, action, [&](const im::sip::Request &request) {
+        const auto aor = im::sip::aor_of(std::string_view(served.s, static_cast<std::size_t>(served.len)));
+        const auto policy = p->policies.effective(aor.value_or(std::string()));  // no user row for no AOR
+        im::Action action;
+        action.verdict = im::participating::check_session_modification(request, policy);
+        return action;
+    });
 }
 
 int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)

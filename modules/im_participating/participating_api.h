@@ -67,6 +67,11 @@ int im_participating_register(im_participating_t *p, const im_sip_request_t *req
 		im_registration_change_t *change);
 int im_participating_originating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+/* 6.2.3.3 / 6.2.7.2: a re-INVITE or UPDATE in a session this server
+ * proxies; served is the AOR of the user this server serves in it (whose
+ * operator policy the new media must meet): a 488 verdict, or forward. */
+int im_participating_session_modify(im_participating_t *p, const im_sip_request_t *req, im_str_t served,
+		im_action_t *action);
 /* The terminating checks for a copy this server made (a group MESSAGE copy):
  * the originator is the first P-Asserted-Identity, trusted without a source
  * check because the request never crossed the network. */
