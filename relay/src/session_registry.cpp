@@ -56,7 +56,9 @@ std::string_view describe(RegistryError error)
     return "error";
 }
 
-bool Participant::accepts(std::string_view content_type) const
+bool Participant::accepts(std::string_view content_type) const { return media_type_accepted(accept_types, content_type); }
+
+bool media_type_accepted(const std::vector<std::string> &accept_types, std::string_view content_type)
 {
     std::string_view type = bare_media_type(content_type);
     std::string_view major = type.substr(0, type.find('/'));

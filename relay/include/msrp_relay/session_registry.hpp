@@ -51,6 +51,10 @@ struct SwitchedMessage {
 // Unfinished switched messages per sender; the oldest is forgotten beyond this.
 inline constexpr std::size_t kMaxSwitchedMessages = 16;
 
+// Whether a media type (parameters ignored) is in accept_types, where "*"
+// takes anything and "type/*" every subtype (RFC 4975 8.6 accept-types).
+bool media_type_accepted(const std::vector<std::string> &accept_types, std::string_view content_type);
+
 // One side of a session: the relay URI one peer sends to (its session-id is
 // the participant id) and what the relay knows of that peer.
 struct Participant {
