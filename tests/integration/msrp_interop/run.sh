@@ -93,7 +93,7 @@ check "B got the 200 for its text from our relay and A's Success REPORT through 
   grep -q '^report message-id=[^ ]* status=200 byte-range=1-12/12\$' '$WORK/b.out'"
 check "our relay bound side A to the connection Kamailio opened, with Kamailio's URI and A's as the way back" bash -c "
   '$CTL_BIN' -s '$CONTROL' SESSION_SHOW '$session' '$participant_a' |
-    grep -q ' bound=1 peer_path=${use_path//\//\\/}%20${self_a//\//\\/}\$'"
+    grep -q ' bound=1 role=participant peer_path=${use_path//\//\\/}%20${self_a//\//\\/}\$'"
 check "that connection outlives the clients (Kamailio keeps it), and the relay counted no error" bash -c "
   s=\$('$CTL_BIN' -s '$CONTROL' status)
   grep -q ' connections=1 ' <<<\"\$s\" && ! grep -Eq 'errors\.[a-z_]+=[1-9]' <<<\"\$s\""
