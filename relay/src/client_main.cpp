@@ -51,6 +51,11 @@ was answered (and reported, with --success-report) and --expect messages
 arrived.
 
   --to-path PATH        To-Path of every request, space-separated URIs
+  --relay URI           RFC 4976: the client's own relay (e.g.
+                        "msrp://relay.example.com:2855;tcp"): connect there,
+                        AUTH first, put the Use-Path of its 200 in front of
+                        PATH
+  --auth USER:PASSWORD  answer the relay's Digest challenge to AUTH
   --text TEXT           send TEXT as one message (repeatable)
   --file FILE           send the file's contents as one message
   --stdin               send each line of standard input as one message,
@@ -61,6 +66,9 @@ arrived.
   --success-report      ask for Success REPORTs and wait for them
   --failure-report V    yes (default), partial or no
   --expect N            wait until N messages have arrived
+  --accept-types TYPES  space-separated media types taken (default "*"); a
+                        SEND of another type is answered 415
+  --trace               print a line for every frame received
   --output FILE         write the payload of every message received to FILE
                         (appended in arrival order)
   --timeout SEC         give up after SEC seconds (default 30)
@@ -71,6 +79,8 @@ arrived.
   -h, --help            show this text
 
 Output, one line per event on stdout:
+  authenticated use-path=PATH expires=SEC   the client's relay accepted AUTH
+  auth-failed CODE COMMENT                   ... refused it
   bound <our URI>                            the relay accepted the connection
   sent message-id=ID bytes=N                 every chunk of a message got 200
   report message-id=ID status=CODE byte-range=START-END/TOTAL
@@ -78,6 +88,9 @@ Output, one line per event on stdout:
   message from=FROM content-type=TYPE bytes=N message-id=ID [text=TEXT]
                                              a complete message arrived (CPIM
                                              unwrapped; text escaped: \\ \r \n)
+  refused 415 message-id=ID content-type=TYPE   a SEND not in --accept-types
+  in METHOD|CODE to-path=PATH from-path=PATH [message-id=ID] [byte-range=R]
+                                             with --trace, a frame received
 Exit status: 0 when all is done without a failure, 1 on a failure or the
 timeout, 2 on a usage error.
 )",
@@ -86,6 +99,8 @@ timeout, 2 on a usage error.
 
 struct Arguments {
     std::string to_path;
+    std::optional<std::string> relay;
+    std::optional<std::string> auth;
     std::vector<std::string> texts;
     std::optional<std::string> file;
     bool from_stdin = false;
@@ -98,6 +113,8 @@ struct Arguments {
     int timeout_seconds = 30;
     std::optional<std::string> ca_file;
     bool insecure = false;
+    std::vector<std::string> accept_types = {"*"};
+    bool trace = false;
 };
 
 std::optional<Arguments> parse_arguments(int argc, char **argv)
@@ -121,6 +138,10 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
             args.insecure = true;
             continue;
         }
+        if (arg == "--trace") {
+            args.trace = true;
+            continue;
+        }
         if (i + 1 >= argc) return std::nullopt;
         std::string value = argv[++i];
         auto number = [&value](auto &out) {
@@ -132,6 +153,8 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
         };
         bool ok = true;
         if (arg == "--to-path") args.to_path = value;
+        else if (arg == "--relay") args.relay = value;
+        else if (arg == "--auth") ok = value.find(':') != std::string::npos && (args.auth = value, true);
         else if (arg == "--text") args.texts.push_back(value);
         else if (arg == "--file") args.file = value;
         else if (arg == "--content-type") args.content_type = value;
@@ -139,6 +162,12 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
         else if (arg == "--expect") ok = number(args.expect);
         else if (arg == "--output") args.output = value;
         else if (arg == "--ca") args.ca_file = value;
+        else if (arg == "--accept-types") {
+            args.accept_types.clear();
+            std::istringstream types(value);
+            for (std::string type; types >> type;) args.accept_types.push_back(type);
+            ok = !args.accept_types.empty();
+        }
         else if (arg == "--timeout") ok = number(args.timeout_seconds) && args.timeout_seconds > 0;
         else if (arg == "--failure-report") {
             if (value == "yes") args.failure_report = im::msrp::FailureReport::yes;
@@ -356,6 +385,27 @@ private:
     std::string partial_;
 };
 
+// "in SEND to-path=... from-path=... message-id=... byte-range=...", "in 200 to-path=...".
+std::string trace_line(const im::msrp::Frame &frame)
+{
+    std::string line = "in ";
+    const im::msrp::HeaderFields *fields = nullptr;
+    if (const auto *request = std::get_if<im::msrp::Request>(&frame)) {
+        line += request->method + " to-path=" + im::msrp::to_string(request->to_path) +
+                " from-path=" + im::msrp::to_string(request->from_path);
+        fields = &request->fields;
+    } else {
+        const auto &response = std::get<im::msrp::Response>(frame);
+        line += std::to_string(response.status_code) + " to-path=" + im::msrp::to_string(response.to_path) +
+                " from-path=" + im::msrp::to_string(response.from_path);
+        fields = &response.fields;
+    }
+    if (const auto *id = fields->find<im::msrp::MessageId>()) line += " message-id=" + id->value;
+    if (const auto *range = fields->find<im::msrp::ByteRange>()) line += " byte-range=" + im::msrp::to_string(*range);
+    if (const auto *status = fields->find<im::msrp::Status>()) line += " status=" + std::to_string(status->code);
+    return escape_for_line(line);
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -370,6 +420,15 @@ int main(int argc, char **argv)
     if (!path.ok()) {
         std::fprintf(stderr, "im-msrp-client: bad --to-path: %s\n", path.error().reason.c_str());
         return kExitUsage;
+    }
+    std::optional<im::msrp::Uri> relay;
+    if (args.relay) {
+        auto parsed_relay = im::msrp::parse_uri(*args.relay);
+        if (!parsed_relay.ok()) {
+            std::fprintf(stderr, "im-msrp-client: bad --relay: %s\n", parsed_relay.error().reason.c_str());
+            return kExitUsage;
+        }
+        relay = parsed_relay.value();
     }
     std::string file_bytes;
     if (args.file) {
@@ -391,14 +450,21 @@ int main(int argc, char **argv)
     std::random_device device;
     im::msrp::RandomSource random = [&device] { return (std::uint64_t{device()} << 32) | device(); };
     auto deadline = Clock::now() + std::chrono::seconds(args.timeout_seconds);
-    Fd socket(connect_to(path.value().front()));
+    // The first hop: the client's own relay, else the first URI of the path.
+    const im::msrp::Uri first_hop = relay ? *relay : path.value().front();
+    Fd socket(connect_to(first_hop));
     if (socket.get() < 0) return 1;
     Transport transport(socket.get());
-    if (path.value().front().secure && !transport.start_tls(path.value().front(), args, deadline)) return 1;
+    if (first_hop.secure && !transport.start_tls(first_hop, args, deadline)) return 1;
 
     ClientOptions options{path.value(), local_uri(socket.get(), random), args.chunk_size, args.success_report,
-                          args.failure_report};
-    options.self.secure = path.value().front().secure;
+                          args.failure_report, relay, std::nullopt};
+    options.self.secure = first_hop.secure;
+    options.accept_types = args.accept_types;
+    if (args.auth) {
+        std::size_t colon = args.auth->find(':');
+        options.credentials = DigestCredentials{args.auth->substr(0, colon), args.auth->substr(colon + 1)};
+    }
     MsrpClientSession session(options, random);
     for (const std::string &text : args.texts) session.queue(args.content_type.value_or("text/plain"), text);
     if (args.file) session.queue(args.content_type.value_or("application/octet-stream"), std::move(file_bytes));
@@ -454,6 +520,7 @@ int main(int argc, char **argv)
             std::vector<im::msrp::Frame> frames;
             bool intact = parser.feed({buffer.data(), static_cast<std::size_t>(got)}, frames);
             for (auto &frame : frames) {
+                if (args.trace) std::printf("%s\n", trace_line(frame).c_str());
                 ClientReaction reaction = session.on_frame(std::move(frame));
                 outbox += reaction.bytes;
                 for (const std::string &line : reaction.lines) std::printf("%s\n", line.c_str());

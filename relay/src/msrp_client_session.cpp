@@ -6,6 +6,7 @@
 #include "im/msrp/replies.hpp"
 #include "im/msrp/serializer.hpp"
 #include "msrp_relay/cpim.hpp"
+#include "msrp_relay/session_registry.hpp"
 
 namespace im::msrp_relay {
 namespace {
@@ -70,6 +71,61 @@ MsrpClientSession::MsrpClientSession(ClientOptions options, im::msrp::RandomSour
 }
 
 std::string MsrpClientSession::binding_request()
+{
+    if (options_.relay) return auth_request(std::nullopt);
+    return bind_send();
+}
+
+std::string MsrpClientSession::auth_request(const std::optional<std::string> &authorization)
+{
+    // RFC 4976 5.1: To-Path the relay's URI, From-Path ours, no body.
+    Request auth;
+    auth.transaction_id = im::msrp::make_transaction_id(random_);
+    auth.method = "AUTH";
+    auth.to_path = {*options_.relay};
+    auth.from_path = {options_.self};
+    if (authorization) auth.fields.add("Authorization", *authorization);
+    auth_transaction_ = auth.transaction_id;
+    return im::msrp::serialize(auth);
+}
+
+void MsrpClientSession::on_auth_response(const Response &response, ClientReaction &reaction)
+{
+    auth_transaction_.clear();
+    if (response.status_code == im::msrp::kStatusUnauthorized && options_.credentials && !auth_answered_) {
+        const std::string *header = response.fields.find_header("WWW-Authenticate");
+        auto challenge = header ? parse_digest_challenge(*header) : std::nullopt;
+        if (challenge) {
+            auth_answered_ = true;
+            std::string uri = im::msrp::to_string(*options_.relay);
+            std::string cnonce = im::msrp::random_alphanumeric(16, random_);
+            reaction.bytes += auth_request(authorization_header(*options_.credentials, *challenge, "AUTH", uri, cnonce));
+            return;
+        }
+    }
+    if (response.status_code != im::msrp::kStatusOk) {
+        failed_ = true;
+        reaction.lines.push_back("auth-failed " + std::to_string(response.status_code) + " " +
+                                 escape_for_line(response.comment));
+        return;
+    }
+    // RFC 4976 5.1: the Use-Path goes in front of every To-Path (and into
+    // the path this client announces in SDP).
+    const std::string *use_path_header = response.fields.find_header("Use-Path");
+    auto use_path = im::msrp::parse_path(use_path_header ? std::string_view(*use_path_header) : std::string_view());
+    if (use_path_header == nullptr || !use_path.ok()) {
+        failed_ = true;
+        reaction.lines.push_back("auth-failed 200 without a Use-Path");
+        return;
+    }
+    const std::string *expires = response.fields.find_header("Expires");
+    reaction.lines.push_back("authenticated use-path=" + im::msrp::to_string(use_path.value()) +
+                             " expires=" + (expires ? escape_for_line(*expires) : std::string("none")));
+    options_.to_path.insert(options_.to_path.begin(), use_path.value().begin(), use_path.value().end());
+    reaction.bytes += bind_send();
+}
+
+std::string MsrpClientSession::bind_send()
 {
     Request bind;
     bind.transaction_id = im::msrp::make_transaction_id(random_);
@@ -136,6 +192,10 @@ ClientReaction MsrpClientSession::on_frame(im::msrp::Frame frame)
 
 void MsrpClientSession::on_response(const Response &response, ClientReaction &reaction)
 {
+    if (!auth_transaction_.empty() && response.transaction_id == auth_transaction_) {
+        on_auth_response(response, reaction);
+        return;
+    }
     if (response.transaction_id == binding_transaction_) {
         if (response.status_code == im::msrp::kStatusOk) {
             bound_ = true;
@@ -186,6 +246,15 @@ void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
         reaction.bytes += im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusUnknownMethod));
         return;
     }
+    if (request.body && !accepts(request.body->content_type)) {
+        const im::msrp::MessageId *id = request.fields.find<im::msrp::MessageId>();
+        if (im::msrp::response_expected(request, im::msrp::kStatusUnsupportedMedia))
+            reaction.bytes +=
+                im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusUnsupportedMedia));
+        reaction.lines.push_back("refused 415 message-id=" + (id ? id->value : std::string()) +
+                                 " content-type=" + escape_for_line(request.body->content_type));
+        return;
+    }
     if (im::msrp::response_expected(request, im::msrp::kStatusOk))
         reaction.bytes += im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusOk));
     if (!request.body) return;  // the far end binding its own connection
@@ -215,6 +284,11 @@ void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
     if (textual && received.payload.size() <= 4096) line += " text=" + escape_for_line(received.payload);
     reaction.lines.push_back(std::move(line));
     reaction.received.push_back(std::move(received));
+}
+
+bool MsrpClientSession::accepts(std::string_view content_type) const
+{
+    return media_type_accepted(options_.accept_types, content_type);
 }
 
 bool MsrpClientSession::settled() const

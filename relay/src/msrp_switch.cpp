@@ -4,6 +4,7 @@
 #include <ctime>
 #include <utility>
 
+#include "im/msrp/encapsulation.hpp"
 #include "im/msrp/replies.hpp"
 #include "im/msrp/serializer.hpp"
 #include "msrp_relay/cpim.hpp"
@@ -48,6 +49,23 @@ Request without_body(Request &request)
     Request head = request;
     request.body = std::move(body);
     return head;
+}
+
+bool has_recorder(const Session &session)
+{
+    return std::ranges::any_of(session.participants, &Participant::recorder);
+}
+
+// The header lines of a request from To-Path on, CRLF each, without
+// Byte-Range (a stored message is whole) and without Content-Type.
+std::string header_lines(Request head)
+{
+    head.body.reset();
+    head.fields.erase<ByteRange>();
+    std::string wire = im::msrp::serialize(head);
+    std::size_t start = wire.find("\r\n") + 2;
+    std::size_t end = wire.rfind("-------");
+    return wire.substr(start, end - start);
 }
 
 Participant *other_side(Session &session, const Participant &sender)
@@ -137,6 +155,12 @@ void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::tim
     }
     Session &session = *leg->session;
     Participant &sender = *leg->participant;
+    if (sender.recorder) {
+        // A recorder is silent: nobody speaks through it.
+        ++counters_.no_session;
+        reply(from, request, im::msrp::kStatusNoSession, out);
+        return;
+    }
     if (!sender.bound()) {
         // RFC 4975 5.4: the first request on a connection binds it to the session.
         sender.connection = from;
@@ -159,7 +183,160 @@ void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::tim
     switch (session.kind) {
     case SessionKind::relay: relay_request(session, sender, from, std::move(request), out); return;
     case SessionKind::conference: conference_request(session, sender, from, std::move(request), out); return;
+    case SessionKind::endpoint: endpoint_request(session, sender, from, std::move(request), out); return;
     }
+}
+
+void MsrpSwitch::endpoint_request(Session &session, Participant &peer, ConnectionId from, Request request,
+                                  std::vector<Outgoing> &out)
+{
+    // REPORTs are about the stored messages the relay sent: consumed.
+    if (request.kind() != MethodKind::send) return;
+    if (!request.body) {
+        reply(from, request, im::msrp::kStatusOk, out);
+        return;
+    }
+    if (!peer.accepts(request.body->content_type)) {
+        ++counters_.unsupported_media;
+        reply(from, request, im::msrp::kStatusUnsupportedMedia, out);
+        return;
+    }
+    Request head = without_body(request);
+    Reassembled result = reassemble_for_store(peer, std::move(request));
+    if (result.status != im::msrp::kStatusOk) {
+        ++counters_.refused;
+        reply(from, head, result.status, out);
+        return;
+    }
+    if (!result.message) {
+        reply(from, head, im::msrp::kStatusOk, out);  // more to come (or aborted): nothing to keep yet
+        return;
+    }
+    std::uint64_t size = result.message->bytes.size();
+    // Nothing acknowledged is lost: the 200 of the last chunk follows the commit.
+    auto stored = store_ ? store_->add(stored_message(session, result.first, std::move(*result.message)))
+                         : im::msrp::Result<std::int64_t, im::msrp::StoreFailure>(im::msrp::StoreFailure{"no store"});
+    if (!stored.ok()) {
+        ++counters_.store_failures;
+        if (im::msrp::response_expected(head, kStatusStoreFailed))
+            out.push_back({from, im::msrp::serialize(im::msrp::make_response(head, kStatusStoreFailed, "Not Stored"))});
+        return;
+    }
+    ++counters_.stored;
+    ++session.stored;
+    reply(from, head, im::msrp::kStatusOk, out);
+    if (im::msrp::success_report(head) == im::msrp::SuccessReport::yes) {
+        out.push_back({from, im::msrp::serialize(im::msrp::make_report(head, im::msrp::make_transaction_id(random_),
+                                                                        im::msrp::kStatusOk, std::nullopt,
+                                                                        ByteRange{1, size, size}))});
+        ++counters_.messages_out;
+    }
+}
+
+MsrpSwitch::Reassembled MsrpSwitch::reassemble_for_store(Participant &sender, Request chunk)
+{
+    Reassembled result;
+    const im::msrp::MessageId *id = chunk.fields.find<im::msrp::MessageId>();
+    if (id == nullptr) {
+        result.status = im::msrp::kStatusBadRequest;
+        return result;
+    }
+    std::string message_id = id->value;
+    if (!sender.first_chunks.contains(message_id)) {
+        // Bounded like the reassembler's open messages (it forgets, so must this).
+        if (sender.first_chunks.size() >= 2 * kStoredReassemblyLimits.max_open_messages)
+            sender.first_chunks.erase(sender.first_chunks.begin());
+        sender.first_chunks.emplace(message_id, without_body(chunk));
+    }
+    auto outcome = sender.recording.add(std::move(chunk));
+    if (!outcome.ok()) {
+        sender.first_chunks.erase(message_id);
+        result.status = im::msrp::kStatusStopSending;
+        return result;
+    }
+    if (outcome.value().state == im::msrp::ChunkState::pending) return result;
+    auto first = sender.first_chunks.extract(message_id);
+    if (outcome.value().state == im::msrp::ChunkState::complete) {
+        result.message = std::move(outcome.value().message);
+        result.first = std::move(first.mapped());
+    }
+    return result;
+}
+
+im::msrp::StoredMessage MsrpSwitch::stored_message(const Session &session, const Request &first,
+                                                   im::msrp::CompleteMessage message) const
+{
+    im::msrp::StoredMessage stored;
+    stored.session = session.id;
+    stored.owner = session.owner;
+    stored.role = "endpoint";
+    stored.kind = "msrp";
+    stored.sender = !session.peer_identity.empty() ? session.peer_identity
+                    : first.from_path.empty()      ? std::string()
+                                                   : im::msrp::to_string(first.from_path.back());
+    stored.message_id = std::move(message.message_id);
+    stored.transaction_id = first.transaction_id;
+    stored.headers = header_lines(first);
+    stored.content_type = std::move(message.content_type);
+    stored.body = std::move(message.bytes);
+    stored.received_at_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(wall_clock_().time_since_epoch()).count();
+    return stored;
+}
+
+bool MsrpSwitch::record(const Session &session, const Participant &sender, const Request &first,
+                        const im::msrp::CompleteMessage &message)
+{
+    bool all = true;
+    for (const Participant &recorder : session.participants) {
+        if (!recorder.recorder) continue;
+        im::msrp::StoredMessage stored = stored_message(session, first, message);
+        stored.owner = recorder.identity;
+        stored.role = "recorder";
+        stored.sender = std::string(sender.shown_identity());
+        if (store_ == nullptr || !store_->add(stored).ok()) {
+            ++counters_.store_failures;
+            all = false;
+            continue;
+        }
+        ++counters_.stored;
+    }
+    return all;
+}
+
+std::vector<Outgoing> MsrpSwitch::send_stored(Session &session, const std::vector<im::msrp::StoredMessage> &messages,
+                                              SteadyClock::time_point now)
+{
+    std::vector<Outgoing> out;
+    now_ = now;
+    if (session.kind != SessionKind::endpoint || session.participants.empty()) return out;
+    Participant &peer = session.participants.front();
+    for (const im::msrp::StoredMessage &stored : messages) {
+        im::msrp::Body body = im::msrp::encapsulate_stored(stored, random_);
+        std::string message_id = im::msrp::make_message_id(random_);
+        std::uint64_t total = body.bytes.size();
+        std::uint64_t offset = 0;
+        do {
+            std::uint64_t length = std::min<std::uint64_t>(limits_.conference_chunk_bytes, total - offset);
+            Request chunk;
+            chunk.method = "SEND";
+            chunk.from_path = {uri_toward(peer)};
+            chunk.fields.set(im::msrp::MessageId{message_id});
+            chunk.fields.set(ByteRange{offset + 1, offset + length, total});
+            chunk.body = im::msrp::Body{body.content_type, body.bytes.substr(offset, length)};
+            offset += length;
+            chunk.continuation = offset < total ? Continuation::more : Continuation::complete;
+            if (peer.bound()) {
+                deliver(peer, std::move(chunk), {}, out);
+            } else {
+                // Sent when the peer connects (flush_held); asked for by the control socket, so not capped.
+                peer.held_bytes += length + kHeldRequestOverhead;
+                peer.held.push_back(std::move(chunk));
+            }
+        } while (offset < total);
+        ++session.pushed;
+    }
+    return out;
 }
 
 void MsrpSwitch::relay_request(Session &session, Participant &sender, ConnectionId from, Request request,
@@ -241,8 +418,15 @@ void MsrpSwitch::conference_request(Session &session, Participant &sender, Conne
         reply(from, head, im::msrp::kStatusStopSending, out);
         return;
     }
+    bool complete = outcome.value().state == im::msrp::ChunkState::complete;
+    // Recorders keep it before the last chunk is acknowledged.
+    if (complete && has_recorder(session) && !record(session, sender, head, *outcome.value().message)) {
+        if (im::msrp::response_expected(head, kStatusStoreFailed))
+            out.push_back({from, im::msrp::serialize(im::msrp::make_response(head, kStatusStoreFailed, "Not Stored"))});
+        return;
+    }
     reply(from, head, im::msrp::kStatusOk, out);
-    if (outcome.value().state != im::msrp::ChunkState::complete) return;
+    if (!complete) return;
 
     const im::msrp::CompleteMessage &message = *outcome.value().message;
     if (im::msrp::success_report(head) == im::msrp::SuccessReport::yes) {
@@ -275,6 +459,21 @@ void MsrpSwitch::switch_chunk(Session &session, Participant &sender, ConnectionI
 {
     std::string message_id = request.fields.find<im::msrp::MessageId>()->value;
     const ByteRange range = request.fields.find<ByteRange>() ? *request.fields.find<ByteRange>() : ByteRange{};
+    if (has_recorder(session)) {
+        // Recorders store whole messages: a copy is reassembled, and stored
+        // before the last chunk is acknowledged.
+        Reassembled recorded = reassemble_for_store(sender, request);
+        if (recorded.status != im::msrp::kStatusOk) {
+            ++counters_.refused;
+            reply(from, request, recorded.status, out);
+            return;
+        }
+        if (recorded.message && !record(session, sender, recorded.first, *recorded.message)) {
+            if (im::msrp::response_expected(request, kStatusStoreFailed))
+                out.push_back({from, im::msrp::serialize(im::msrp::make_response(request, kStatusStoreFailed, "Not Stored"))});
+            return;
+        }
+    }
     const std::string content_type = request.body->content_type;
     const std::string data = std::move(request.body->bytes);
     Request head = without_body(request);

@@ -30,6 +30,7 @@ constexpr std::array kFlags{
     Flag{"--tls-listen", "tls_listen"},
     Flag{"--tls-certificate", "tls_certificate"},
     Flag{"--tls-private-key", "tls_private_key"},
+    Flag{"--store-database", "store_database"},
 };
 
 std::string_view trim(std::string_view text)
@@ -102,6 +103,8 @@ std::optional<std::string> apply_one(RelayConfig &config, const Setting &setting
         config.tls_certificate = setting.value;
     } else if (setting.key == "tls_private_key") {
         config.tls_private_key = setting.value;
+    } else if (setting.key == "store_database") {
+        config.store_database = setting.value == "off" ? std::string() : setting.value;
     } else if (setting.key == "log_level") {
         auto level = parse_log_level(setting.value);
         if (!level) return problem("log_level must be error, warn, info or debug");
@@ -260,10 +263,13 @@ then the command line (the command line wins).
   --tls-listen ADDR:PORT also accept MSRP over TLS (msrps) there (default off)
   --tls-certificate FILE PEM certificate chain presented on TLS connections
   --tls-private-key FILE PEM private key of that certificate
+  --store-database FILE  SQLite database where endpoint sessions and
+                         conference recorders store messages (table of
+                         sql/msrp_relay-create.sql; default off)
   --config FILE          read "key = value" lines: listen, control_socket,
                          idle_timeout, log_level, path_host,
                          session_idle_timeout, write_queue_limit, tls_listen,
-                         tls_certificate, tls_private_key
+                         tls_certificate, tls_private_key, store_database
   -h, --help             show this text
 
 SIGINT or SIGTERM stops the relay gracefully.

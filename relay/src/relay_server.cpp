@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <csignal>
 #include <random>
 #include <utility>
@@ -13,6 +14,7 @@
 #include <asio/steady_timer.hpp>
 
 #include "control_server.hpp"
+#include "im/msrp/message_store.hpp"
 #include "im/relay/control_protocol.hpp"
 #include "msrp_dispatcher.hpp"
 #include "msrp_listener.hpp"
@@ -67,6 +69,13 @@ public:
 
     std::optional<std::string> open()
     {
+        if (!config_.store_database.empty()) {
+            auto store = im::msrp::SqliteMessageStore::open(config_.store_database);
+            if (!store.ok()) return "cannot open the message store " + store.error().reason;
+            store_ = std::move(store).value();
+            switch_.set_store(store_.get());
+        }
+        commands_.attach(switch_, [this](std::vector<Outgoing> out) { dispatcher_.deliver(std::move(out)); });
         if (auto problem = msrp_.open(config_.listen)) return problem;
         if (config_.tls_listen) {
             if (auto problem = load_tls_credentials()) {
@@ -241,6 +250,7 @@ private:
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     RelayAddress address_;
     SessionRegistry sessions_;
+    std::unique_ptr<im::msrp::SqliteMessageStore> store_;
     MsrpSwitch switch_;
     SessionCommands commands_;
     MsrpDispatcher dispatcher_;

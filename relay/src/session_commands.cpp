@@ -1,5 +1,7 @@
 #include "msrp_relay/session_commands.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <utility>
 
 #include "im/msrp/syntax.hpp"
@@ -37,6 +39,11 @@ std::optional<std::vector<std::string>> parse_accept_types(std::string_view text
     }
 }
 
+bool has_control_characters(std::string_view text)
+{
+    return std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
 std::string join(const std::vector<std::string> &items)
 {
     std::string joined;
@@ -55,10 +62,21 @@ SessionCommands::SessionCommands(SessionRegistry &sessions, const RelayAddress &
 {
 }
 
+void SessionCommands::attach(MsrpSwitch &msrp_switch, std::function<void(std::vector<Outgoing>)> deliver)
+{
+    switch_ = &msrp_switch;
+    deliver_ = std::move(deliver);
+}
+
 std::optional<ControlReply> SessionCommands::answer(const ControlRequest &request)
 {
     const std::string &command = request.command;
+    if (command == "SESSION_CREATE" && !request.args.empty() && request.args[0] == "endpoint")
+        return create_endpoint(request);
     if (command == "SESSION_CREATE") return create(request);
+    if (command == "SESSION_ADD_RECORDER") return add_recorder(request);
+    if (command == "SESSION_SEND_STORED") return send_stored(request);
+    if (command == "SESSION_STORED") return list_stored(request);
     if (command == "SESSION_ADD_PARTICIPANT") return add_participant(request);
     if (command == "SESSION_REMOVE_PARTICIPANT") return remove_participant(request);
     if (command == "SESSION_DELETE") return remove(request);
@@ -70,9 +88,11 @@ std::optional<ControlReply> SessionCommands::answer(const ControlRequest &reques
 ControlReply SessionCommands::create(const ControlRequest &request)
 {
     if (request.args.size() != 1)
-        return ControlReply::error(im::relay::kErrMalformed, "SESSION_CREATE takes one argument: relay or conference");
+        return ControlReply::error(im::relay::kErrMalformed,
+                                   "SESSION_CREATE takes relay, conference or endpoint <owner> [<accept-types> [<peer-identity>]]");
     auto kind = parse_session_kind(request.args[0]);
-    if (!kind) return ControlReply::error(im::relay::kErrMalformed, "session kind must be relay or conference");
+    if (!kind || *kind == SessionKind::endpoint)
+        return ControlReply::error(im::relay::kErrMalformed, "session kind must be relay, conference or endpoint");
     RegistryError error{};
     const Session *session = sessions_.create(*kind, now_(), error);
     if (session == nullptr) return registry_error(error);
@@ -91,6 +111,113 @@ ControlReply SessionCommands::create(const ControlRequest &request)
         }
     }
     return ControlReply::success(std::move(fields));
+}
+
+ControlReply SessionCommands::create_endpoint(const ControlRequest &request)
+{
+    const auto &args = request.args;
+    if (args.size() < 2 || args.size() > 4)
+        return ControlReply::error(im::relay::kErrMalformed,
+                                   "SESSION_CREATE endpoint takes <owner> [<accept-types> [<peer-identity>]]");
+    if (switch_ == nullptr || switch_->store() == nullptr)
+        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    if (args[1].empty() || has_control_characters(args[1]) || (args.size() == 4 && has_control_characters(args[3])))
+        return ControlReply::error(im::relay::kErrMalformed, "owner and identity must be non-empty text without control characters");
+    std::vector<std::string> accept_types{"*"};
+    if (args.size() >= 3) {
+        auto parsed = parse_accept_types(args[2]);
+        if (!parsed)
+            return ControlReply::error(im::relay::kErrMalformed,
+                                       "accept-types must be *, type/* or type/subtype, comma-separated");
+        accept_types = std::move(*parsed);
+    }
+    RegistryError error{};
+    const Session *created = sessions_.create(SessionKind::endpoint, now_(), error);
+    if (created == nullptr) return registry_error(error);
+    Session &session = *sessions_.find(created->id);
+    session.owner = args[1];
+    if (args.size() == 4) session.peer_identity = args[3];
+    Participant &peer = session.participants.front();
+    peer.accept_types = std::move(accept_types);
+    auto reply = ControlReply::success({{"session", session.id},
+                                        {"kind", "endpoint"},
+                                        {"participant", peer.id},
+                                        {"path", address_.path_for(peer.id)}});
+    if (address_.tls_port) reply.fields.push_back({"path_tls", address_.path_for(peer.id, true)});
+    return reply;
+}
+
+ControlReply SessionCommands::add_recorder(const ControlRequest &request)
+{
+    const auto &args = request.args;
+    if (args.size() != 2)
+        return ControlReply::error(im::relay::kErrMalformed, "SESSION_ADD_RECORDER takes <session> <owner>");
+    if (switch_ == nullptr || switch_->store() == nullptr)
+        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    if (args[1].empty() || has_control_characters(args[1]))
+        return ControlReply::error(im::relay::kErrMalformed, "owner must be non-empty text without control characters");
+    RegistryError error{};
+    const Participant *recorder = sessions_.add_recorder(args[0], args[1], error);
+    if (recorder == nullptr) return registry_error(error);
+    return ControlReply::success({{"session", args[0]}, {"recorder", recorder->id}});
+}
+
+ControlReply SessionCommands::send_stored(const ControlRequest &request)
+{
+    const auto &args = request.args;
+    if (args.size() != 2)
+        return ControlReply::error(im::relay::kErrMalformed, "SESSION_SEND_STORED takes <session> <id>[,<id>...]");
+    if (switch_ == nullptr || switch_->store() == nullptr)
+        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    Session *session = sessions_.find(args[0]);
+    if (session == nullptr) return registry_error(RegistryError::no_session);
+    if (session->kind != SessionKind::endpoint)
+        return ControlReply::error(im::relay::kErrConflict, "only an endpoint session sends stored messages");
+    std::vector<im::msrp::StoredMessage> messages;
+    std::string_view ids = args[1];
+    std::uint64_t bytes = 0;
+    while (!ids.empty()) {
+        std::size_t comma = ids.find(',');
+        std::string_view item = ids.substr(0, comma);
+        ids.remove_prefix(comma == std::string_view::npos ? ids.size() : comma + 1);
+        std::int64_t id = 0;
+        auto [end, problem] = std::from_chars(item.data(), item.data() + item.size(), id);
+        if (problem != std::errc() || end != item.data() + item.size() || id < 1)
+            return ControlReply::error(im::relay::kErrMalformed, "stored message ids are positive numbers");
+        if (messages.size() >= kMaxSendStored)
+            return ControlReply::error(im::relay::kErrMalformed,
+                                       "at most " + std::to_string(kMaxSendStored) + " ids per command");
+        auto found = switch_->store()->find(id);
+        if (!found.ok()) return ControlReply::error(im::relay::kErrUnavailable, "store: " + found.error().reason);
+        if (!found.value()) return ControlReply::error(im::relay::kErrNotFound, "no stored message " + std::string(item));
+        bytes += found.value()->body.size();
+        messages.push_back(std::move(*found.value()));
+    }
+    if (messages.empty()) return ControlReply::error(im::relay::kErrMalformed, "no stored message id");
+    bool bound = session->participants.front().bound();
+    if (deliver_) deliver_(switch_->send_stored(*session, messages, now_()));
+    return ControlReply::success({{"session", session->id},
+                                  {"queued", std::to_string(messages.size())},
+                                  {"bytes", std::to_string(bytes)},
+                                  {"peer", bound ? "bound" : "waiting"}});
+}
+
+ControlReply SessionCommands::list_stored(const ControlRequest &request)
+{
+    if (request.args.size() != 1)
+        return ControlReply::error(im::relay::kErrMalformed, "SESSION_STORED takes <session>");
+    if (switch_ == nullptr || switch_->store() == nullptr)
+        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    auto rows = switch_->store()->list_session(request.args[0]);
+    if (!rows.ok()) return ControlReply::error(im::relay::kErrUnavailable, "store: " + rows.error().reason);
+    std::vector<std::string> ids;
+    for (const im::msrp::StoredMessage &row : rows.value()) {
+        if (ids.size() >= kSessionListPage) break;
+        ids.push_back(std::to_string(row.id));
+    }
+    return ControlReply::success({{"session", request.args[0]},
+                                  {"count", std::to_string(rows.value().size())},
+                                  {"ids", join(ids)}});
 }
 
 ControlReply SessionCommands::add_participant(const ControlRequest &request)
@@ -176,20 +303,28 @@ ControlReply SessionCommands::show(const ControlRequest &request)
             {"privacy", participant->anonymous ? "anonymous" : "public"},
             {"accept_types", join(participant->accept_types)},
             {"bound", participant->bound() ? "1" : "0"},
+            {"role", participant->recorder ? "recorder" : "participant"},
             {"peer_path", im::msrp::to_string(participant->peer_path)},
         });
     }
     auto idle = std::chrono::duration_cast<std::chrono::seconds>(now_() - session->last_activity).count();
     std::vector<std::string> ids;
     for (const Participant &participant : session->participants) ids.push_back(participant.id);
-    return ControlReply::success({
+    std::vector<ControlField> fields{
         {"session", session->id},
         {"kind", std::string(session_kind_name(session->kind))},
         {"idle", std::to_string(idle)},
         {"participants", std::to_string(session->participants.size())},
         {"bound", std::to_string(session->bound_count())},
         {"ids", join(ids)},
-    });
+    };
+    // Only where something is stored, so relay and conference replies stay as they were.
+    if (session->kind == SessionKind::endpoint || session->stored > 0) {
+        fields.push_back({"stored", std::to_string(session->stored)});
+        fields.push_back({"pushed", std::to_string(session->pushed)});
+    }
+    if (session->kind == SessionKind::endpoint) fields.push_back({"owner", session->owner});
+    return ControlReply::success(std::move(fields));
 }
 
 }  // namespace im::msrp_relay

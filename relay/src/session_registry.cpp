@@ -32,6 +32,7 @@ std::optional<SessionKind> parse_session_kind(std::string_view name)
 {
     if (name == "relay") return SessionKind::relay;
     if (name == "conference") return SessionKind::conference;
+    if (name == "endpoint") return SessionKind::endpoint;
     return std::nullopt;
 }
 
@@ -40,6 +41,7 @@ std::string_view session_kind_name(SessionKind kind)
     switch (kind) {
     case SessionKind::relay: return "relay";
     case SessionKind::conference: return "conference";
+    case SessionKind::endpoint: return "endpoint";
     }
     return "unknown";
 }
@@ -49,14 +51,16 @@ std::string_view describe(RegistryError error)
     switch (error) {
     case RegistryError::no_session: return "no such session";
     case RegistryError::no_participant: return "no such participant";
-    case RegistryError::wrong_kind: return "a relay session has exactly two fixed participants";
+    case RegistryError::wrong_kind: return "only a conference takes participants and recorders";
     case RegistryError::too_many_sessions: return "session limit reached";
     case RegistryError::too_many_participants: return "participant limit reached";
     }
     return "error";
 }
 
-bool Participant::accepts(std::string_view content_type) const
+bool Participant::accepts(std::string_view content_type) const { return media_type_accepted(accept_types, content_type); }
+
+bool media_type_accepted(const std::vector<std::string> &accept_types, std::string_view content_type)
 {
     std::string_view type = bare_media_type(content_type);
     std::string_view major = type.substr(0, type.find('/'));
@@ -101,8 +105,9 @@ const Session *SessionRegistry::create(SessionKind kind, SteadyClock::time_point
     session.id = fresh_id(kSessionIdLength);
     session.kind = kind;
     session.last_activity = now;
-    if (kind == SessionKind::relay) {
-        for (int side = 0; side < 2; ++side) {
+    if (kind == SessionKind::relay || kind == SessionKind::endpoint) {
+        // A relay session has its two sides; an endpoint session its one peer.
+        for (int side = 0; side < (kind == SessionKind::relay ? 2 : 1); ++side) {
             Participant leg;
             leg.id = fresh_id(kParticipantIdLength);
             session_of_participant_.emplace(leg.id, session.id);
@@ -138,6 +143,16 @@ const Participant *SessionRegistry::add_participant(std::string_view session_id,
     session_of_participant_.emplace(participant.id, session->id);
     session->participants.push_back(std::move(participant));
     return &session->participants.back();
+}
+
+const Participant *SessionRegistry::add_recorder(std::string_view session_id, std::string owner, RegistryError &error)
+{
+    const Participant *added = add_participant(session_id, std::move(owner), {}, false, error);
+    if (added == nullptr) return nullptr;
+    Participant &recorder = find(session_id)->participants.back();
+    recorder.recorder = true;
+    recorder.accept_types.clear();  // never a receiver
+    return &recorder;
 }
 
 std::optional<RegistryError> SessionRegistry::remove_participant(std::string_view session_id,

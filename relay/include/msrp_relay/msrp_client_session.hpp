@@ -16,6 +16,7 @@
 #include "im/msrp/message.hpp"
 #include "im/msrp/reassembler.hpp"
 #include "im/msrp/uri.hpp"
+#include "msrp_relay/digest.hpp"
 
 namespace im::msrp_relay {
 
@@ -25,6 +26,14 @@ struct ClientOptions {
     std::size_t chunk_size = 64 * 1024;
     bool success_report = false;   // ask for Success REPORTs
     im::msrp::FailureReport failure_report = im::msrp::FailureReport::yes;
+    // RFC 4976: the client's own relay. With it the session starts with an
+    // AUTH to this URI (answering a Digest challenge with credentials), and
+    // the Use-Path of its 200 goes in front of to_path.
+    std::optional<im::msrp::Uri> relay;
+    std::optional<DigestCredentials> credentials;
+    // Media types this endpoint takes ("*" and "type/*" allowed); a SEND of
+    // another type is answered 415 (RFC 4975 7.3) and not delivered.
+    std::vector<std::string> accept_types = {"*"};
 };
 
 // A message as received, unwrapped from CPIM when it came wrapped.
@@ -45,7 +54,9 @@ class MsrpClientSession {
 public:
     MsrpClientSession(ClientOptions options, im::msrp::RandomSource random);
 
-    // The empty SEND that binds the connection (RFC 4975 5.4); send it first.
+    // The first request to send: the AUTH to the client's relay when it has
+    // one (the binding SEND follows its 200 in a ClientReaction), else the
+    // empty SEND that binds the connection (RFC 4975 5.4).
     std::string binding_request();
     bool bound() const { return bound_; }
 
@@ -82,10 +93,16 @@ private:
 
     void on_request(im::msrp::Request request, ClientReaction &reaction);
     void on_response(const im::msrp::Response &response, ClientReaction &reaction);
+    void on_auth_response(const im::msrp::Response &response, ClientReaction &reaction);
+    std::string auth_request(const std::optional<std::string> &authorization);
+    std::string bind_send();
+    bool accepts(std::string_view content_type) const;
 
     ClientOptions options_;
     im::msrp::RandomSource random_;
     std::string binding_transaction_;
+    std::string auth_transaction_;
+    bool auth_answered_ = false;  // a challenge was answered once; a second 401 fails
     bool bound_ = false;
     bool failed_ = false;
     std::deque<Outgoing> queue_;

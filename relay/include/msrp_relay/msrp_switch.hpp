@@ -17,6 +17,7 @@
 
 #include "im/msrp/ids.hpp"
 #include "im/msrp/message.hpp"
+#include "im/msrp/message_store.hpp"
 #include "msrp_relay/session_registry.hpp"
 
 namespace im::msrp_relay {
@@ -62,7 +63,13 @@ struct SwitchCounters {
     std::uint64_t refused = 0;              // 413: held-bytes or reassembly limits
     std::uint64_t downstream_failures = 0;  // non-200 responses from the next hop
     std::uint64_t transaction_timeouts = 0; // forwarded SENDs never answered (408)
+    std::uint64_t stored = 0;               // messages stored (endpoint sessions, recorders)
+    std::uint64_t store_failures = 0;       // the store refused a message (answered 500)
 };
+
+// Answer to the last chunk of a message the store could not take: the
+// sender learns that it was not kept (RFC 4975 leaves 5xx to the node).
+inline constexpr int kStatusStoreFailed = 500;
 
 // Bytes to write on one connection, in order.
 struct Outgoing {
@@ -88,6 +95,15 @@ public:
     // can be silent for long; the session's own idle timeout ends them.
     bool carries_sessions(ConnectionId connection) const { return sessions_.binds(connection); }
 
+    // Where endpoint sessions and recorders store messages; nullptr: none
+    // (the control commands then refuse to create them). Not owned.
+    void set_store(im::msrp::MessageStore *store) { store_ = store; }
+    im::msrp::MessageStore *store() const { return store_; }
+    // Sends stored messages to an endpoint session's peer, one SEND each in
+    // the appendix J encapsulation, in 64 KB chunks; held until it binds.
+    std::vector<Outgoing> send_stored(Session &session, const std::vector<im::msrp::StoredMessage> &messages,
+                                      SteadyClock::time_point now);
+
     const SwitchCounters &counters() const { return counters_; }
     const RelayAddress &address() const { return address_; }
 
@@ -110,6 +126,22 @@ private:
                        std::vector<Outgoing> &out);
     void conference_request(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
                             std::vector<Outgoing> &out);
+    // Endpoint session: every complete message of the peer is stored before
+    // its last chunk is answered 200.
+    void endpoint_request(Session &session, Participant &peer, ConnectionId from, im::msrp::Request request,
+                          std::vector<Outgoing> &out);
+    struct Reassembled {
+        int status = 200;  // what to answer when not 200
+        std::optional<im::msrp::CompleteMessage> message;
+        im::msrp::Request first;  // the message's first chunk seen, without body
+    };
+    // Adds a chunk to sender.recording, keeping the first chunk's headers.
+    Reassembled reassemble_for_store(Participant &sender, im::msrp::Request chunk);
+    im::msrp::StoredMessage stored_message(const Session &session, const im::msrp::Request &first,
+                                           im::msrp::CompleteMessage message) const;
+    // Stores a conference message once per recorder; false when one failed.
+    bool record(const Session &session, const Participant &sender, const im::msrp::Request &first,
+                const im::msrp::CompleteMessage &message);
     // A non-CPIM chunk goes on at once to every receiver chosen at the
     // message's first chunk, behind the CPIM header in the first.
     void switch_chunk(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
@@ -135,6 +167,7 @@ private:
     WallClock wall_clock_;
     SwitchLimits limits_;
     SwitchCounters counters_;
+    im::msrp::MessageStore *store_ = nullptr;
     std::map<ConnectionId, PendingOnConnection> pending_;
     SteadyClock::time_point now_;  // of the frame being handled
 };

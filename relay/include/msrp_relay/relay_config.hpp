@@ -47,6 +47,9 @@ struct RelayConfig {
     std::optional<ListenAddress> tls_listen;
     std::string tls_certificate;
     std::string tls_private_key;
+    // SQLite database for endpoint sessions and recorders (the table of
+    // sql/msrp_relay-create.sql); empty: none, and those are refused.
+    std::string store_database;
 
     std::string effective_path_host() const { return path_host.empty() ? listen.host : path_host; }
 };

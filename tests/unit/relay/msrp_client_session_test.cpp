@@ -3,6 +3,7 @@
 #include <map>
 
 #include "im/msrp/parser.hpp"
+#include "im/msrp/replies.hpp"
 #include "msrp_relay/msrp_client_session.hpp"
 #include "msrp_relay/msrp_switch.hpp"
 #include "relay_test_support.hpp"
@@ -135,6 +136,105 @@ TEST(RelayClientSession, RefusedBindAndRefusedChunksAreFailures)
     EXPECT_TRUE(lost.failed());
     ASSERT_FALSE(lines.empty());
     EXPECT_EQ(lines[0], "1: bind-failed 481 Session Does Not Exist");
+}
+
+// RFC 4976 5.1 against a scripted relay: AUTH, the Digest challenge
+// answered once, the Use-Path put in front of the far end's path.
+TEST(RelayClientSession, AuthenticatesToItsOwnRelayAndPutsTheUsePathInFront)
+{
+    ClientOptions options;
+    options.to_path = path("msrp://192.0.2.9:2855/far1;tcp");
+    options.self = uri("msrp://192.0.2.1:4001/me1;tcp");
+    options.relay = uri("msrp://relay.example.com:2855;tcp");
+    options.credentials = DigestCredentials{"alice", "wonderland"};
+    MsrpClientSession client(options, seeded_random(3));
+    client.queue("text/plain", "hi");
+
+    auto first = frames_of(client.binding_request());
+    ASSERT_EQ(first.size(), 1u);
+    const auto &auth = as_request(first[0]);
+    EXPECT_EQ(auth.method, "AUTH");
+    EXPECT_EQ(auth.to_path, path("msrp://relay.example.com:2855;tcp"));
+    EXPECT_EQ(auth.from_path, path("msrp://192.0.2.1:4001/me1;tcp"));
+    EXPECT_EQ(auth.fields.find_header("Authorization"), nullptr);
+    EXPECT_FALSE(client.next_chunk()) << "nothing is sent before the relay accepted AUTH";
+
+    im::msrp::Response challenge = im::msrp::make_response(auth, im::msrp::kStatusUnauthorized);
+    challenge.fields.add("WWW-Authenticate", R"(Digest realm="example.com", nonce="abc", qop="auth")");
+    ClientReaction answered = client.on_frame(challenge);
+    auto second = frames_of(answered.bytes);
+    ASSERT_EQ(second.size(), 1u);
+    const auto &auth2 = as_request(second[0]);
+    EXPECT_EQ(auth2.method, "AUTH");
+    EXPECT_NE(auth2.transaction_id, auth.transaction_id);
+    const std::string *authorization = auth2.fields.find_header("Authorization");
+    ASSERT_NE(authorization, nullptr);
+    EXPECT_NE(authorization->find(R"(username="alice", realm="example.com", nonce="abc", uri="msrp://relay.example.com:2855;tcp")"),
+              std::string::npos) << *authorization;
+    EXPECT_NE(authorization->find("qop=auth, nc=00000001"), std::string::npos);
+
+    im::msrp::Response accepted = im::msrp::make_response(auth2, im::msrp::kStatusOk);
+    accepted.fields.add("Use-Path", "msrp://relay.example.com:2855/s123;tcp");
+    accepted.fields.add("Expires", "600");
+    ClientReaction bound = client.on_frame(accepted);
+    EXPECT_EQ(bound.lines, std::vector<std::string>{"authenticated use-path=msrp://relay.example.com:2855/s123;tcp expires=600"});
+    auto third = frames_of(bound.bytes);
+    ASSERT_EQ(third.size(), 1u);
+    const auto &bind = as_request(third[0]);
+    EXPECT_EQ(bind.method, "SEND");
+    EXPECT_EQ(bind.to_path, path("msrp://relay.example.com:2855/s123;tcp msrp://192.0.2.9:2855/far1;tcp"));
+    EXPECT_EQ(bind.from_path, path("msrp://192.0.2.1:4001/me1;tcp"));
+
+    client.on_frame(im::msrp::make_response(bind, im::msrp::kStatusOk));
+    ASSERT_TRUE(client.bound());
+    auto chunk = frames_of(client.next_chunk().value_or(""));
+    ASSERT_EQ(chunk.size(), 1u);
+    EXPECT_EQ(as_request(chunk[0]).to_path, bind.to_path);
+}
+
+TEST(RelayClientSession, ASecondChallengeOrAnotherRefusalOfAuthIsAFailure)
+{
+    ClientOptions options;
+    options.to_path = path("msrp://192.0.2.9:2855/far1;tcp");
+    options.self = uri("msrp://192.0.2.1:4001/me1;tcp");
+    options.relay = uri("msrp://relay.example.com:2855;tcp");
+    options.credentials = DigestCredentials{"alice", "wrong"};
+    MsrpClientSession client(options, seeded_random(3));
+    auto auth = as_request(frames_of(client.binding_request())[0]);
+    im::msrp::Response challenge = im::msrp::make_response(auth, im::msrp::kStatusUnauthorized);
+    challenge.fields.add("WWW-Authenticate", R"(Digest realm="example.com", nonce="abc")");
+    auto auth2 = as_request(frames_of(client.on_frame(challenge).bytes)[0]);
+    im::msrp::Response again = im::msrp::make_response(auth2, im::msrp::kStatusUnauthorized);
+    again.fields.add("WWW-Authenticate", R"(Digest realm="example.com", nonce="def")");
+    ClientReaction refused = client.on_frame(again);
+    EXPECT_TRUE(refused.bytes.empty());
+    EXPECT_EQ(refused.lines, std::vector<std::string>{"auth-failed 401 Unauthorized"});
+    EXPECT_TRUE(client.failed());
+
+    options.credentials.reset();
+    MsrpClientSession anonymous(options, seeded_random(4));
+    auto auth3 = as_request(frames_of(anonymous.binding_request())[0]);
+    ClientReaction out = anonymous.on_frame(im::msrp::make_response(auth3, im::msrp::kStatusForbidden));
+    EXPECT_EQ(out.lines, std::vector<std::string>{"auth-failed 403 Forbidden"});
+    EXPECT_TRUE(anonymous.failed());
+}
+
+TEST(RelayClientSession, RefusesTypesItDoesNotAcceptWith415)
+{
+    ClientOptions options;
+    options.to_path = path("msrp://192.0.2.9:2855/far1;tcp");
+    options.self = uri("msrp://192.0.2.1:4001/me1;tcp");
+    options.accept_types = {"text/plain", "image/*"};
+    MsrpClientSession client(options, seeded_random(3));
+    auto png = send("tpng0001", path("msrp://192.0.2.1:4001/me1;tcp"), path("msrp://192.0.2.9:2855/far1;tcp"), "msg00001",
+                    "image/png", "x");
+    auto pdf = send("tpdf0002", path("msrp://192.0.2.1:4001/me1;tcp"), path("msrp://192.0.2.9:2855/far1;tcp"), "msg00002",
+                    "application/pdf", "y");
+    EXPECT_EQ(as_response(frames_of(client.on_frame(png).bytes)[0]).status_code, 200);
+    ClientReaction refused = client.on_frame(pdf);
+    EXPECT_EQ(as_response(frames_of(refused.bytes)[0]).status_code, 415);
+    EXPECT_EQ(refused.lines, std::vector<std::string>{"refused 415 message-id=msg00002 content-type=application/pdf"});
+    EXPECT_EQ(client.received_count(), 1u);
 }
 
 TEST(RelayClientSession, EscapesLinesForOutput)
