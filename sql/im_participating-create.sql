@@ -47,7 +47,16 @@ CREATE TABLE IF NOT EXISTS im_access_rule (
     UNIQUE (owner, peer, kind)
 );
 
+-- 6.2.6.1 step 6: the "Willingness for IM" (appendix I) each user last
+-- published to the presence server, from the IM server's subscription.
+CREATE TABLE IF NOT EXISTS im_willingness (
+    aor TEXT PRIMARY KEY,
+    willing INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_registration', 1);
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_service_settings', 1);
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_policy', 2);
 INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_access_rule', 1);
+INSERT OR REPLACE INTO version (table_name, table_version) VALUES ('im_willingness', 1);

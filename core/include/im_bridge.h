@@ -64,6 +64,7 @@ typedef struct im_sip_request {
 	X(too_many)          /* more recipients than the local policy allows */ \
 	X(expired)           /* Expires (from Date) passed before delivery (RFC 3428) */ \
 	X(media)             /* session media outside the offer rules or the policy (488) */ \
+	X(unwilling)         /* the user published Willingness for IM closed */ \
 	X(other)
 
 typedef enum im_rejection {

@@ -78,6 +78,8 @@ static stat_var *handed_to_controlling;
 static stat_var *history_hooks;
 static stat_var *session_modifications_accepted;
 static stat_var *session_modifications_rejected;
+static stat_var *presence_notifies_accepted;
+static stat_var *presence_notifies_rejected;
 static stat_var *settings_accepted;
 static stat_var *settings_rejected;
 static stat_var *internal_errors;
@@ -99,6 +101,8 @@ static stat_export_t mod_stats[] = {
 	{"history_hooks", 0, &history_hooks},
 	{"session_modifications_accepted", 0, &session_modifications_accepted},
 	{"session_modifications_rejected", 0, &session_modifications_rejected},
+	{"presence_notifies_accepted", 0, &presence_notifies_accepted},
+	{"presence_notifies_rejected", 0, &presence_notifies_rejected},
 	{"settings_accepted", 0, &settings_accepted},
 	{"settings_rejected", 0, &settings_rejected},
 	{"internal_errors", 0, &internal_errors},
@@ -267,6 +271,21 @@ static int ki_im_session_modify(sip_msg_t *msg)
 	return 1;
 }
 
+/* 6.2.6.1 step 6: a NOTIFY of this server's presence subscription to a
+ * served user (appendix I willingness). Always answers it. */
+static int ki_im_presence_notify(sip_msg_t *msg)
+{
+	int rc = run_procedure(msg, im_participating_presence_notify, presence_notifies_accepted,
+			presence_notifies_rejected, "presence NOTIFY", NULL);
+
+	return rc < 0 ? rc : 0;
+}
+
+static int w_im_presence_notify(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_presence_notify(msg);
+}
+
 static int w_im_session_modify(sip_msg_t *msg, char *p1, char *p2)
 {
 	return ki_im_session_modify(msg);
@@ -360,9 +379,13 @@ static int ki_im_register(sip_msg_t *msg)
 	kam_apply_action(msg, &slb, &action);
 	/* After the 200: the script's hook sees the REGISTER ($tu is the user). */
 	run_registration_event(msg, change);
-	/* Appendix H, table 3: registration open, deregistration closed. */
+	/* Appendix H, table 3: registration open, deregistration closed; and
+	 * 6.2.6.1 step 6: watch the user's own willingness while registered
+	 * (a refresh renews the subscription). */
 	if(change == IM_REG_REGISTERED || change == IM_REG_DEREGISTERED)
 		im_presence_source_publish(svc, req.view.to_uri.s, req.view.to_uri.len);
+	if(change != IM_REG_NONE)
+		im_presence_source_watch(svc, req.view.to_uri.s, req.view.to_uri.len, change != IM_REG_DEREGISTERED);
 	return 0;
 }
 
@@ -498,7 +521,7 @@ static int mod_init(void)
 
 	kam_keep_freed_heap(malloc_trim_threshold);
 
-	if(im_presence_source_init(presence_server, presence_expires) < 0)
+	if(im_presence_source_init(presence_server, presence_expires, server_uri) < 0)
 		return -1;
 	if(sl_load_api(&slb) != 0) {
 		LM_ERR("cannot bind to the sl module: load sl.so first\n");
@@ -560,6 +583,7 @@ static cmd_export_t cmds[] = {
 	{"im_terminating", (cmd_function)w_im_terminating, 0, 0, 0, REQUEST_ROUTE},
 	{"im_publish_settings", (cmd_function)w_im_publish_settings, 0, 0, 0, REQUEST_ROUTE},
 	{"im_session_modify", (cmd_function)w_im_session_modify, 0, 0, 0, REQUEST_ROUTE},
+	{"im_presence_notify", (cmd_function)w_im_presence_notify, 0, 0, 0, REQUEST_ROUTE},
 	{"bind_im_participating", (cmd_function)bind_im_participating, 0, 0, 0, 0},
 	{0, 0, 0, 0, 0, 0}
 };
@@ -611,6 +635,11 @@ static sr_kemi_t sr_kemi_im_participating_exports[] = {
 	},
 	{ str_init("im_participating"), str_init("im_terminating"),
 		SR_KEMIP_INT, ki_im_terminating,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_presence_notify"),
+		SR_KEMIP_INT, ki_im_presence_notify,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},

@@ -11,6 +11,7 @@
 #include "im/bridge.hpp"
 #include "im/clock.hpp"
 #include "im/participating/originating.hpp"
+#include "im/participating/presence_watch.hpp"
 #include "im/participating/registration.hpp"
 #include "im/participating/settings_defaults.hpp"
 #include "im/participating/session_media.hpp"
@@ -25,6 +26,7 @@
 #include "im/store/sqlite_policy_store.hpp"
 #include "im/store/sqlite_registration_store.hpp"
 #include "im/store/sqlite_settings_store.hpp"
+#include "im/store/sqlite_willingness_store.hpp"
 #include "im/xml/im_presence.hpp"
 
 namespace {
@@ -87,11 +89,13 @@ struct im_participating {
           settings(db),
           policies(db),
           access_rules(db),
+          willingness(db),
           registration(registrations, clock, config.identity,
                        {params.default_expires > 0 ? params.default_expires : 3600,
                         params.max_expires > 0 ? params.max_expires : 86400}),
           originating(config, policies, settings, clock),
-          terminating(config, {registrations, settings, policies, access_rules}, clock),
+          terminating(config, {registrations, settings, policies, access_rules, willingness}, clock),
+          presence_notify(config, willingness, clock),
           settings_publish(config, settings, clock)
     {
     }
@@ -104,9 +108,11 @@ struct im_participating {
     im::store::SqliteSettingsStore settings;
     im::store::SqlitePolicyStore policies;
     im::store::SqliteAccessRuleStore access_rules;
+    im::store::SqliteWillingnessStore willingness;
     im::participating::RegistrationProcedure registration;
     im::participating::OriginatingProcedure originating;
     im::participating::TerminatingProcedure terminating;
+    im::participating::PresenceNotifyProcedure presence_notify;
     im::participating::SettingsPublishProcedure settings_publish;
     std::optional<im::store::SqliteReadSnapshot> checks_snapshot;  // open between checks_begin and checks_end
 };
@@ -234,6 +240,11 @@ int im_participating_terminating(im_participating_t *p, const im_sip_request_t *
     return run(req, action, [&](const im::sip::Request &request) { return p->terminating.handle(request); });
 }
 
+int im_participating_presence_notify(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
+{
+    return run(req, action, [&](const im::sip::Request &request) { return p->presence_notify.handle(request); });
+}
+
 int im_participating_session_modify(im_participating_t *p, const im_sip_request_t *req, im_str_t served,
                                     im_action_t *action)
 {
@@ -270,6 +281,7 @@ int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipie
                 aors.push_back(std::move(*aor));
         p->settings.prefetch(aors);
         p->policies.prefetch(aors);
+        p->willingness.prefetch(aors);
         if (auto who = im::sip::aor_of(std::string_view(originator.s, static_cast<std::size_t>(originator.len))))
             p->access_rules.prefetch(aors, *who, im::store::AccessKind::pager);
         return 0;
@@ -284,6 +296,7 @@ void im_participating_checks_end(im_participating_t *p)
     p->settings.forget_prefetched();
     p->policies.forget_prefetched();
     p->access_rules.forget_prefetched();
+    p->willingness.forget_prefetched();
     p->checks_snapshot.reset();
 }
 

@@ -67,6 +67,9 @@ int im_participating_register(im_participating_t *p, const im_sip_request_t *req
 		im_registration_change_t *change);
 int im_participating_originating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 int im_participating_terminating(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
+/* 6.2.6.1 step 6, appendix I: a NOTIFY of this server's presence
+ * subscription to a served user; always a reply (200, or 403/400/415/489). */
+int im_participating_presence_notify(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 /* 6.2.3.3 / 6.2.7.2: a re-INVITE or UPDATE in a session this server
  * proxies; served is the AOR of the user this server serves in it (whose
  * operator policy the new media must meet): a 488 verdict, or forward. */

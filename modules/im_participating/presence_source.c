@@ -1,5 +1,6 @@
 #include "presence_source.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/dprint.h"
@@ -7,16 +8,23 @@
 #include "modules/pua/pua_bind.h"
 #include "modules/pua/pua.h"
 
-/* pua tells its users apart by this flag; above the ones Kamailio's own pua_* modules use. */
+/* pua tells its users apart by these flags; above the ones Kamailio's own pua_* modules use. */
 #define IM_SOURCE_PUBLISH (1 << 20)
+#define IM_SOURCE_WATCH (1 << 21)
 
 static pua_api_t pua;
 static str server_uri = {0, 0};
 static int publish_expires = 3600;
 static str publication_id = str_init("IM_AVAILABILITY");
+static str subscription_id = str_init("IM_WILLINGNESS");
 static str pidf_type = str_init("application/pidf+xml");
+static str contact_uri = {0, 0};
+/* The watcher (From of the subscriptions) must have a user part for the
+ * presence server's watchers table: im-server@ in front of server_uri's host. */
+static char watcher_buf[256];
+static str watcher_uri = {0, 0};
 
-int im_presence_source_init(const char *server, int expires)
+int im_presence_source_init(const char *server, int expires, const char *watcher)
 {
 	bind_pua_t bind;
 
@@ -29,6 +37,14 @@ int im_presence_source_init(const char *server, int expires)
 	}
 	server_uri.s = (char *)server;
 	server_uri.len = (int)strlen(server);
+	contact_uri.s = (char *)watcher;
+	contact_uri.len = (int)strlen(watcher);
+	if(strchr(watcher, '@') != NULL || strncmp(watcher, "sip:", 4) != 0)
+		snprintf(watcher_buf, sizeof(watcher_buf), "%s", watcher);
+	else
+		snprintf(watcher_buf, sizeof(watcher_buf), "sip:im-server@%s", watcher + 4);
+	watcher_uri.s = watcher_buf;
+	watcher_uri.len = (int)strlen(watcher_buf);
 	if(expires > 0)
 		publish_expires = expires;
 	return 0;
@@ -73,4 +89,37 @@ void im_presence_source_publish(im_participating_t *svc, const char *user_uri, i
 		LM_ERR("cannot publish the IM availability of %s\n", aor_z);
 	else
 		LM_INFO("published IM availability of %s: %s\n", aor_z, open ? "open" : "closed");
+}
+
+void im_presence_source_watch(im_participating_t *svc, const char *user_uri, int uri_len, int watch)
+{
+	char uri_z[256], aor_z[256], doc[2048];
+	subs_info_t subs;
+	str aor;
+
+	if(!im_presence_source_enabled() || svc == NULL || uri_len <= 0 || uri_len >= (int)sizeof(uri_z))
+		return;
+	memcpy(uri_z, user_uri, uri_len);
+	uri_z[uri_len] = '\0';
+	/* The normalized AOR: the NOTIFYs' From, the key of the willingness. */
+	if(im_participating_availability(svc, uri_z, aor_z, sizeof(aor_z), doc, sizeof(doc)) < 0) {
+		LM_ERR("no AOR for %s\n", uri_z);
+		return;
+	}
+	aor.s = aor_z;
+	aor.len = (int)strlen(aor_z);
+	memset(&subs, 0, sizeof(subs));
+	subs.id = subscription_id;
+	subs.pres_uri = &aor;
+	subs.watcher_uri = &watcher_uri;
+	subs.contact = &contact_uri;
+	subs.outbound_proxy = &server_uri;
+	subs.event = PRESENCE_EVENT;
+	subs.expires = watch ? publish_expires : 0;
+	subs.source_flag = IM_SOURCE_WATCH;
+	subs.flag = UPDATE_TYPE; /* pua starts the subscription when it has none yet */
+	if(pua.send_subscribe(&subs) < 0)
+		LM_ERR("cannot %s the presence of %s\n", watch ? "subscribe to" : "unsubscribe from", aor_z);
+	else
+		LM_INFO("%s the presence of %s (Willingness for IM)\n", watch ? "watching" : "no longer watching", aor_z);
 }

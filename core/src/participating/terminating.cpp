@@ -62,6 +62,9 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
             return Action::reply(Verdict::reject(Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\""));
         return Action::reply(Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
     }
+    // 6.2.6.1 step 6: the "Willingness for IM" the user published (appendix I).
+    if (!stores_.willingness.willing(*served))
+        return Action::reply(Verdict::reject(Rejection::unwilling, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is not willing to receive IMs\""));
     if (!settings.visible)
         return Action::reply(Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
 

@@ -143,6 +143,16 @@ check "RPC: the policy shows the permission" bash -c \
   'kamcmd im_participating.policy_list | grep -q "group_advertisement_allowed: 0"'
 check "RPC: alice's policy removed" kamcmd im_participating.policy_remove sip:alice@example.com
 
+# --- 5.2 / RFC 3325: privacy honoured in what is forwarded ---
+sipp -sf "$(dirname "$0")/uas-anonymous.xml" -i 127.0.0.1 -p 5082 -m 1 -timeout 20s -timeout_error -nostdin \
+  -trace_err -error_file "$WORK/uas-anonymous.err" >>"$WORK/sipp.log" 2>&1 &
+anonymous_uas=$!
+sleep 0.2
+check "5.2 / RFC 3325: alice's MESSAGE with Privacy: id (anonymity allowed) is delivered" \
+  send_request MESSAGE alice bob $CORE 200 "$TAG
+Privacy: id" "" text/plain "Hello from the smoke test"
+check "  ... with Privacy: id and without her asserted identity, which stays in the trust domain" wait "$anonymous_uas"
+
 # --- 6.2.2.1 steps 2-3 and 6.2.4.1 steps 2-3: operator policy ---
 check "RPC: alice may not use IM" kamcmd im_participating.policy_set sip:alice@example.com 0 - - 1
 check "6.2.2.1 step 2: a user not allowed to use IM gets 403" \

@@ -52,7 +52,7 @@ protected:
     {
         im::controlling::CopyRequestStorage storage;
         const auto view = im::controlling::terminating_view(outcome.copies.at(i), *outcome.originator, storage);
-        const im::participating::TerminatingProcedure terminating(pcfg, {registrations, settings, policies, access}, clock);
+        const im::participating::TerminatingProcedure terminating(pcfg, {registrations, settings, policies, access, willingness}, clock);
         return im::controlling::apply_terminating_verdict(outcome.copies.at(i),
                                                           terminating.check_delivery(view, *outcome.originator));
     }
@@ -67,6 +67,7 @@ protected:
     im::store::MemorySettingsStore settings;
     im::store::MemoryPolicyStore policies;
     im::store::MemoryAccessRuleStore access;
+    im::store::MemoryWillingnessStore willingness;
     im::test::FixedClock clock;
 };
 

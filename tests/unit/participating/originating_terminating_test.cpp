@@ -36,7 +36,7 @@ protected:
     Action originate(const im::sip::Request &r) { return im::participating::OriginatingProcedure(cfg, policies, settings, clock).handle(r); }
     Action terminate(const im::sip::Request &r)
     {
-        return im::participating::TerminatingProcedure(cfg, {registrations, settings, policies, access}, clock).handle(r);
+        return im::participating::TerminatingProcedure(cfg, {registrations, settings, policies, access, willingness}, clock).handle(r);
     }
     void register_bob() { registrations.upsert({"sip:bob@example.com", "", 2000, 900}); }
     void bob_publishes(im::store::ServiceSettings s) { settings.publish_initial("sip:bob@example.com", "<doc/>", s, 5000, 1000); }
@@ -46,6 +46,7 @@ protected:
     im::store::MemorySettingsStore settings;
     im::store::MemoryPolicyStore policies;
     im::store::MemoryAccessRuleStore access;
+    im::store::MemoryWillingnessStore willingness;
     FixedClock clock;
 };
 
@@ -339,4 +340,15 @@ TEST_F(Participating, Terminating_6_2_3_1_Step4b_LargeMessageSessionIsPagerModeF
     EXPECT_TRUE(terminate(im::test::core_invite(session)).verdict.proceed());
     policies.set("sip:bob@example.com", {true, 2000, std::nullopt, true});
     EXPECT_EQ(terminate(im::test::core_invite(lmm)).verdict.code, 488);  // 3000 bytes over bob's 2000
+}
+
+TEST_F(Participating, Terminating_6_2_6_1_Step6_UnwillingUserIs480)
+{
+    register_bob();
+    willingness.set("sip:bob@example.com", false, 1000);
+    Action a = terminate(im::test::core_message());
+    EXPECT_EQ(a.verdict.code, 480);
+    EXPECT_EQ(a.verdict.rejection, im::Rejection::unwilling);
+    willingness.set("sip:bob@example.com", true, 1000);
+    EXPECT_TRUE(terminate(im::test::core_message()).verdict.proceed());
 }

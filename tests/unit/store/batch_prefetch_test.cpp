@@ -8,6 +8,7 @@
 #include "im/store/sqlite_access_rule_store.hpp"
 #include "im/store/sqlite_policy_store.hpp"
 #include "im/store/sqlite_settings_store.hpp"
+#include "im/store/sqlite_willingness_store.hpp"
 #include "store/store_test_support.hpp"
 
 namespace {
@@ -93,4 +94,24 @@ TEST_F(BatchPrefetch, AWriteThroughTheStoreEndsThePrefetch)
     EXPECT_TRUE(store.effective(kAlice).im_allowed);
     store.set(kAlice, {.im_allowed = false});
     EXPECT_FALSE(store.effective(kAlice).im_allowed);
+}
+
+TEST_F(BatchPrefetch, WillingnessAnswersAsTheSingleQueries)
+{
+    im::store::SqliteWillingnessStore store(db);
+    EXPECT_TRUE(store.willing(kAlice));  // nothing published: willing
+    store.set(kAlice, false, 100);
+    store.set(kBob, true, 100);
+    store.set(kCarol, false, 100);
+    store.forget(kCarol);
+    EXPECT_FALSE(store.willing(kAlice));
+    EXPECT_TRUE(store.willing(kBob));
+    EXPECT_TRUE(store.willing(kCarol));
+    store.prefetch({kAlice, kBob, kCarol, kDave});
+    EXPECT_FALSE(store.willing(kAlice));
+    EXPECT_TRUE(store.willing(kBob));
+    EXPECT_TRUE(store.willing(kCarol));
+    EXPECT_TRUE(store.willing(kDave));
+    store.set(kBob, false, 200);  // a write ends the batch: the next read sees it
+    EXPECT_FALSE(store.willing(kBob));
 }

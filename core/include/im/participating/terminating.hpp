@@ -9,6 +9,7 @@
 #include "im/store/policy_store.hpp"
 #include "im/store/registration_store.hpp"
 #include "im/store/settings_store.hpp"
+#include "im/store/willingness_store.hpp"
 
 namespace im::participating {
 
@@ -18,6 +19,7 @@ struct TerminatingStores {
     store::SettingsStore &settings;
     store::PolicyStore &policies;
     store::AccessRuleStore &access_rules;
+    store::WillingnessStore &willingness;
 };
 
 class TerminatingProcedure {

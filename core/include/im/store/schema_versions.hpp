@@ -7,11 +7,12 @@
 
 namespace im::store {
 
-inline constexpr std::array<TableVersion, 4> kParticipatingTables{{
+inline constexpr std::array<TableVersion, 5> kParticipatingTables{{
     {"im_registration", 1, "im_participating"},
     {"im_service_settings", 1, "im_participating"},
     {"im_policy", 2, "im_participating"},
     {"im_access_rule", 1, "im_participating"},
+    {"im_willingness", 1, "im_participating"},
 }};
 
 inline constexpr std::array<TableVersion, 2> kControllingTables{{
