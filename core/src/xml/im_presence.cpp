@@ -50,7 +50,8 @@ Result<std::optional<bool>> im_willingness(std::string_view pidf)
         const xmlNode *willingness = status ? first_child(status, kOmaPresNamespace, "willingness") : nullptr;
         const xmlNode *basic = willingness ? first_child(willingness, kOmaPresNamespace, "basic") : nullptr;
         if (basic == nullptr) continue;
-        const auto value = trim_xml_space(text_of(basic));
+        const std::string text = text_of(basic);
+        const std::string_view value = trim_xml_space(text);
         if (value == "closed") willing = false;
         else if (value == "open" && !willing) willing = true;
         else if (value != "open") return make_error(ErrorKind::invalid, "willingness <basic> is neither open nor closed");
