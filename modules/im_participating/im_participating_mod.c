@@ -78,6 +78,7 @@ static stat_var *handed_to_controlling;
 static stat_var *history_hooks;
 static stat_var *session_modifications_accepted;
 static stat_var *session_modifications_rejected;
+static stat_var *deferred;
 static stat_var *presence_notifies_accepted;
 static stat_var *presence_notifies_rejected;
 static stat_var *settings_accepted;
@@ -101,6 +102,7 @@ static stat_export_t mod_stats[] = {
 	{"history_hooks", 0, &history_hooks},
 	{"session_modifications_accepted", 0, &session_modifications_accepted},
 	{"session_modifications_rejected", 0, &session_modifications_rejected},
+	{"deferred", 0, &deferred},
 	{"presence_notifies_accepted", 0, &presence_notifies_accepted},
 	{"presence_notifies_rejected", 0, &presence_notifies_rejected},
 	{"settings_accepted", 0, &settings_accepted},
@@ -162,6 +164,11 @@ static void count_outcome(const im_action_t *action, stat_var *accepted, stat_va
 	update_stat(rejected_here, 1);
 	if(action->rejection > IM_REJECT_NONE && action->rejection < IM_REJECT_COUNT)
 		update_stat(rejected[action->rejection], 1);
+	/* 6.2.6.1 steps 5-6: the user cannot take it now; it is a deferred
+	 * message (answered 480 until im_deferred stores them). */
+	if(action->rejection == IM_REJECT_not_registered || action->rejection == IM_REJECT_invisible
+			|| action->rejection == IM_REJECT_unwilling)
+		update_stat(deferred, 1);
 }
 
 /* Runs event_route rt (when the script has it) on the request. */

@@ -60,7 +60,7 @@ check "6.2.6.1 step 6: the IM server got it (NOTIFY accepted)" eventually bash -
   "kamcmd stats.get_statistics im_participating: | grep -q 'presence_notifies_accepted = [1-9]'"
 check "6.2.6.1 step 6: alice's MESSAGE to unwilling bob is not delivered: 480 (deferred once im_deferred stores it)" \
   eventually send_request MESSAGE alice bob $CORE 480 "$TAG" '<ereg regexp="Warning: 399 IM-serv .*not willing" search_in="msg" check_it="true" assign_to="w"/>' text/plain "hello"
-check "  ... counted as rejected_unwilling" bash -c "kamcmd stats.get_statistics im_participating: | grep -q 'rejected_unwilling = [1-9]'"
+check "  ... counted as rejected_unwilling and deferred" bash -c "kamcmd stats.get_statistics im_participating: | grep -q 'rejected_unwilling = [1-9]' && kamcmd stats.get_statistics im_participating: | grep -q 'im_participating:deferred = [1-9]'"
 check "I.3.1.1: bob publishes Willingness for IM open (modifying his publication)" \
   send_request PUBLISH bob bob $CORE 200 "Event: presence
 Expires: 600
