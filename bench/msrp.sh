@@ -1,27 +1,35 @@
 #!/usr/bin/env bash
 # Benchmark (issue 5): MSRP through a two-party relay session of
 # im-msrp-relay, and through Kamailio's packaged msrp module configured as a
-# plain RFC 4976 relay (etc/bench/kamailio-msrp.cfg), with im-msrp-client at
-# both ends. For each relay and chunk size: a file of SIZE_MB megabytes from
-# A to B (must arrive byte-identical), then MESSAGES small text messages.
-# Prints MB/s, messages/s and the relay's CPU time per MB / per message.
+# plain RFC 4976 relay (etc/bench/kamailio-msrp.cfg, its TCP write queues
+# raised with RAISED_QUEUES so that it does not drop a connection), with
+# im-msrp-client at both ends. For each relay and chunk size: a file of
+# SIZE_MB megabytes from A to B (must arrive byte-identical); then MESSAGES
+# messages of 1 KB, each chunk answered 200. Prints MB/s, messages/s, the
+# relay's CPU per MB / per message and the ratios. Then ours alone: the
+# conference switch's fan-out (deliveries/s with 10 and 50 participants) and
+# the resident memory per idle session.
 #
-#   bench/msrp.sh [chunk sizes...]      (default: 2048 8192 16384 65536)
-#   SIZE_MB=32 MESSAGES=10000 bench/msrp.sh   (the defaults)
+#   bench/msrp.sh [chunk sizes...]      (default: 8192 65536; Kamailio only
+#                                        for chunks up to 8 KB, its frame limit)
+#   SIZE_MB=100 MESSAGES=10000 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh   (the defaults)
 # Needs a built tree (IM_BUILD_DIR, default build/) and kamailio with its
 # msrp module. Ports: 12865 (im-msrp-relay), 12870 (Kamailio).
 RELAY_PORT=12865
 KAMAILIO_PORT=12870
 source "$(dirname "$0")/../tests/integration/lib/relay_lib.sh"
-CHUNKS=("${@:-2048 8192 16384 65536}")
+CHUNKS=("${@:-8192 65536}")
 read -r -a CHUNKS <<<"${CHUNKS[*]}"
-SIZE_MB=${SIZE_MB:-32}
+SIZE_MB=${SIZE_MB:-100}
 MESSAGES=${MESSAGES:-10000}
+FANOUT_MESSAGES=${FANOUT_MESSAGES:-500}
+IDLE_SESSIONS=${IDLE_SESSIONS:-5000}
 KAMAILIO_MODULES=${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
 KAMAILIO_PID=
 
 head -c $((SIZE_MB * 1048576)) /dev/urandom >"$WORK/file.bin"
-for i in $(seq "$MESSAGES"); do echo "message $i of a benchmark run, about sixty bytes long."; done >"$WORK/lines.txt"
+filler=$(head -c 1000 /dev/zero | tr '\0' 'x')
+for i in $(seq "$MESSAGES"); do printf 'message %06d %s\n' "$i" "$filler"; done | cut -c1-1024 >"$WORK/lines.txt"
 
 # CPU clock ticks (user + system) of the given processes.
 ticks() {
@@ -36,7 +44,7 @@ relay_pids() {
 kamailio_start() {
   mkdir -p "$WORK/kamailio"
   kamailio -f "$IM_SOURCE_DIR/etc/bench/kamailio-msrp.cfg" -DD -E -m 64 -P "$WORK/kamailio.pid" -Y "$WORK/kamailio" \
-    -L "$KAMAILIO_MODULES" >"$WORK/kamailio.log" 2>&1 &
+    -L "$KAMAILIO_MODULES" -A RAISED_QUEUES >"$WORK/kamailio.log" 2>&1 &
   KAMAILIO_PID=$!
   local i
   for i in $(seq 50); do
@@ -104,17 +112,65 @@ report_messages() {  # report_messages RELAY
     "$(awk -v c="$cpu" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')"
 }
 
+# report_fanout N: a conference of N participants; one speaks FANOUT_MESSAGES
+# text messages, the N-1 others each receive all of them.
+report_fanout() {
+  local n=$1 conference i reply path receivers=() pids
+  conference=$(ctl SESSION_CREATE conference | field session)
+  for i in $(seq "$n"); do
+    path=$(ctl SESSION_ADD_PARTICIPANT "$conference" "sip:p$i@example.com" '*' | field path)
+    if ((i == 1)); then speaker=$path; continue; fi
+    "$CLIENT_BIN" --to-path "$path" --expect "$FANOUT_MESSAGES" --timeout 120 >"$WORK/fan-$n-$i.out" 2>&1 &
+    receivers+=($!)
+  done
+  for i in $(seq 100); do (( $(cat "$WORK"/fan-"$n"-*.out | grep -c '^bound ') == n - 1 )) && break; sleep 0.1; done
+  local t0 c0 t1 c1 failed=0
+  t0=$(date +%s.%N); c0=$(ticks "$RELAY_PID")
+  head -n "$FANOUT_MESSAGES" "$WORK/lines.txt" | cut -c1-100 |
+    "$CLIENT_BIN" --to-path "$speaker" --stdin --timeout 120 >"$WORK/fan-$n-speaker.out" 2>&1 || failed=1
+  for pid in "${receivers[@]}"; do wait "$pid" || failed=1; done
+  t1=$(date +%s.%N); c1=$(ticks "$RELAY_PID")
+  ctl SESSION_DELETE "$conference" >/dev/null
+  if ((failed)); then printf '%-16s %-10s %9s\n' im-msrp-relay "fan-out $n" failed; return; fi
+  local deliveries=$((FANOUT_MESSAGES * (n - 1)))
+  printf '%-16s %-10s %9s  %8.0f deliveries/s  %6.1f us CPU/delivery\n' im-msrp-relay "fan-out $n" ok \
+    "$(awk -v d="$deliveries" -v t0="$t0" -v t1="$t1" 'BEGIN{print d / (t1 - t0)}')" \
+    "$(awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v d="$deliveries" 'BEGIN{print c * 1e6 / hz / d}')"
+}
+
+# report_idle_memory: the relay's resident memory per idle two-party session.
+report_idle_memory() {
+  local before after i
+  before=$(awk '/^VmRSS/{print $2}' "/proc/$RELAY_PID/status")
+  for i in $(seq "$IDLE_SESSIONS"); do ctl SESSION_CREATE relay >/dev/null || break; done
+  after=$(awk '/^VmRSS/{print $2}' "/proc/$RELAY_PID/status")
+  printf '%-16s %-10s %9s  %8.0f bytes RSS per idle session (%d sessions, %d kB -> %d kB)\n' im-msrp-relay idle ok \
+    "$(awk -v a="$after" -v b="$before" -v n="$IDLE_SESSIONS" 'BEGIN{print (a - b) * 1024 / n}')" "$IDLE_SESSIONS" "$before" "$after"
+}
+
 relay_start --log-level warn || finish
 kamailio_start || { relay_stop; finish; }
-echo "MSRP relay benchmark: $SIZE_MB MB file per chunk size, $MESSAGES text messages; A -> relay -> B on loopback"
+echo "MSRP relay benchmark: $SIZE_MB MB file per chunk size, $MESSAGES messages of 1 KB; A -> relay -> B on loopback"
 printf '%-16s %-10s %9s  %s\n' relay chunk result throughput
+declare -A RATE
 for chunk in "${CHUNKS[@]}"; do
-  report_file im-msrp-relay "$chunk"
-  report_file kamailio "$chunk"
+  line=$(report_file im-msrp-relay "$chunk"); echo "$line"; RATE[ours-$chunk]=$(awk '$3 == "ok" {print $4}' <<<"$line")
+  if ((chunk <= 8192)); then
+    line=$(report_file kamailio "$chunk"); echo "$line"; RATE[kam-$chunk]=$(awk '$3 == "ok" {print $4}' <<<"$line")
+  fi
 done
-report_messages im-msrp-relay
-report_messages kamailio
+line=$(report_messages im-msrp-relay); echo "$line"; RATE[ours-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
+line=$(report_messages kamailio); echo "$line"; RATE[kam-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
 kamailio_stop
+report_fanout 10
+report_fanout 50
+# A fresh relay, so that freed transfer buffers do not hide the sessions' memory.
+relay_stop
+relay_start --log-level warn || finish
+report_idle_memory
+ratio() { awk -v a="${RATE[$1]:-}" -v b="${RATE[$2]:-}" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo "ratio im-msrp-relay / kamailio: 8 KB chunks $(ratio ours-8192 kam-8192) (MB/s), 1 KB messages $(ratio ours-msg kam-msg) (msg/s); target 1.5"
+relay_stop
 cleanup
 trap - EXIT
 rm -rf "$WORK"
