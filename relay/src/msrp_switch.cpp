@@ -484,7 +484,7 @@ void MsrpSwitch::switch_chunk(Session &session, Participant &sender, ConnectionI
         // The receivers are those present at the first chunk seen.
         if (sender.switching_order.size() >= kMaxSwitchedMessages) {
             sender.switching.erase(sender.switching_order.front());
-            sender.switching_order.pop_front();
+            sender.switching_order.erase(sender.switching_order.begin());
         }
         SwitchedMessage message;
         CpimStamp stamp{std::string(sender.shown_identity()), {}, date_time_now()};

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,10 +79,12 @@ struct Participant {
     // (without body) for the headers stored with it.
     im::msrp::Reassembler recording{kStoredReassemblyLimits};
     std::map<std::string, im::msrp::Request> first_chunks;
-    std::deque<std::string> switching_order;           // their Message-IDs, oldest first
+    // Vectors, not deques: an empty std::deque already holds a 512-byte node,
+    // and these stay empty in most sessions (kept small by the bounds).
+    std::vector<std::string> switching_order;          // their Message-IDs, oldest first (at most kMaxSwitchedMessages)
     // Relay session: requests for this side that arrived before the peer
     // connected, delivered when it binds; bounded by SwitchLimits::max_held_bytes.
-    std::deque<im::msrp::Request> held;
+    std::vector<im::msrp::Request> held;
     std::size_t held_bytes = 0;
 
     bool bound() const { return connection != 0; }
