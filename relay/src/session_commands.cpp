@@ -9,6 +9,12 @@
 namespace im::msrp_relay {
 namespace {
 
+// The endpoint and recorder commands need the relay's message store.
+im::relay::ControlReply no_store_reply()
+{
+    return im::relay::ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+}
+
 using im::relay::ControlField;
 using im::relay::ControlReply;
 using im::relay::ControlRequest;
@@ -119,8 +125,7 @@ ControlReply SessionCommands::create_endpoint(const ControlRequest &request)
     if (args.size() < 2 || args.size() > 4)
         return ControlReply::error(im::relay::kErrMalformed,
                                    "SESSION_CREATE endpoint takes <owner> [<accept-types> [<peer-identity>]]");
-    if (switch_ == nullptr || switch_->store() == nullptr)
-        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    if (!has_store()) return no_store_reply();
     if (args[1].empty() || has_control_characters(args[1]) || (args.size() == 4 && has_control_characters(args[3])))
         return ControlReply::error(im::relay::kErrMalformed, "owner and identity must be non-empty text without control characters");
     std::vector<std::string> accept_types{"*"};
@@ -152,8 +157,7 @@ ControlReply SessionCommands::add_recorder(const ControlRequest &request)
     const auto &args = request.args;
     if (args.size() != 2)
         return ControlReply::error(im::relay::kErrMalformed, "SESSION_ADD_RECORDER takes <session> <owner>");
-    if (switch_ == nullptr || switch_->store() == nullptr)
-        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    if (!has_store()) return no_store_reply();
     if (args[1].empty() || has_control_characters(args[1]))
         return ControlReply::error(im::relay::kErrMalformed, "owner must be non-empty text without control characters");
     RegistryError error{};
@@ -167,8 +171,7 @@ ControlReply SessionCommands::send_stored(const ControlRequest &request)
     const auto &args = request.args;
     if (args.size() != 2)
         return ControlReply::error(im::relay::kErrMalformed, "SESSION_SEND_STORED takes <session> <id>[,<id>...]");
-    if (switch_ == nullptr || switch_->store() == nullptr)
-        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    if (!has_store()) return no_store_reply();
     Session *session = sessions_.find(args[0]);
     if (session == nullptr) return registry_error(RegistryError::no_session);
     if (session->kind != SessionKind::endpoint)
@@ -206,8 +209,7 @@ ControlReply SessionCommands::list_stored(const ControlRequest &request)
 {
     if (request.args.size() != 1)
         return ControlReply::error(im::relay::kErrMalformed, "SESSION_STORED takes <session>");
-    if (switch_ == nullptr || switch_->store() == nullptr)
-        return ControlReply::error(im::relay::kErrUnavailable, "no store: set store_database");
+    if (!has_store()) return no_store_reply();
     auto rows = switch_->store()->list_session(request.args[0]);
     if (!rows.ok()) return ControlReply::error(im::relay::kErrUnavailable, "store: " + rows.error().reason);
     std::vector<std::string> ids;

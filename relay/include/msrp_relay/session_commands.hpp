@@ -39,6 +39,7 @@ private:
     im::relay::ControlReply add_recorder(const im::relay::ControlRequest &request);
     im::relay::ControlReply send_stored(const im::relay::ControlRequest &request);
     im::relay::ControlReply list_stored(const im::relay::ControlRequest &request);
+    bool has_store() const { return switch_ != nullptr && switch_->store() != nullptr; }
 
     SessionRegistry &sessions_;
     // Owned by the caller: the port is known only once the listener is bound.
