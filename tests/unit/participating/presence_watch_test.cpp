@@ -24,7 +24,8 @@ std::string im_tuple(std::string_view id, std::string_view willingness)
            "</op:service-id><op:version>1.0</op:version></op:service-description></tuple>";
 }
 
-// A NOTIFY of the IM server's subscription to bob, from the presence server.
+// A NOTIFY of the IM server's subscription to bob, from the presence server;
+// it views `body`, which must outlive it.
 im::sip::Request notify(const std::string &body)
 {
     im::sip::Request r = im::test::core_message();
@@ -95,7 +96,8 @@ TEST_F(PresenceWatch, OnlyThePresenceServerOnlyPresenceOnlyPidf)
     other_event.event = "dialog";
     auto a = handle(other_event);
     EXPECT_EQ(a.verdict.code, 489);
-    auto text = notify("hello");
+    const std::string hello = "hello";  // the request views it
+    auto text = notify(hello);
     text.content_type = "text/plain";
     EXPECT_EQ(handle(text).verdict.code, 415);
     EXPECT_EQ(handle(notify("<presence")).verdict.code, 400);
