@@ -32,13 +32,14 @@ im::controlling::ControllingConfig make_config(const im_controlling_params_t &pa
     return config;
 }
 
-std::string delivery_route_header(const char *route)
+// True when copies are checked here: delivery_proxy is set (and a SIP URI).
+bool check_copies_here(const char *delivery_proxy)
 {
-    const std::string value = text(route);
-    if (value.empty()) return {};
-    if (value.front() != '<' || value.find("lr") == std::string::npos)
-        throw std::invalid_argument("delivery_route must be a loose-routing name-addr like <sip:core;lr;im=term-done>");
-    return "Route: " + value + "\r\n";
+    const std::string value = text(delivery_proxy);
+    if (value.empty()) return false;
+    if (!im::sip::parse_uri(value))
+        throw std::invalid_argument("delivery_proxy must be a SIP URI like sip:127.0.0.1:5062, not " + value);
+    return true;
 }
 
 im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
@@ -106,7 +107,7 @@ std::string group_text(const im::store::Group &g, bool with_members)
 struct im_controlling {
     explicit im_controlling(const im_controlling_params_t &params)
         : config(make_config(params)),
-          delivery_route(delivery_route_header(params.delivery_route)),
+          check_here(check_copies_here(params.delivery_proxy)),
           db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
           groups(db),
           exploder(config, groups)
@@ -114,7 +115,7 @@ struct im_controlling {
     }
 
     im::controlling::ControllingConfig config;
-    std::string delivery_route;  // "Route: ...\r\n" for copies checked here, or empty
+    bool check_here;  // delivery_proxy set: copies to users served here are checked here
     im::store::SqliteDatabase db;
     im::store::SqliteGroupStore groups;
     im::controlling::PagerExploder exploder;
@@ -164,7 +165,7 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
     *copies = 0;
     try {
         auto outcome = c->exploder.handle(im::bridge::to_request(*req));
-        const bool check_here = checks != nullptr && checks->check != nullptr && !c->delivery_route.empty() &&
+        const bool check_here = checks != nullptr && checks->check != nullptr && c->check_here &&
                                 outcome.originator && !outcome.copies.empty();
         // Every check first, in one snapshot, then the sending: the snapshot
         // is not held while tm sends.
@@ -180,7 +181,6 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
         }
         int failed = 0;
         for (auto &checked : checked_copies) {
-            if (checked.fate == im::controlling::CopyFate::deliver) checked.message.headers += c->delivery_route;
             const auto &m = checked.message;
             const im_copy_t out{str_of(m.request_uri), str_of(m.from), str_of(m.to), str_of(m.headers), str_of(m.body),
                                 c_fate(checked.fate), checked.refusal.code, checked.refusal.reason.c_str(),

@@ -20,16 +20,17 @@ typedef struct im_controlling_params {
 	const char *conference_factory_uri;
 	int uri_list_service;
 	int max_recipients;
-	/* Route value for copies whose recipient's terminating checks ran here
-	 * (e.g. "<sip:127.0.0.1:5060;lr;im=term-done>"); empty: never check here. */
-	const char *delivery_route;
+	/* SIP URI the copies whose recipient's terminating checks ran here are
+	 * sent to: the core's delivery socket (e.g. "sip:127.0.0.1:5062");
+	 * empty: never check here. */
+	const char *delivery_proxy;
 } im_controlling_params_t;
 
 typedef struct im_controlling im_controlling_t;
 
 /* What becomes of one copy after its recipient's terminating checks. */
 typedef enum im_copy_fate {
-	IM_COPY_DELIVER = 1,      /* checked here: send it to the recipient (headers carry the delivery Route) */
+	IM_COPY_DELIVER = 1,      /* checked here: send it to delivery_proxy, which delivers it */
 	IM_COPY_CHECK_REMOTE = 2, /* not served here: send it through the core's terminating filter */
 	IM_COPY_REFUSED = 3       /* refused by the recipient's checks: do not send */
 } im_copy_fate_t;

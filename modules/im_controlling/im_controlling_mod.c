@@ -37,7 +37,10 @@ static int identity_from_header = 0;
 static char *outbound_proxy = "sip:127.0.0.1:5060";
 static int uri_list_service = 1;
 static int max_recipients = 100;
-static char *delivery_route = "";
+static char *delivery_proxy = "";
+/* outbound_proxy and delivery_proxy as str, set in mod_init. */
+static str outbound_proxy_str;
+static str delivery_proxy_str;
 
 static sl_api_t slb;
 static struct tm_binds tmb;
@@ -82,7 +85,7 @@ static void params_of_module(im_controlling_params_t *p)
 	p->conference_factory_uri = conference_factory_uri;
 	p->uri_list_service = uri_list_service;
 	p->max_recipients = max_recipients;
-	p->delivery_route = delivery_route;
+	p->delivery_proxy = delivery_proxy;
 }
 
 static im_controlling_t *get_service(void)
@@ -128,7 +131,8 @@ static int send_copy(void *ctx, const im_copy_t *copy)
 	str to = {(char *)copy->to.s, copy->to.len};
 	str headers = {(char *)copy->headers.s, copy->headers.len};
 	str body = {(char *)copy->body.s, copy->body.len};
-	str proxy = {outbound_proxy, (int)strlen(outbound_proxy)};
+	/* Checked here: to the core's delivery socket, which delivers it. */
+	str *proxy = copy->fate == IM_COPY_DELIVER ? &delivery_proxy_str : &outbound_proxy_str;
 
 	if(copy->fate == IM_COPY_REFUSED) {
 		update_stat(copies_refused, 1);
@@ -140,7 +144,7 @@ static int send_copy(void *ctx, const im_copy_t *copy)
 	if(copy->fate == IM_COPY_DELIVER)
 		update_stat(copies_checked_here, 1);
 	set_uac_req(&uac_r, &message_method, &headers, &body, 0, TMCB_LOCAL_COMPLETED, copy_completed, 0);
-	if(tmb.t_request(&uac_r, &ruri, &to, &from, proxy.len ? &proxy : NULL) < 0) {
+	if(tmb.t_request(&uac_r, &ruri, &to, &from, proxy->len ? proxy : NULL) < 0) {
 		LM_ERR("cannot send the group MESSAGE copy to %.*s\n", ruri.len, ruri.s);
 		update_stat(copies_failed, 1);
 		return -1;
@@ -293,8 +297,12 @@ static int mod_init(void)
 	memset(&participating, 0, sizeof(participating));
 	if(im_participating_load_api(&participating) < 0)
 		LM_INFO("im_participating not loaded: group MESSAGE copies go through the core's terminating filter\n");
-	else if(*delivery_route == '\0')
-		LM_INFO("delivery_route not set: group MESSAGE copies go through the core's terminating filter\n");
+	else if(*delivery_proxy == '\0')
+		LM_INFO("delivery_proxy not set: group MESSAGE copies go through the core's terminating filter\n");
+	outbound_proxy_str.s = outbound_proxy;
+	outbound_proxy_str.len = (int)strlen(outbound_proxy);
+	delivery_proxy_str.s = delivery_proxy;
+	delivery_proxy_str.len = (int)strlen(delivery_proxy);
 	params_of_module(&params);
 	if(im_controlling_check(&params, err, sizeof(err)) < 0) {
 		LM_ERR("im_controlling configuration: %s\n", err);
@@ -336,7 +344,7 @@ static param_export_t params[] = {
 	{"outbound_proxy", PARAM_STRING, &outbound_proxy},
 	{"uri_list_service", INT_PARAM, &uri_list_service},
 	{"max_recipients", INT_PARAM, &max_recipients},
-	{"delivery_route", PARAM_STRING, &delivery_route},
+	{"delivery_proxy", PARAM_STRING, &delivery_proxy},
 	{0, 0, 0}
 };
 

@@ -123,6 +123,8 @@ check "the participating function counted bob's barring" bash -c \
 check "a user's own Route im=term-done does not skip bob's terminating checks (603)" \
   send_request MESSAGE alice bob $CORE 603 "$TAG
 Route: <sip:127.0.0.1:5060;lr;im=term-done>" "" text/plain "Hello bob"
+check "a user's MESSAGE to the core's delivery socket (IM server only) gets 403, not bob's phone" \
+  send_request MESSAGE alice bob 127.0.0.1:5062 403 "$TAG" "" text/plain "Hello bob"
 
 # --- local policy: at most max_recipients (100), and the group's max_participants ---
 many=(); for i in $(seq 101); do many+=("$(entry "user$i")"); done
