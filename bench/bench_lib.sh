@@ -12,3 +12,7 @@ kamailio_ticks() {
 
 # us_per TICKS COUNT: microseconds of CPU per item.
 us_per() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN{printf "%.1f", t * 1e6 / hz / n}'; }
+
+# local_requests: requests the IM server (or imc in its place) sent as a UAC
+# so far (tm's total_local): its copies.
+local_requests() { kamcmd tm.stats | awk '$1 == "total_local:" {print $2}'; }
