@@ -6,6 +6,7 @@
 # place with a 100-member room, its copies through the same core.
 #
 #   bench/group.sh [rates...]   group MESSAGEs per second (default 10 20 40 60 80 100 150)
+#   IMC_FIRST=1                 run the baseline first (alternate between runs)
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
 source "$(dirname "$0")/bench_lib.sh"
 export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
