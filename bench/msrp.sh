@@ -24,8 +24,6 @@ SIZE_MB=${SIZE_MB:-100}
 MESSAGES=${MESSAGES:-10000}
 FANOUT_MESSAGES=${FANOUT_MESSAGES:-500}
 IDLE_SESSIONS=${IDLE_SESSIONS:-5000}
-KAMAILIO_MODULES=${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
-KAMAILIO_PID=
 
 head -c $((SIZE_MB * 1048576)) /dev/urandom >"$WORK/file.bin"
 filler=$(head -c 1000 /dev/zero | tr '\0' 'x')
@@ -41,18 +39,6 @@ relay_pids() {
   if [[ $1 == kamailio ]]; then pgrep -f -- "-P $WORK/kamailio.pid"; else echo "$RELAY_PID"; fi
 }
 
-kamailio_start() {
-  mkdir -p "$WORK/kamailio"
-  kamailio -f "$IM_SOURCE_DIR/etc/bench/kamailio-msrp.cfg" -DD -E -m 64 -P "$WORK/kamailio.pid" -Y "$WORK/kamailio" \
-    -L "$KAMAILIO_MODULES" -A RAISED_QUEUES >"$WORK/kamailio.log" 2>&1 &
-  KAMAILIO_PID=$!
-  local i
-  for i in $(seq 50); do
-    (: <"/dev/tcp/127.0.0.1/$KAMAILIO_PORT") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "kamailio did not start:"; tail -5 "$WORK/kamailio.log"; return 1
-}
 kamailio_stop() {
   [[ -n "$KAMAILIO_PID" ]] && kill "$KAMAILIO_PID" 2>/dev/null && wait "$KAMAILIO_PID" 2>/dev/null
   KAMAILIO_PID=
@@ -149,7 +135,7 @@ report_idle_memory() {
 }
 
 relay_start --log-level warn || finish
-kamailio_start || { relay_stop; finish; }
+kamailio_msrp_start "$IM_SOURCE_DIR/etc/bench/kamailio-msrp.cfg" -A RAISED_QUEUES || { relay_stop; finish; }
 echo "MSRP relay benchmark: $SIZE_MB MB file per chunk size, $MESSAGES messages of 1 KB; A -> relay -> B on loopback"
 printf '%-16s %-10s %9s  %s\n' relay chunk result throughput
 declare -A RATE

@@ -73,6 +73,27 @@ wait_bound() { eventually grep -q '^bound ' "$WORK/$1.out"; }
 # exits_with CODE PID: the background process ended with that status.
 exits_with() { local code=$1 pid=$2; wait "$pid"; [[ $? -eq $code ]]; }
 
+# kamailio_msrp_start CFG [KAMAILIO ARGS...]: Kamailio with its msrp module as
+# an MSRP relay (the interop test and the benchmark), listening on
+# KAMAILIO_PORT; its pid in KAMAILIO_PID, stopped by cleanup.
+KAMAILIO_MODULES=${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
+KAMAILIO_PID=
+kamailio_msrp_start() {
+  local cfg=$1
+  shift
+  mkdir -p "$WORK/kamailio"
+  kamailio -f "$cfg" -DD -E -m 64 -P "$WORK/kamailio.pid" -Y "$WORK/kamailio" -L "$KAMAILIO_MODULES" "$@" \
+    >"$WORK/kamailio.log" 2>&1 &
+  KAMAILIO_PID=$!
+  BACKGROUND_PIDS+=("$KAMAILIO_PID")
+  local i
+  for i in $(seq 50); do
+    (: <"/dev/tcp/127.0.0.1/$KAMAILIO_PORT") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "kamailio did not start:"; tail -5 "$WORK/kamailio.log"; return 1
+}
+
 cleanup() {
   local pid
   for pid in "${BACKGROUND_PIDS[@]}"; do kill "$pid" 2>/dev/null; done

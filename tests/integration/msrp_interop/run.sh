@@ -15,25 +15,12 @@ RELAY_PORT=12861
 KAMAILIO_PORT=12862
 source "$(dirname "$0")/../lib/relay_lib.sh"
 
-KAMAILIO_MODULES=${KAMAILIO_MODULES:-/usr/lib/x86_64-linux-gnu/kamailio/modules}
 KAMAILIO="msrp://127.0.0.1:$KAMAILIO_PORT;tcp"
 
-kamailio_start() {
-  mkdir -p "$WORK/kamailio"
-  kamailio -f "$(dirname "$0")/kamailio-msrp.cfg" -DD -E -m 64 -P "$WORK/kamailio.pid" -Y "$WORK/kamailio" \
-    -L "$KAMAILIO_MODULES" >"$WORK/kamailio.log" 2>&1 &
-  BACKGROUND_PIDS+=("$!")
-  local i
-  for i in $(seq 50); do
-    (: <"/dev/tcp/127.0.0.1/$KAMAILIO_PORT") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "kamailio did not start:"; tail -5 "$WORK/kamailio.log"; return 1
-}
-
 relay_start || finish
-check "Kamailio with msrp.so starts as an MSRP relay on 127.0.0.1:$KAMAILIO_PORT" kamailio_start
-kamailio_running() { kill -0 "${BACKGROUND_PIDS[0]}" 2>/dev/null; }
+check "Kamailio with msrp.so starts as an MSRP relay on 127.0.0.1:$KAMAILIO_PORT" \
+  kamailio_msrp_start "$(dirname "$0")/kamailio-msrp.cfg"
+kamailio_running() { kill -0 "$KAMAILIO_PID" 2>/dev/null; }
 
 reply=$(ctl SESSION_CREATE relay)
 path_a=$(field path_a <<<"$reply")
@@ -121,6 +108,6 @@ check "a text/plain message on the same chain is delivered to B" bash -c "
     --timeout 10 >'$WORK/a3.out' 2>&1"
 check "  ... B got it and exits 0" exits_with 0 "$b2_pid"
 check "  ... with its text" grep -q 'text=plain text$' "$WORK/b2.out"
-check "Kamailio and our relay are still running" bash -c "kill -0 $RELAY_PID && kill -0 ${BACKGROUND_PIDS[0]}"
+check "Kamailio and our relay are still running" bash -c "kill -0 $RELAY_PID && kill -0 $KAMAILIO_PID"
 
 finish
