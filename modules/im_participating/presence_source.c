@@ -55,22 +55,33 @@ int im_presence_source_enabled(void)
 	return server_uri.len > 0;
 }
 
-void im_presence_source_publish(im_participating_t *svc, const char *user_uri, int uri_len)
+/* The user's normalized AOR and PIDF document (appendix H); 1 open, 0
+ * closed, -1 (logged) when presence is off or the URI is no user of ours. */
+static int user_presence(im_participating_t *svc, const char *user_uri, int uri_len, char *aor_z,
+		size_t aor_size, char *doc, size_t doc_size)
 {
-	char uri_z[256], aor_z[256], doc[2048];
-	publ_info_t publ;
-	str uri, body;
+	char uri_z[256];
 	int open;
 
 	if(!im_presence_source_enabled() || svc == NULL || uri_len <= 0 || uri_len >= (int)sizeof(uri_z))
-		return;
+		return -1;
 	memcpy(uri_z, user_uri, uri_len);
 	uri_z[uri_len] = '\0';
-	open = im_participating_availability(svc, uri_z, aor_z, sizeof(aor_z), doc, sizeof(doc));
-	if(open < 0) {
+	open = im_participating_availability(svc, uri_z, aor_z, aor_size, doc, doc_size);
+	if(open < 0)
 		LM_ERR("no presence document for %s\n", uri_z);
+	return open;
+}
+
+void im_presence_source_publish(im_participating_t *svc, const char *user_uri, int uri_len)
+{
+	char aor_z[256], doc[2048];
+	publ_info_t publ;
+	str uri, body;
+	int open = user_presence(svc, user_uri, uri_len, aor_z, sizeof(aor_z), doc, sizeof(doc));
+
+	if(open < 0)
 		return;
-	}
 	uri.s = aor_z;
 	uri.len = (int)strlen(aor_z);
 	body.s = doc;
@@ -93,19 +104,13 @@ void im_presence_source_publish(im_participating_t *svc, const char *user_uri, i
 
 void im_presence_source_watch(im_participating_t *svc, const char *user_uri, int uri_len, int watch)
 {
-	char uri_z[256], aor_z[256], doc[2048];
+	char aor_z[256], doc[2048];
 	subs_info_t subs;
 	str aor;
 
-	if(!im_presence_source_enabled() || svc == NULL || uri_len <= 0 || uri_len >= (int)sizeof(uri_z))
-		return;
-	memcpy(uri_z, user_uri, uri_len);
-	uri_z[uri_len] = '\0';
 	/* The normalized AOR: the NOTIFYs' From, the key of the willingness. */
-	if(im_participating_availability(svc, uri_z, aor_z, sizeof(aor_z), doc, sizeof(doc)) < 0) {
-		LM_ERR("no AOR for %s\n", uri_z);
+	if(user_presence(svc, user_uri, uri_len, aor_z, sizeof(aor_z), doc, sizeof(doc)) < 0)
 		return;
-	}
 	aor.s = aor_z;
 	aor.len = (int)strlen(aor_z);
 	memset(&subs, 0, sizeof(subs));
