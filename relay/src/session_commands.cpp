@@ -9,6 +9,11 @@
 namespace im::msrp_relay {
 namespace {
 
+im::relay::ControlReply bad_accept_types_reply()
+{
+    return im::relay::ControlReply::error(im::relay::kErrMalformed, "accept-types must be *, type/* or type/subtype, comma-separated");
+}
+
 // The endpoint and recorder commands need the relay's message store.
 im::relay::ControlReply no_store_reply()
 {
@@ -131,9 +136,7 @@ ControlReply SessionCommands::create_endpoint(const ControlRequest &request)
     std::vector<std::string> accept_types{"*"};
     if (args.size() >= 3) {
         auto parsed = parse_accept_types(args[2]);
-        if (!parsed)
-            return ControlReply::error(im::relay::kErrMalformed,
-                                       "accept-types must be *, type/* or type/subtype, comma-separated");
+        if (!parsed) return bad_accept_types_reply();
         accept_types = std::move(*parsed);
     }
     RegistryError error{};
@@ -231,9 +234,7 @@ ControlReply SessionCommands::add_participant(const ControlRequest &request)
     std::vector<std::string> accept_types;
     if (args.size() >= 3) {
         auto parsed = parse_accept_types(args[2]);
-        if (!parsed)
-            return ControlReply::error(im::relay::kErrMalformed,
-                                       "accept-types must be *, type/* or type/subtype, comma-separated");
+        if (!parsed) return bad_accept_types_reply();
         accept_types = std::move(*parsed);
     }
     bool anonymous = false;
