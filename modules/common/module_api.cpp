@@ -126,4 +126,70 @@ int im_relay_status(const char *socket_path, int timeout_ms, im_relay_status_t *
     });
 }
 
+int im_relay_session_create(const char *socket_path, int timeout_ms, im_relay_created_t *out, char *err, size_t err_size)
+{
+    return guarded(err, err_size, [&] {
+        *out = im_relay_created_t{};
+        im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
+        auto reply = client.call(im::relay::session_create_request("relay"));
+        if (!reply) {
+            im::bridge::copy_text(reply.error().text, err, err_size);
+            return -1;
+        }
+        auto created = im::relay::read_created_session(reply.value());
+        if (!created) {
+            im::bridge::copy_text(created.error().text, err, err_size);
+            return -1;
+        }
+        const auto &c = created.value();
+        for (const std::string *field : {&c.session, &c.path_a, &c.path_b, &c.path_a_tls, &c.path_b_tls})
+            if (field->size() >= sizeof out->path_a) throw std::length_error("relay reply field too long");
+        if (c.session.size() >= sizeof out->session) throw std::length_error("relay session id too long");
+        im::bridge::copy_text(c.session, out->session, sizeof out->session);
+        im::bridge::copy_text(c.path_a, out->path_a, sizeof out->path_a);
+        im::bridge::copy_text(c.path_b, out->path_b, sizeof out->path_b);
+        im::bridge::copy_text(c.path_a_tls, out->path_a_tls, sizeof out->path_a_tls);
+        im::bridge::copy_text(c.path_b_tls, out->path_b_tls, sizeof out->path_b_tls);
+        return 0;
+    });
+}
+
+int im_relay_session_delete(const char *socket_path, int timeout_ms, const char *session, char *err, size_t err_size)
+{
+    return guarded(err, err_size, [&] {
+        im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
+        auto reply = client.call(im::relay::session_delete_request(session ? session : ""));
+        if (!reply) {
+            im::bridge::copy_text(reply.error().text, err, err_size);
+            return -1;
+        }
+        // 404: the relay lost it already (restart, idle expiry): nothing left to free.
+        if (!reply.value().ok && reply.value().error_code != 404) {
+            im::bridge::copy_text("relay answered ERR " + std::to_string(reply.value().error_code) + " " +
+                                      reply.value().error_text,
+                                  err, err_size);
+            return -1;
+        }
+        return 0;
+    });
+}
+
+int im_relay_sessions_gone(const char *socket_path, int timeout_ms, const char *const *ids, int count,
+                           unsigned char *gone, char *err, size_t err_size)
+{
+    return guarded(err, err_size, [&] {
+        im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
+        auto listed = client.sessions();
+        if (!listed) {
+            im::bridge::copy_text(listed.error().text, err, err_size);
+            return -1;
+        }
+        auto have = std::move(listed.value());
+        std::sort(have.begin(), have.end());
+        for (int i = 0; i < count; ++i)
+            gone[i] = std::binary_search(have.begin(), have.end(), std::string(ids[i] ? ids[i] : "")) ? 0 : 1;
+        return 0;
+    });
+}
+
 }  // extern "C"

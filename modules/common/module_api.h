@@ -33,6 +33,25 @@ typedef struct im_relay_status {
 /* Asks the relay for STATUS over its control socket. 0, or -1 with err set. */
 int im_relay_status(const char *socket_path, int timeout_ms, im_relay_status_t *out, char *err, size_t err_size);
 
+/* A two-party relay session (SESSION_CREATE relay): side A sends to path_a,
+ * side B to path_b; the *_tls paths are empty unless the relay has TLS. */
+typedef struct im_relay_created {
+	char session[64];
+	char path_a[256];
+	char path_b[256];
+	char path_a_tls[256];
+	char path_b_tls[256];
+} im_relay_created_t;
+
+/* 0, or -1 with err set (relay unreachable, or it refused). */
+int im_relay_session_create(const char *socket_path, int timeout_ms, im_relay_created_t *out, char *err, size_t err_size);
+/* 0 (deleted, or the relay did not know it), or -1 with err set. */
+int im_relay_session_delete(const char *socket_path, int timeout_ms, const char *session, char *err, size_t err_size);
+/* Asks the relay for every session it has and sets gone[i] to 1 for each
+ * ids[i] it does not have (0 otherwise). 0, or -1 with err set. */
+int im_relay_sessions_gone(const char *socket_path, int timeout_ms, const char *const *ids, int count,
+		unsigned char *gone, char *err, size_t err_size);
+
 #ifdef __cplusplus
 }
 #endif

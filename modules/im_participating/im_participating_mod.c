@@ -28,6 +28,7 @@
 #include "participating_api.h"
 #include "api.h"
 #include "presence_source.h"
+#include "media_relay.h"
 
 MODULE_VERSION
 
@@ -49,6 +50,11 @@ static char *presence_server = "";
 static int presence_expires = 3600;
 
 static char *session_mode = "proxy";
+/* The Participating Function in the media path: MSRP anchored at the relay. */
+static int media_relay = 0;
+static char *relay_control_socket = "/run/im-server/msrp-relay.sock";
+static int relay_timeout = 1000;
+static int relay_watch_interval = 5;
 
 static sl_api_t slb;
 static struct rr_binds rrb;
@@ -84,6 +90,10 @@ static stat_var *presence_notifies_rejected;
 static stat_var *settings_accepted;
 static stat_var *settings_rejected;
 static stat_var *internal_errors;
+static stat_var *relay_anchored;
+static stat_var *relay_unavailable;
+static stat_var *relay_sessions_lost;
+static stat_var *relay_sessions_active;
 
 /* rejected_<reason>: one counter per entry of IM_REJECTIONS (im_bridge.h). */
 static stat_var *rejected[IM_REJECT_COUNT];
@@ -108,6 +118,10 @@ static stat_export_t mod_stats[] = {
 	{"settings_accepted", 0, &settings_accepted},
 	{"settings_rejected", 0, &settings_rejected},
 	{"internal_errors", 0, &internal_errors},
+	{"relay_anchored", 0, &relay_anchored},
+	{"relay_unavailable", 0, &relay_unavailable},
+	{"relay_sessions_lost", 0, &relay_sessions_lost},
+	{"relay_sessions_active", STAT_NO_RESET, &relay_sessions_active},
 	{0, 0, 0}
 };
 
@@ -296,6 +310,26 @@ static int w_im_presence_notify(sip_msg_t *msg, char *p1, char *p2)
 static int w_im_session_modify(sip_msg_t *msg, char *p1, char *p2)
 {
 	return ki_im_session_modify(msg);
+}
+
+static int ki_im_session_relay(sip_msg_t *msg)
+{
+	return im_media_relay_request(msg);
+}
+
+static int w_im_session_relay(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_session_relay(msg);
+}
+
+static int ki_im_session_relay_answer(sip_msg_t *msg)
+{
+	return im_media_relay_reply(msg);
+}
+
+static int w_im_session_relay_answer(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_session_relay_answer(msg);
 }
 
 /* For im_controlling (api.h): the recipient's checks on a group MESSAGE copy.
@@ -571,7 +605,20 @@ static int mod_init(void)
 		LM_ERR("cannot register the purge timer\n");
 		return -1;
 	}
+	if(media_relay) {
+		im_media_relay_params_t relay_params = {relay_control_socket, relay_timeout, relay_watch_interval};
+		im_media_relay_stats_t relay_stats = {relay_anchored, relay_unavailable, relay_sessions_lost,
+				relay_sessions_active};
+
+		if(im_media_relay_init(&relay_params, &relay_stats) < 0)
+			return -1;
+	}
 	return 0;
+}
+
+static int child_init(int rank)
+{
+	return im_media_relay_child_init(rank);
 }
 
 static void mod_destroy(void)
@@ -579,6 +626,7 @@ static void mod_destroy(void)
 	if(service && service_pid == getpid())
 		im_participating_close(service);
 	service = NULL;
+	im_media_relay_destroy();
 	if(shared && shared_creator_pid == getpid())
 		im_participating_shared_destroy(shared);
 	shared = NULL;
@@ -591,6 +639,8 @@ static cmd_export_t cmds[] = {
 	{"im_publish_settings", (cmd_function)w_im_publish_settings, 0, 0, 0, REQUEST_ROUTE},
 	{"im_session_modify", (cmd_function)w_im_session_modify, 0, 0, 0, REQUEST_ROUTE},
 	{"im_presence_notify", (cmd_function)w_im_presence_notify, 0, 0, 0, REQUEST_ROUTE},
+	{"im_session_relay", (cmd_function)w_im_session_relay, 0, 0, 0, REQUEST_ROUTE},
+	{"im_session_relay_answer", (cmd_function)w_im_session_relay_answer, 0, 0, 0, ONREPLY_ROUTE},
 	{"bind_im_participating", (cmd_function)bind_im_participating, 0, 0, 0, 0},
 	{0, 0, 0, 0, 0, 0}
 };
@@ -612,6 +662,10 @@ static param_export_t params[] = {
 	{"presence_server", PARAM_STRING, &presence_server},
 	{"presence_expires", INT_PARAM, &presence_expires},
 	{"session_mode", PARAM_STRING, &session_mode},
+	{"media_relay", INT_PARAM, &media_relay},
+	{"relay_control_socket", PARAM_STRING, &relay_control_socket},
+	{"relay_timeout", INT_PARAM, &relay_timeout},
+	{"relay_watch_interval", INT_PARAM, &relay_watch_interval},
 	{0, 0, 0}
 };
 
@@ -624,7 +678,7 @@ struct module_exports exports = {
 	0,
 	0,
 	mod_init,
-	0,
+	child_init,
 	mod_destroy
 };
 
@@ -652,6 +706,16 @@ static sr_kemi_t sr_kemi_im_participating_exports[] = {
 	},
 	{ str_init("im_participating"), str_init("im_session_modify"),
 		SR_KEMIP_INT, ki_im_session_modify,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_session_relay"),
+		SR_KEMIP_INT, ki_im_session_relay,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_participating"), str_init("im_session_relay_answer"),
+		SR_KEMIP_INT, ki_im_session_relay_answer,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},

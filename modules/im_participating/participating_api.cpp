@@ -11,6 +11,7 @@
 #include "im/bridge.hpp"
 #include "im/clock.hpp"
 #include "im/participating/originating.hpp"
+#include "im/participating/media_anchor.hpp"
 #include "im/participating/presence_watch.hpp"
 #include "im/participating/registration.hpp"
 #include "im/participating/settings_defaults.hpp"
@@ -255,6 +256,37 @@ int im_participating_session_modify(im_participating_t *p, const im_sip_request_
         action.verdict = im::participating::check_session_modification(request, policy);
         return action;
     });
+}
+
+int im_participating_anchor_media(im_str_t content_type, im_str_t body, const char *relay_path, size_t *offset,
+                                  size_t *length, char *out, size_t out_size, size_t *out_len, char *err,
+                                  size_t err_size)
+{
+    try {
+        auto edit = im::participating::anchor_session_body(
+            std::string_view(content_type.s ? content_type.s : "", static_cast<std::size_t>(content_type.len)),
+            std::string_view(body.s ? body.s : "", static_cast<std::size_t>(body.len)), text(relay_path));
+        if (!edit.ok()) {
+            im::bridge::copy_text(edit.error().reason, err, err_size);
+            return -1;
+        }
+        if (!edit.value()) return 0;
+        const auto &e = *edit.value();
+        if (e.text.size() > out_size) {
+            im::bridge::copy_text("anchored SDP larger than its buffer", err, err_size);
+            return -1;
+        }
+        std::copy(e.text.begin(), e.text.end(), out);
+        *offset = e.offset;
+        *length = e.length;
+        *out_len = e.text.size();
+        return 1;
+    } catch (const std::exception &ex) {
+        im::bridge::copy_text(ex.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return -1;
 }
 
 int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)

@@ -75,6 +75,14 @@ int im_participating_presence_notify(im_participating_t *p, const im_sip_request
  * operator policy the new media must meet): a 488 verdict, or forward. */
 int im_participating_session_modify(im_participating_t *p, const im_sip_request_t *req, im_str_t served,
 		im_action_t *action);
+/* The Participating Function in the media path: the SDP in a message body
+ * (application/sdp, or the application/sdp part of multipart/mixed) with its
+ * MSRP media anchored at relay_path (im/participating/media_anchor.hpp).
+ * 1: replace *length bytes at *offset of the body with out[0..*out_len);
+ * 0: the body has no SDP; -1: err says why (an SDP that does not parse, a
+ * bad relay path, or out too small). */
+int im_participating_anchor_media(im_str_t content_type, im_str_t body, const char *relay_path, size_t *offset,
+		size_t *length, char *out, size_t out_size, size_t *out_len, char *err, size_t err_size);
 /* The terminating checks for a copy this server made (a group MESSAGE copy):
  * the originator is the first P-Asserted-Identity, trusted without a source
  * check because the request never crossed the network. */

@@ -215,4 +215,26 @@ ControlOutcome<RelayStatus> ControlClient::status() const
     return ControlOutcome<RelayStatus>::success(std::move(status.value()));
 }
 
+ControlOutcome<std::vector<std::string>> ControlClient::sessions() const
+{
+    std::vector<std::string> all;
+    std::string after;
+    // The relay holds at most 10000 sessions, 200 a page; the bound only
+    // stops a misbehaving peer from keeping us here.
+    for (int page_count = 0; page_count < 1000; ++page_count) {
+        auto reply = call(session_list_request(after));
+        if (!reply) return ControlOutcome<std::vector<std::string>>::failure(reply.error());
+        auto page = read_session_list(reply.value());
+        if (!page)
+            return ControlOutcome<std::vector<std::string>>::failure(
+                {ControlCallErrorKind::Protocol, "protocol error from relay at " + socket_path_ + ": " + page.error().text});
+        for (auto &id : page.value().sessions) all.push_back(std::move(id));
+        if (!page.value().next || *page.value().next <= after)
+            return ControlOutcome<std::vector<std::string>>::success(std::move(all));
+        after = *page.value().next;
+    }
+    return ControlOutcome<std::vector<std::string>>::failure(
+        {ControlCallErrorKind::Protocol, "relay at " + socket_path_ + " lists sessions without end"});
+}
+
 }  // namespace im::relay

@@ -326,6 +326,12 @@ ControlRequest remove_participant_request(std::string_view session, std::string_
 
 ControlRequest session_delete_request(std::string_view session) { return {"SESSION_DELETE", {std::string(session)}}; }
 
+ControlRequest session_list_request(std::string_view after)
+{
+    if (after.empty()) return {"SESSION_LIST", {}};
+    return {"SESSION_LIST", {std::string(after)}};
+}
+
 namespace {
 
 // Copies the named fields into their targets; the first missing one is the error.
@@ -371,6 +377,25 @@ ParseOutcome<AddedParticipant> read_added_participant(const ControlReply &reply)
                                {{"path_tls", &added.path_tls}});
     if (problem) return ParseOutcome<AddedParticipant>::failure(*problem);
     return ParseOutcome<AddedParticipant>::success(std::move(added));
+}
+
+ParseOutcome<SessionListPage> read_session_list(const ControlReply &reply)
+{
+    if (!reply.ok)
+        return ParseOutcome<SessionListPage>::failure(
+            {"relay answered ERR " + std::to_string(reply.error_code) + " " + reply.error_text});
+    const std::string *sessions = reply.find("sessions");
+    if (sessions == nullptr) return ParseOutcome<SessionListPage>::failure({"SESSION_LIST reply lacks sessions"});
+    SessionListPage page;
+    std::string_view rest = *sessions;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        if (comma != 0) page.sessions.emplace_back(rest.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    if (const std::string *next = reply.find("next"); next != nullptr && !next->empty()) page.next = *next;
+    return ParseOutcome<SessionListPage>::success(std::move(page));
 }
 
 ControlReply answer_request(const ControlRequest &request, std::string_view server_version,

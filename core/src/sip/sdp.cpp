@@ -11,19 +11,6 @@ namespace {
 using xml::ErrorKind;
 using xml::make_error;
 
-std::vector<std::string_view> words(std::string_view s)
-{
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && s[i] == ' ') ++i;
-        const std::size_t start = i;
-        while (i < s.size() && s[i] != ' ') ++i;
-        if (i > start) out.push_back(s.substr(start, i - start));
-    }
-    return out;
-}
-
 SdpAttribute attribute_of(std::string_view value)
 {
     const auto colon = value.find(':');

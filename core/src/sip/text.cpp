@@ -27,6 +27,19 @@ bool iequals(std::string_view a, std::string_view b)
            });
 }
 
+std::vector<std::string_view> words(std::string_view s)
+{
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && s[i] == ' ') ++i;
+        const std::size_t start = i;
+        while (i < s.size() && s[i] != ' ') ++i;
+        if (i > start) out.push_back(s.substr(start, i - start));
+    }
+    return out;
+}
+
 std::vector<std::string_view> split_outside_quotes(std::string_view s, char sep)
 {
     std::vector<std::string_view> parts;

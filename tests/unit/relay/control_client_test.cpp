@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "im/relay/control_client.hpp"
 
@@ -60,10 +61,14 @@ public:
         int client = ::accept(fd_, nullptr, nullptr);
         ASSERT_GE(client, 0);
         char buffer[256];
-        ASSERT_GT(::read(client, buffer, sizeof(buffer)), 0);
+        const ssize_t got = ::read(client, buffer, sizeof(buffer));
+        ASSERT_GT(got, 0);
+        requests.emplace_back(buffer, static_cast<std::size_t>(got));
         ASSERT_EQ(::write(client, answer.data(), answer.size()), static_cast<ssize_t>(answer.size()));
         ::close(client);
     }
+
+    std::vector<std::string> requests;  // each request line answered, as received
 
 private:
     int fd_;
@@ -163,4 +168,40 @@ TEST(ControlClient, OverlongSocketPathIsRefused)
     auto reply = ControlClient("/tmp/" + std::string(200, 'x')).call({"PING", {}});
     ASSERT_FALSE(reply.ok());
     EXPECT_EQ(reply.error().kind, ControlCallErrorKind::System);
+}
+
+TEST(ControlClient, SessionsFollowsTheListPages)
+{
+    TempDir dir;
+    std::string path = dir.file("relay.sock");
+    FakeRelaySocket relay(path, true);
+    std::thread server([&] {
+        relay.answer_once("OK count=3 sessions=a1,b2 next=b2\n");
+        relay.answer_once("OK count=3 sessions=c3\n");
+    });
+    auto sessions = ControlClient(path).sessions();
+    server.join();
+    ASSERT_TRUE(sessions.ok()) << sessions.error().text;
+    EXPECT_EQ(sessions.value(), (std::vector<std::string>{"a1", "b2", "c3"}));
+    ASSERT_EQ(relay.requests.size(), 2u);
+    EXPECT_EQ(relay.requests[0], "SESSION_LIST\n");
+    EXPECT_EQ(relay.requests[1], "SESSION_LIST b2\n");
+}
+
+TEST(ControlClient, SessionsOfAnEmptyRelayAndAnErrAnswer)
+{
+    TempDir dir;
+    std::string path = dir.file("relay.sock");
+    FakeRelaySocket relay(path, true);
+    std::thread server([&] {
+        relay.answer_once("OK count=0 sessions=\n");
+        relay.answer_once("ERR 501 unknown command\n");
+    });
+    auto none = ControlClient(path).sessions();
+    auto refused = ControlClient(path).sessions();
+    server.join();
+    ASSERT_TRUE(none.ok()) << none.error().text;
+    EXPECT_TRUE(none.value().empty());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().kind, im::relay::ControlCallErrorKind::Protocol);
 }

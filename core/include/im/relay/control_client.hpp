@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "im/relay/control_protocol.hpp"
 
@@ -39,6 +40,10 @@ public:
 
     // STATUS, read into its typed form; an ERR reply becomes a Protocol error.
     ControlOutcome<RelayStatus> status() const;
+
+    // Every session id the relay has now, in ascending order (SESSION_LIST,
+    // page by page); an ERR reply or a malformed page is a Protocol error.
+    ControlOutcome<std::vector<std::string>> sessions() const;
 
     const std::string &socket_path() const { return socket_path_; }
     std::chrono::milliseconds timeout() const { return timeout_; }

@@ -4,6 +4,7 @@
 // the Kamailio modules share this codec so both ends agree byte for byte.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -131,6 +132,8 @@ ControlRequest add_participant_request(std::string_view session, std::string_vie
                                        std::string_view accept_types = "*", bool anonymous = false);
 ControlRequest remove_participant_request(std::string_view session, std::string_view participant);
 ControlRequest session_delete_request(std::string_view session);
+// SESSION_LIST, the page after `after` (the first page when empty).
+ControlRequest session_list_request(std::string_view after = {});
 
 // What SESSION_CREATE returns. For a relay session, side A sends to path_a
 // and side B to path_b (the *_tls paths are empty unless the relay has TLS).
@@ -154,6 +157,15 @@ struct AddedParticipant {
     bool operator==(const AddedParticipant &) const = default;
 };
 ParseOutcome<AddedParticipant> read_added_participant(const ControlReply &reply);
+
+// One page of SESSION_LIST: ids in ascending order, `next` when more follow.
+struct SessionListPage {
+    std::vector<std::string> sessions;
+    std::optional<std::string> next;
+
+    bool operator==(const SessionListPage &) const = default;
+};
+ParseOutcome<SessionListPage> read_session_list(const ControlReply &reply);
 
 // The server side of every command: what the relay answers to one line.
 // server_version is the relay's own version ("0.1.0"); status is a snapshot.

@@ -11,5 +11,8 @@ std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 // Splits on `sep` outside double-quoted strings and <...> brackets; trims parts.
 std::vector<std::string_view> split_outside_quotes(std::string_view s, char sep);
+// The space-separated words of s (runs of spaces count as one), e.g. the
+// fields of an SDP m= line.
+std::vector<std::string_view> words(std::string_view s);
 
 }  // namespace im::sip
