@@ -138,20 +138,51 @@ std::string MsrpClientSession::bind_send()
     return im::msrp::serialize(bind);
 }
 
+std::string ChunkWire::joined() const
+{
+    std::string out;
+    out.reserve(size());
+    out += head;
+    out += body;
+    out += tail;
+    return out;
+}
+
 std::string MsrpClientSession::queue(std::string content_type, std::string bytes)
+{
+    auto owned = std::make_shared<const std::string>(std::move(bytes));
+    std::string_view view = *owned;
+    return queue_bytes(std::move(content_type), std::move(owned), view);
+}
+
+std::string MsrpClientSession::queue_external(std::string content_type, std::string_view bytes)
+{
+    return queue_bytes(std::move(content_type), nullptr, bytes);
+}
+
+std::string MsrpClientSession::queue_bytes(std::string content_type, std::shared_ptr<const std::string> owned,
+                                           std::string_view bytes)
 {
     std::string id = im::msrp::make_message_id(random_);
     progress_[id].total = bytes.size();
-    queue_.push_back({id, std::move(content_type), std::move(bytes)});
+    queue_.push_back({id, std::move(content_type), std::move(owned), bytes});
     return id;
 }
 
 std::optional<std::string> MsrpClientSession::next_chunk()
 {
+    auto wire = next_chunk_wire();
+    if (!wire) return std::nullopt;
+    return wire->joined();
+}
+
+std::optional<ChunkWire> MsrpClientSession::next_chunk_wire()
+{
     if (!bound_ || queue_.empty()) return std::nullopt;
     Outgoing &message = queue_.front();
     std::uint64_t total = message.bytes.size();
     std::uint64_t length = std::min<std::uint64_t>(options_.chunk_size, total - message.offset);
+    std::string_view body = message.bytes.substr(message.offset, length);
 
     Request chunk;
     chunk.method = "SEND";
@@ -161,11 +192,12 @@ std::optional<std::string> MsrpClientSession::next_chunk()
     chunk.fields.set(ByteRange{message.offset + 1, message.offset + length, total});
     if (options_.success_report) chunk.fields.set(im::msrp::SuccessReport::yes);
     if (options_.failure_report != im::msrp::FailureReport::yes) chunk.fields.set(options_.failure_report);
-    chunk.body = im::msrp::Body{message.content_type, message.bytes.substr(message.offset, length)};
+    // The head says Content-Type; the body itself goes out from the message's bytes.
+    chunk.body = im::msrp::Body{message.content_type, {}};
     message.offset += length;
     bool last = message.offset >= total;
     chunk.continuation = last ? im::msrp::Continuation::complete : im::msrp::Continuation::more;
-    chunk.transaction_id = im::msrp::make_transaction_id(random_, chunk.body->bytes);
+    chunk.transaction_id = im::msrp::make_transaction_id(random_, body);
 
     Progress &progress = progress_[message.message_id];
     if (im::msrp::response_expected(chunk, im::msrp::kStatusOk)) {
@@ -176,8 +208,13 @@ std::optional<std::string> MsrpClientSession::next_chunk()
         message_of_transaction_[chunk.transaction_id] = message.message_id;
     }
     progress.all_sent = last;
+    ChunkWire wire;
+    im::msrp::append_head(wire.head, chunk);
+    im::msrp::append_tail(wire.tail, chunk);
+    wire.keep = message.owned;
+    wire.body = body;
     if (last) queue_.pop_front();
-    return im::msrp::serialize(chunk);
+    return wire;
 }
 
 ClientReaction MsrpClientSession::on_frame(im::msrp::Frame frame)
@@ -259,8 +296,10 @@ void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
         reaction.bytes += im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusOk));
     if (!request.body) return;  // the far end binding its own connection
 
+    // The head without a copy of the body: the reassembler takes the body.
+    auto body = std::exchange(request.body, std::nullopt);
     Request head = request;
-    head.body.reset();
+    request.body = std::move(body);
     auto outcome = incoming_.add(std::move(request));
     if (!outcome.ok()) {
         reaction.lines.push_back("receive-error " + escape_for_line(outcome.error().reason));

@@ -21,6 +21,10 @@ using im::msrp::Response;
 constexpr std::string_view kCpimType = "message/cpim";
 // What a held request costs besides its body (paths and headers), for the held-bytes bound.
 constexpr std::size_t kHeldRequestOverhead = 512;
+// Bodies from this size on are written from the string they arrived in
+// (Outgoing::body) rather than copied behind their head; below it one
+// contiguous frame is cheaper than a separate buffer.
+constexpr std::size_t kSeparateBodyBytes = 2048;
 
 std::string_view bare_media_type(std::string_view content_type)
 {
@@ -577,17 +581,34 @@ void MsrpSwitch::deliver(Participant &target, Request request, std::string_view 
     if (request.to_path.empty()) request.to_path = target.peer_path;
     if (request.kind() == MethodKind::send && im::msrp::failure_report(request) != im::msrp::FailureReport::no) {
         PendingOnConnection &pending = pending_[target.connection];
-        if (pending.order.size() >= limits_.max_pending_per_connection) {
+        // order may also hold ids answered out of order (see on_response);
+        // they are bounded too, at twice the limit.
+        while (!pending.order.empty() && (pending.by_transaction.size() >= limits_.max_pending_per_connection ||
+                                          pending.order.size() >= 2 * limits_.max_pending_per_connection)) {
             pending.by_transaction.erase(pending.order.front());
             pending.order.pop_front();
+            drop_answered_front(pending);
         }
         std::uint64_t size = body_size(request);
         pending.order.push_back(request.transaction_id);
         pending.by_transaction.emplace(request.transaction_id,
                                        PendingSend{std::string(origin), without_body(request), size, now_});
     }
-    out.push_back({target.connection, im::msrp::serialize(request)});
+    Outgoing frame(target.connection, {});
+    if (body_size(request) >= kSeparateBodyBytes) {
+        frame.body = std::move(request.body->bytes);  // the head needs only its Content-Type
+        im::msrp::append_head(frame.bytes, request);
+        im::msrp::append_tail(frame.tail, request);
+    } else {
+        frame.bytes = im::msrp::serialize(request);
+    }
+    out.push_back(std::move(frame));
     ++counters_.messages_out;
+}
+
+void MsrpSwitch::drop_answered_front(PendingOnConnection &pending)
+{
+    while (!pending.order.empty() && !pending.by_transaction.contains(pending.order.front())) pending.order.pop_front();
 }
 
 void MsrpSwitch::flush_held(Participant &participant, std::vector<Outgoing> &out)
@@ -609,7 +630,10 @@ void MsrpSwitch::on_response(ConnectionId from, const Response &response, std::v
     if (found == connection->second.by_transaction.end()) return;
     PendingSend pending = std::move(found->second);
     connection->second.by_transaction.erase(found);
-    std::erase(connection->second.order, response.transaction_id);
+    // Responses come in the order of the requests, so the answered id is
+    // normally at the front: dropping it there costs O(1), where erasing it
+    // from the middle cost a scan of every SEND in flight per response.
+    drop_answered_front(connection->second);
     if (response.status_code == im::msrp::kStatusOk) return;
     ++counters_.downstream_failures;
     report_failure(pending, response.status_code, response.comment, out);

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "im/msrp/ids.hpp"
@@ -44,6 +46,19 @@ struct ReceivedMessage {
     std::string payload;
 };
 
+// One chunk ready to write: head, body and tail go out back to back (a
+// gathered write). The body stays where the message's bytes are, not
+// copied; keep holds those bytes alive (null for bytes the caller owns).
+struct ChunkWire {
+    std::string head;
+    std::shared_ptr<const std::string> keep;
+    std::string_view body;
+    std::string tail;
+
+    std::size_t size() const { return head.size() + body.size() + tail.size(); }
+    std::string joined() const;
+};
+
 struct ClientReaction {
     std::string bytes;               // to send back: responses and REPORTs
     std::vector<std::string> lines;  // what happened, for the operator
@@ -62,8 +77,13 @@ public:
 
     // Returns the Message-ID the message will carry.
     std::string queue(std::string content_type, std::string bytes);
-    // Wire bytes of the next chunk to send, or nullopt when nothing is ready
-    // (not bound yet, or everything queued has been sent).
+    // The same for bytes the caller keeps alive and unchanged until the
+    // session ends (a mapped file): they are never copied.
+    std::string queue_external(std::string content_type, std::string_view bytes);
+    // The next chunk to send, or nullopt when nothing is ready (not bound
+    // yet, or everything queued has been sent).
+    std::optional<ChunkWire> next_chunk_wire();
+    // The same as one string (tests, and the TLS path of the CLI).
     std::optional<std::string> next_chunk();
 
     ClientReaction on_frame(im::msrp::Frame frame);
@@ -79,10 +99,12 @@ private:
     struct Outgoing {
         std::string message_id;
         std::string content_type;
-        std::string bytes;
+        std::shared_ptr<const std::string> owned;  // null for external bytes
+        std::string_view bytes;                     // into owned, or the caller's
         std::uint64_t offset = 0;
-        bool started = false;
     };
+    std::string queue_bytes(std::string content_type, std::shared_ptr<const std::string> owned,
+                            std::string_view bytes);
     struct Progress {
         std::size_t unanswered = 0;
         bool all_sent = false;
@@ -110,7 +132,7 @@ private:
     std::map<std::string, Progress> progress_;
     // A client holds whole files it receives: up to 1 GB, rather than the
     // codec's 16 MB default meant for servers.
-    im::msrp::Reassembler incoming_{im::msrp::ReassemblyLimits{1ull << 30, 1ull << 30, 64}};
+    im::msrp::Reassembler incoming_{im::msrp::ReassemblyLimits{1ull << 30, 1ull << 30, 64, true}};
     std::size_t received_count_ = 0;
 };
 

@@ -44,7 +44,7 @@ public:
                     EXPECT_TRUE(relay_parsers_[id].feed(std::exchange(to_relay_[id], {}), frames));
                     for (auto &frame : frames)
                         for (Outgoing &out : switch_.on_frame(id, std::move(frame), SteadyClock::now()))
-                            to_client_[out.connection] += out.bytes;
+                            to_client_[out.connection] += out.wire();
                 }
                 if (!to_client_[id].empty()) {
                     moved = true;
