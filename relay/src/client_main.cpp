@@ -579,6 +579,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "im-msrp-client: cannot write %s\n", args.output->c_str());
         return kExitUsage;
     }
+    // Streamed chunks are small: gather them into large writes.
+    if (output) std::setvbuf(output, nullptr, _IOFBF, 1024 * 1024);
 
     std::random_device device;
     im::msrp::RandomSource random = [&device] { return (std::uint64_t{device()} << 32) | device(); };
@@ -592,6 +594,8 @@ int main(int argc, char **argv)
 
     ClientOptions options{path.value(), local_uri(socket.get(), random), args.chunk_size, args.success_report,
                           args.failure_report, relay, std::nullopt};
+    // Large messages are written as they arrive, not held whole and written at the end.
+    options.stream_output = output != nullptr;
     options.self.secure = first_hop.secure;
     options.accept_types = args.accept_types;
     if (args.auth) {
@@ -666,9 +670,16 @@ int main(int argc, char **argv)
                 ClientReaction reaction = session.on_frame(std::move(frame));
                 outbox.append(std::move(reaction.bytes));
                 for (const std::string &line : reaction.lines) std::printf("%s\n", line.c_str());
-                for (const ReceivedMessage &message : reaction.received) {
-                    if (output) std::fwrite(message.payload.data(), 1, message.payload.size(), output);
+                if (output && reaction.output_discarded > 0) {
+                    // An aborted streamed message: its bytes come off the end again.
+                    std::fflush(output);
+                    off_t end = ::lseek(::fileno(output), 0, SEEK_END) - static_cast<off_t>(reaction.output_discarded);
+                    if (::ftruncate(::fileno(output), end) != 0 || std::fseek(output, end, SEEK_SET) != 0) {
+                        std::fprintf(stderr, "im-msrp-client: cannot truncate the output\n");
+                        return 1;
+                    }
                 }
+                if (output) std::fwrite(reaction.output.data(), 1, reaction.output.size(), output);
             }
             std::fflush(stdout);
             if (!intact) {

@@ -36,6 +36,11 @@ struct ClientOptions {
     // Media types this endpoint takes ("*" and "type/*" allowed); a SEND of
     // another type is answered 415 (RFC 4975 7.3) and not delivered.
     std::vector<std::string> accept_types = {"*"};
+    // Payloads go to ClientReaction::output. A large message (Byte-Range
+    // total over 64 KB, not CPIM) that starts while no other message is
+    // unfinished goes there chunk by chunk as it arrives, in order, instead
+    // of being held whole: messages completed meanwhile follow it.
+    bool stream_output = false;
 };
 
 // A message as received, unwrapped from CPIM when it came wrapped.
@@ -63,6 +68,10 @@ struct ClientReaction {
     std::string bytes;               // to send back: responses and REPORTs
     std::vector<std::string> lines;  // what happened, for the operator
     std::vector<ReceivedMessage> received;
+    // With stream_output: first take this many bytes back from the end of
+    // the output (a streamed message was aborted), then append output.
+    std::uint64_t output_discarded = 0;
+    std::string output;
 };
 
 class MsrpClientSession {
@@ -119,6 +128,18 @@ private:
     std::string auth_request(const std::optional<std::string> &authorization);
     std::string bind_send();
     bool accepts(std::string_view content_type) const;
+    // stream_output: true when the chunk was taken by the streamed message.
+    bool stream_chunk(im::msrp::Request &request, ClientReaction &reaction);
+    void complete_streamed(const im::msrp::Request &last, ClientReaction &reaction);
+    void output_payload(std::string_view payload, ClientReaction &reaction);
+
+    struct Streamed {
+        std::string message_id;
+        std::string content_type;
+        std::uint64_t written = 0;
+    };
+    std::optional<Streamed> streamed_;
+    std::string deferred_output_;  // messages completed while one streams
 
     ClientOptions options_;
     im::msrp::RandomSource random_;
