@@ -73,7 +73,9 @@ arrived.
                         SEND of another type is answered 415
   --trace               print a line for every frame received
   --output FILE         write the payload of every message received to FILE
-                        (appended in arrival order)
+                        (appended in arrival order; a message over 64 KB
+                        is written as its chunks arrive, and messages
+                        completed meanwhile follow it)
   --timeout SEC         give up after SEC seconds (default 30)
   --ca FILE             msrps: trust the PEM certificates in FILE (default:
                         the system's trusted CAs); the relay's certificate
