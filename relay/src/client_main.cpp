@@ -5,7 +5,10 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -14,10 +17,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <deque>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <random>
@@ -70,7 +73,9 @@ arrived.
                         SEND of another type is answered 415
   --trace               print a line for every frame received
   --output FILE         write the payload of every message received to FILE
-                        (appended in arrival order)
+                        (appended in arrival order; a message over 64 KB
+                        is written as its chunks arrive, and messages
+                        completed meanwhile follow it)
   --timeout SEC         give up after SEC seconds (default 30)
   --ca FILE             msrps: trust the PEM certificates in FILE (default:
                         the system's trusted CAs); the relay's certificate
@@ -319,6 +324,19 @@ public:
         return would_block(0) ? 0 : -1;
     }
 
+    // Several buffers in one system call (plain TCP); TLS takes the first.
+    ssize_t send_gathered(const iovec *buffers, std::size_t count)
+    {
+        if (tls_ || count == 1)
+            return send({static_cast<const char *>(buffers[0].iov_base), buffers[0].iov_len});
+        msghdr message{};
+        message.msg_iov = const_cast<iovec *>(buffers);
+        message.msg_iovlen = count;
+        ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+        if (sent < 0) return errno == EAGAIN || errno == EINTR ? 0 : -1;
+        return sent;
+    }
+
     ssize_t receive(char *buffer, std::size_t size)
     {
         if (!tls_) {
@@ -359,13 +377,131 @@ private:
     std::unique_ptr<SSL, TlsFree> tls_;
 };
 
+// What waits to be written, as a queue of pieces: small frames (responses,
+// REPORTs, chunk heads) are owned, chunk bodies are views of the message
+// bytes. Written with one gathered write per call, consumed from the front
+// without moving what follows.
+class Outbox {
+public:
+    void append(std::string bytes)
+    {
+        if (bytes.empty()) return;
+        bytes_ += bytes.size();
+        // Consecutive small frames share a piece: fewer buffers per write.
+        if (!pieces_.empty() && !pieces_.back().view_only() && pieces_.back().owned.size() < kCoalesceBytes) {
+            pieces_.back().owned += bytes;
+            return;
+        }
+        pieces_.push_back({std::move(bytes), nullptr, {}});
+    }
+    void append(ChunkWire chunk)
+    {
+        append(std::move(chunk.head));
+        if (!chunk.body.empty()) {
+            bytes_ += chunk.body.size();
+            pieces_.push_back({{}, std::move(chunk.keep), chunk.body});
+        }
+        append(std::move(chunk.tail));
+    }
+    bool empty() const { return bytes_ == 0; }
+    std::size_t size() const { return bytes_; }
+
+    // Writes what it can; false when the connection is broken.
+    bool write_to(Transport &transport)
+    {
+        iovec buffers[kMaxBuffers];
+        std::size_t count = 0;
+        for (std::size_t i = 0; i < pieces_.size() && count < kMaxBuffers; ++i, ++count) {
+            std::string_view data = pieces_[i].data();
+            if (i == 0) data.remove_prefix(front_offset_);
+            buffers[count] = {const_cast<char *>(data.data()), data.size()};
+        }
+        if (count == 0) return true;
+        ssize_t sent = transport.send_gathered(buffers, count);
+        if (sent < 0) return false;
+        consume(static_cast<std::size_t>(sent));
+        return true;
+    }
+
+private:
+    static constexpr std::size_t kCoalesceBytes = 4096;
+    static constexpr std::size_t kMaxBuffers = 64;
+
+    struct Piece {
+        std::string owned;
+        std::shared_ptr<const std::string> keep;  // what a view points into, when owned by the session
+        std::string_view view;
+        bool view_only() const { return owned.empty(); }
+        std::string_view data() const { return view_only() ? view : std::string_view(owned); }
+    };
+
+    void consume(std::size_t sent)
+    {
+        bytes_ -= sent;
+        while (sent > 0) {
+            std::size_t left = pieces_.front().data().size() - front_offset_;
+            if (sent < left) {
+                front_offset_ += sent;
+                return;
+            }
+            sent -= left;
+            pieces_.pop_front();
+            front_offset_ = 0;
+        }
+    }
+
+    std::deque<Piece> pieces_;
+    std::size_t front_offset_ = 0;  // of the first piece, already written
+    std::size_t bytes_ = 0;
+};
+
+// A file's bytes, mapped read-only (nothing copied; pages come from the page
+// cache as they are sent), or read whole when it cannot be mapped (a pipe).
+class FileBytes {
+public:
+    explicit FileBytes(const std::string &name)
+    {
+        int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return;
+        struct stat info {};
+        if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+            void *mapped = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            if (mapped != MAP_FAILED) {
+                ::madvise(mapped, static_cast<std::size_t>(info.st_size), MADV_SEQUENTIAL);
+                mapped_ = {static_cast<const char *>(mapped), static_cast<std::size_t>(info.st_size)};
+                ::close(fd);
+                ok_ = true;
+                return;
+            }
+        }
+        char buffer[65536];
+        ssize_t got;
+        while ((got = ::read(fd, buffer, sizeof(buffer))) > 0) read_.append(buffer, static_cast<std::size_t>(got));
+        ok_ = got == 0;
+        ::close(fd);
+    }
+    FileBytes(const FileBytes &) = delete;
+    FileBytes &operator=(const FileBytes &) = delete;
+    ~FileBytes()
+    {
+        if (!mapped_.empty()) ::munmap(const_cast<char *>(mapped_.data()), mapped_.size());
+    }
+    bool ok() const { return ok_; }
+    std::string_view bytes() const { return mapped_.empty() ? std::string_view(read_) : mapped_; }
+
+private:
+    bool ok_ = false;
+    std::string_view mapped_;
+    std::string read_;
+};
+
 // Splits standard input into lines as it arrives.
 class LineReader {
 public:
     // false at end of input
     bool read_available(std::vector<std::string> &lines)
     {
-        char buffer[8192];
+        char buffer[65536];
         ssize_t got = ::read(STDIN_FILENO, buffer, sizeof(buffer));
         if (got < 0) return errno == EINTR || errno == EAGAIN;
         if (got == 0) {
@@ -373,11 +509,13 @@ public:
             return false;
         }
         partial_.append(buffer, static_cast<std::size_t>(got));
+        std::size_t start = 0;
         std::size_t newline;
-        while ((newline = partial_.find('\n')) != std::string::npos) {
-            lines.push_back(partial_.substr(0, newline));
-            partial_.erase(0, newline + 1);
+        while ((newline = partial_.find('\n', start)) != std::string::npos) {
+            lines.push_back(partial_.substr(start, newline - start));
+            start = newline + 1;
         }
+        partial_.erase(0, start);
         return true;
     }
 
@@ -430,22 +568,21 @@ int main(int argc, char **argv)
         }
         relay = parsed_relay.value();
     }
-    std::string file_bytes;
+    std::optional<FileBytes> file_bytes;
     if (args.file) {
-        std::ifstream file(*args.file, std::ios::binary);
-        if (!file) {
+        file_bytes.emplace(*args.file);
+        if (!file_bytes->ok()) {
             std::fprintf(stderr, "im-msrp-client: cannot read %s\n", args.file->c_str());
             return kExitUsage;
         }
-        std::stringstream content;
-        content << file.rdbuf();
-        file_bytes = content.str();
     }
     std::FILE *output = nullptr;
     if (args.output && (output = std::fopen(args.output->c_str(), "wb")) == nullptr) {
         std::fprintf(stderr, "im-msrp-client: cannot write %s\n", args.output->c_str());
         return kExitUsage;
     }
+    // Streamed chunks are small: gather them into large writes.
+    if (output) std::setvbuf(output, nullptr, _IOFBF, 1024 * 1024);
 
     std::random_device device;
     im::msrp::RandomSource random = [&device] { return (std::uint64_t{device()} << 32) | device(); };
@@ -459,6 +596,8 @@ int main(int argc, char **argv)
 
     ClientOptions options{path.value(), local_uri(socket.get(), random), args.chunk_size, args.success_report,
                           args.failure_report, relay, std::nullopt};
+    // Large messages are written as they arrive, not held whole and written at the end.
+    options.stream_output = output != nullptr;
     options.self.secure = first_hop.secure;
     options.accept_types = args.accept_types;
     if (args.auth) {
@@ -467,9 +606,11 @@ int main(int argc, char **argv)
     }
     MsrpClientSession session(options, random);
     for (const std::string &text : args.texts) session.queue(args.content_type.value_or("text/plain"), text);
-    if (args.file) session.queue(args.content_type.value_or("application/octet-stream"), std::move(file_bytes));
+    // file_bytes outlives the session's use of it: both live to the end of main.
+    if (args.file) session.queue_external(args.content_type.value_or("application/octet-stream"), file_bytes->bytes());
 
-    std::string outbox = session.binding_request();
+    Outbox outbox;
+    outbox.append(session.binding_request());
     im::msrp::Parser parser;
     LineReader stdin_lines;
     bool stdin_open = args.from_stdin;
@@ -483,11 +624,14 @@ int main(int argc, char **argv)
                          session.settled() ? "all sent" : "sending not finished");
             return 1;
         }
-        while (outbox.size() < kOutboxHighWater) {
-            auto chunk = session.next_chunk();
-            if (!chunk) break;
-            outbox += *chunk;
-        }
+        auto refill = [&] {
+            while (outbox.size() < kOutboxHighWater) {
+                auto chunk = session.next_chunk_wire();
+                if (!chunk) break;
+                outbox.append(std::move(*chunk));
+            }
+        };
+        refill();
         pollfd fds[2] = {{socket.get(), static_cast<short>(POLLIN | (outbox.empty() ? 0 : POLLOUT)), 0},
                          {STDIN_FILENO, POLLIN, 0}};
         // Lines from stdin wait until the connection is bound.
@@ -501,13 +645,17 @@ int main(int argc, char **argv)
             stdin_open = stdin_lines.read_available(lines);
             for (std::string &line : lines) session.queue(args.content_type.value_or("text/plain"), std::move(line));
         }
-        if ((fds[0].revents & POLLOUT) && !outbox.empty()) {
-            ssize_t sent = transport.send(outbox);
-            if (sent > 0) outbox.erase(0, static_cast<std::size_t>(sent));
-            else if (sent < 0) {
+        // Write, refill and write again while the socket takes it all: one
+        // poll per socket-buffer-full rather than per write.
+        for (int round = 0; (fds[0].revents & POLLOUT) && !outbox.empty() && round < 16; ++round) {
+            std::size_t before = outbox.size();
+            if (!outbox.write_to(transport)) {
                 std::fprintf(stderr, "im-msrp-client: sending failed: the connection is broken\n");
                 return 1;
             }
+            if (!outbox.empty()) break;  // the socket is full
+            refill();
+            if (outbox.size() == before) break;
         }
         // TLS may hold decrypted bytes the socket no longer signals: read until it would block.
         while (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -522,11 +670,18 @@ int main(int argc, char **argv)
             for (auto &frame : frames) {
                 if (args.trace) std::printf("%s\n", trace_line(frame).c_str());
                 ClientReaction reaction = session.on_frame(std::move(frame));
-                outbox += reaction.bytes;
+                outbox.append(std::move(reaction.bytes));
                 for (const std::string &line : reaction.lines) std::printf("%s\n", line.c_str());
-                for (const ReceivedMessage &message : reaction.received) {
-                    if (output) std::fwrite(message.payload.data(), 1, message.payload.size(), output);
+                if (output && reaction.output_discarded > 0) {
+                    // An aborted streamed message: its bytes come off the end again.
+                    std::fflush(output);
+                    off_t end = ::lseek(::fileno(output), 0, SEEK_END) - static_cast<off_t>(reaction.output_discarded);
+                    if (::ftruncate(::fileno(output), end) != 0 || std::fseek(output, end, SEEK_SET) != 0) {
+                        std::fprintf(stderr, "im-msrp-client: cannot truncate the output\n");
+                        return 1;
+                    }
                 }
+                if (output) std::fwrite(reaction.output.data(), 1, reaction.output.size(), output);
             }
             std::fflush(stdout);
             if (!intact) {
@@ -540,9 +695,7 @@ int main(int argc, char **argv)
     while (!outbox.empty()) {
         pollfd out{socket.get(), POLLOUT, 0};
         if (::poll(&out, 1, 1000) <= 0) break;
-        ssize_t sent = transport.send(outbox);
-        if (sent < 0) break;
-        outbox.erase(0, static_cast<std::size_t>(sent));
+        if (!outbox.write_to(transport)) break;
     }
     if (output) std::fclose(output);
     return session.failed() ? 1 : 0;

@@ -138,20 +138,51 @@ std::string MsrpClientSession::bind_send()
     return im::msrp::serialize(bind);
 }
 
+std::string ChunkWire::joined() const
+{
+    std::string out;
+    out.reserve(size());
+    out += head;
+    out += body;
+    out += tail;
+    return out;
+}
+
 std::string MsrpClientSession::queue(std::string content_type, std::string bytes)
+{
+    auto owned = std::make_shared<const std::string>(std::move(bytes));
+    std::string_view view = *owned;
+    return queue_bytes(std::move(content_type), std::move(owned), view);
+}
+
+std::string MsrpClientSession::queue_external(std::string content_type, std::string_view bytes)
+{
+    return queue_bytes(std::move(content_type), nullptr, bytes);
+}
+
+std::string MsrpClientSession::queue_bytes(std::string content_type, std::shared_ptr<const std::string> owned,
+                                           std::string_view bytes)
 {
     std::string id = im::msrp::make_message_id(random_);
     progress_[id].total = bytes.size();
-    queue_.push_back({id, std::move(content_type), std::move(bytes)});
+    queue_.push_back({id, std::move(content_type), std::move(owned), bytes});
     return id;
 }
 
 std::optional<std::string> MsrpClientSession::next_chunk()
 {
+    auto wire = next_chunk_wire();
+    if (!wire) return std::nullopt;
+    return wire->joined();
+}
+
+std::optional<ChunkWire> MsrpClientSession::next_chunk_wire()
+{
     if (!bound_ || queue_.empty()) return std::nullopt;
     Outgoing &message = queue_.front();
     std::uint64_t total = message.bytes.size();
     std::uint64_t length = std::min<std::uint64_t>(options_.chunk_size, total - message.offset);
+    std::string_view body = message.bytes.substr(message.offset, length);
 
     Request chunk;
     chunk.method = "SEND";
@@ -161,11 +192,12 @@ std::optional<std::string> MsrpClientSession::next_chunk()
     chunk.fields.set(ByteRange{message.offset + 1, message.offset + length, total});
     if (options_.success_report) chunk.fields.set(im::msrp::SuccessReport::yes);
     if (options_.failure_report != im::msrp::FailureReport::yes) chunk.fields.set(options_.failure_report);
-    chunk.body = im::msrp::Body{message.content_type, message.bytes.substr(message.offset, length)};
+    // The head says Content-Type; the body itself goes out from the message's bytes.
+    chunk.body = im::msrp::Body{message.content_type, {}};
     message.offset += length;
     bool last = message.offset >= total;
     chunk.continuation = last ? im::msrp::Continuation::complete : im::msrp::Continuation::more;
-    chunk.transaction_id = im::msrp::make_transaction_id(random_, chunk.body->bytes);
+    chunk.transaction_id = im::msrp::make_transaction_id(random_, body);
 
     Progress &progress = progress_[message.message_id];
     if (im::msrp::response_expected(chunk, im::msrp::kStatusOk)) {
@@ -176,8 +208,13 @@ std::optional<std::string> MsrpClientSession::next_chunk()
         message_of_transaction_[chunk.transaction_id] = message.message_id;
     }
     progress.all_sent = last;
+    ChunkWire wire;
+    im::msrp::append_head(wire.head, chunk);
+    im::msrp::append_tail(wire.tail, chunk);
+    wire.keep = message.owned;
+    wire.body = body;
     if (last) queue_.pop_front();
-    return im::msrp::serialize(chunk);
+    return wire;
 }
 
 ClientReaction MsrpClientSession::on_frame(im::msrp::Frame frame)
@@ -258,9 +295,12 @@ void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
     if (im::msrp::response_expected(request, im::msrp::kStatusOk))
         reaction.bytes += im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusOk));
     if (!request.body) return;  // the far end binding its own connection
+    if (options_.stream_output && stream_chunk(request, reaction)) return;
 
+    // The head without a copy of the body: the reassembler takes the body.
+    auto body = std::exchange(request.body, std::nullopt);
     Request head = request;
-    head.body.reset();
+    request.body = std::move(body);
     auto outcome = incoming_.add(std::move(request));
     if (!outcome.ok()) {
         reaction.lines.push_back("receive-error " + escape_for_line(outcome.error().reason));
@@ -283,7 +323,69 @@ void MsrpClientSession::on_request(Request request, ClientReaction &reaction)
                    received.content_type.starts_with("application/im-iscomposing+xml");
     if (textual && received.payload.size() <= 4096) line += " text=" + escape_for_line(received.payload);
     reaction.lines.push_back(std::move(line));
+    if (options_.stream_output) output_payload(received.payload, reaction);
     reaction.received.push_back(std::move(received));
+}
+
+void MsrpClientSession::output_payload(std::string_view payload, ClientReaction &reaction)
+{
+    if (streamed_) deferred_output_ += payload;
+    else reaction.output += payload;
+}
+
+bool MsrpClientSession::stream_chunk(Request &request, ClientReaction &reaction)
+{
+    // Larger than this, a message is worth writing out as it arrives.
+    constexpr std::uint64_t kStreamFrom = 64 * 1024;
+    const im::msrp::MessageId *id = request.fields.find<im::msrp::MessageId>();
+    const ByteRange *range = request.fields.find<ByteRange>();
+    if (id == nullptr) return false;
+    if (streamed_ && id->value == streamed_->message_id) {
+        if (request.continuation == im::msrp::Continuation::aborted) {
+            reaction.output_discarded = streamed_->written;
+            streamed_.reset();
+            reaction.output += std::exchange(deferred_output_, {});
+            return true;
+        }
+        // What is written cannot be rewritten: chunks must come in order (they
+        // do over one connection; a sender resending a range is refused here).
+        if (range == nullptr || range->start != streamed_->written + 1) {
+            failed_ = true;
+            reaction.lines.push_back("receive-error out-of-order chunk of a message streamed to the output");
+            return true;
+        }
+        streamed_->written += request.body->bytes.size();
+        reaction.output = std::move(request.body->bytes);
+        if (request.continuation == im::msrp::Continuation::complete) complete_streamed(request, reaction);
+        return true;
+    }
+    if (streamed_ || incoming_.open_messages() > 0) return false;
+    if (request.continuation != im::msrp::Continuation::more || range == nullptr || range->start != 1 ||
+        !range->total || *range->total <= kStreamFrom || is_cpim(request.body->content_type))
+        return false;
+    streamed_ = Streamed{id->value, request.body->content_type, request.body->bytes.size()};
+    reaction.output = std::move(request.body->bytes);
+    return true;
+}
+
+void MsrpClientSession::complete_streamed(const Request &last, ClientReaction &reaction)
+{
+    Streamed done = std::move(*streamed_);
+    streamed_.reset();
+    ++received_count_;
+    if (im::msrp::success_report(last) == im::msrp::SuccessReport::yes) {
+        Request head = last;
+        head.body.reset();
+        reaction.bytes += im::msrp::serialize(im::msrp::make_report(head, im::msrp::make_transaction_id(random_),
+                                                                     im::msrp::kStatusOk, std::nullopt,
+                                                                     ByteRange{1, done.written, done.written}));
+    }
+    std::string from = last.from_path.empty() ? std::string() : im::msrp::to_string(last.from_path.back());
+    reaction.lines.push_back("message from=" + escape_for_line(from) + " content-type=" +
+                             escape_for_line(done.content_type) + " bytes=" + std::to_string(done.written) +
+                             " message-id=" + done.message_id);
+    reaction.received.push_back(ReceivedMessage{done.message_id, from, done.content_type, {}});
+    reaction.output += std::exchange(deferred_output_, {});
 }
 
 bool MsrpClientSession::accepts(std::string_view content_type) const

@@ -10,8 +10,8 @@ namespace {
 
 // One read takes at most this much; a 64 KB chunk often arrives in one go.
 constexpr std::size_t kReadBufferBytes = 64 * 1024;
-// Queued strings written by one gathered write (well under IOV_MAX).
-constexpr std::size_t kMaxGatheredWrites = 64;
+// Queued strings written by one gathered write (IOV_MAX is 1024).
+constexpr std::size_t kMaxGatheredWrites = 256;
 
 std::string describe(const asio::ip::tcp::endpoint &endpoint)
 {
@@ -112,12 +112,14 @@ void MsrpConnection::on_read(std::size_t length)
     read_more();
 }
 
-void MsrpConnection::send(std::string bytes)
+void MsrpConnection::send(std::string head, std::string body, std::string tail)
 {
-    if (closed_ || bytes.empty()) return;
-    queued_bytes_ += bytes.size();
-    write_queue_.push_back(std::move(bytes));
-    write_next();
+    if (closed_) return;
+    for (std::string *part : {&head, &body, &tail}) {
+        if (part->empty()) continue;
+        queued_bytes_ += part->size();
+        write_queue_.push_back(std::move(*part));
+    }
 }
 
 void MsrpConnection::write_next()

@@ -40,8 +40,13 @@ public:
     // Idempotent; pending reads, writes and the idle timer complete as cancelled.
     void close() { close_because("shutdown"); }
 
-    // Queues bytes for the peer.
-    void send(std::string bytes);
+    // Queues bytes for the peer, in order (empty strings are skipped); they
+    // go out at the next flush().
+    void send(std::string head, std::string body = {}, std::string tail = {});
+    // Starts writing what is queued. The dispatcher flushes once after all
+    // frames of one read, so a burst of chunks and responses leaves in one
+    // gathered write instead of one system call each.
+    void flush() { write_next(); }
     bool over_limit() const { return queued_bytes_ > options_.write_queue_limit; }
     // Stops reading from sender until this connection has drained (or closed).
     void hold_until_drained(const std::shared_ptr<MsrpConnection> &sender);

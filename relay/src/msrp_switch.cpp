@@ -21,6 +21,10 @@ using im::msrp::Response;
 constexpr std::string_view kCpimType = "message/cpim";
 // What a held request costs besides its body (paths and headers), for the held-bytes bound.
 constexpr std::size_t kHeldRequestOverhead = 512;
+// Bodies from this size on are written from the string they arrived in
+// (Outgoing::body) rather than copied behind their head; below it one
+// contiguous frame is cheaper than a separate buffer.
+constexpr std::size_t kSeparateBodyBytes = 2048;
 
 std::string_view bare_media_type(std::string_view content_type)
 {
@@ -349,33 +353,34 @@ void MsrpSwitch::relay_request(Session &session, Participant &sender, Connection
         return;
     }
 
+    // Held for a side not connected yet: headers count too, or bodiless
+    // REPORTs could pile up without bound.
+    std::size_t held_size = body_size(request) + kHeldRequestOverhead;
+    if (!peer.bound() && peer.held_bytes + held_size > limits_.max_held_bytes) {
+        ++counters_.refused;
+        if (is_send) reply(from, request, im::msrp::kStatusStopSending, out);
+        return;
+    }
+    // RFC 4976: SENDs are answered hop by hop; REPORTs never. The answer is
+    // made before the request is rewritten for the next hop below, so the
+    // request needs no copy.
+    if (is_send) reply(from, request, im::msrp::kStatusOk, out);
+
     // RFC 4976 7.3: drop our URI from the To-Path and put the URI the next
     // hop knows us by in front of the From-Path. When the sender addressed
     // only us (the path stops at the relay), the peer's own path follows;
     // an empty To-Path stands for it until the peer has connected.
-    Request forward = without_body(request);
-    forward.body = std::move(request.body);
-    forward.to_path.erase(forward.to_path.begin());
-    if (forward.to_path.empty()) forward.to_path = peer.peer_path;
+    request.to_path.erase(request.to_path.begin());
+    if (request.to_path.empty()) request.to_path = peer.peer_path;
     // Unbound, the peer's URI for us is not known yet: flush_held corrects it.
-    forward.from_path.insert(forward.from_path.begin(), uri_toward(peer));
+    request.from_path.insert(request.from_path.begin(), uri_toward(peer));
 
     if (!peer.bound()) {
-        // Headers count too, or bodiless REPORTs could pile up without bound.
-        std::size_t size = body_size(forward) + kHeldRequestOverhead;
-        if (peer.held_bytes + size > limits_.max_held_bytes) {
-            ++counters_.refused;
-            if (is_send) reply(from, request, im::msrp::kStatusStopSending, out);
-            return;
-        }
-        peer.held_bytes += size;
-        peer.held.push_back(std::move(forward));
-        if (is_send) reply(from, request, im::msrp::kStatusOk, out);
+        peer.held_bytes += held_size;
+        peer.held.push_back(std::move(request));
         return;
     }
-    // RFC 4976: SENDs are answered hop by hop; REPORTs never.
-    if (is_send) reply(from, request, im::msrp::kStatusOk, out);
-    deliver(peer, std::move(forward), sender.id, out);
+    deliver(peer, std::move(request), sender.id, out);
 }
 
 void MsrpSwitch::conference_request(Session &session, Participant &sender, ConnectionId from, Request request,
@@ -575,19 +580,42 @@ void MsrpSwitch::deliver(Participant &target, Request request, std::string_view 
     request.transaction_id =
         im::msrp::make_transaction_id(random_, request.body ? std::string_view(request.body->bytes) : "");
     if (request.to_path.empty()) request.to_path = target.peer_path;
-    if (request.kind() == MethodKind::send && im::msrp::failure_report(request) != im::msrp::FailureReport::no) {
+    bool remember = request.kind() == MethodKind::send && im::msrp::failure_report(request) != im::msrp::FailureReport::no;
+    if (remember) {
         PendingOnConnection &pending = pending_[target.connection];
-        if (pending.order.size() >= limits_.max_pending_per_connection) {
+        // order may also hold ids answered out of order (see on_response);
+        // they are bounded too, at twice the limit.
+        while (!pending.order.empty() && (pending.by_transaction.size() >= limits_.max_pending_per_connection ||
+                                          pending.order.size() >= 2 * limits_.max_pending_per_connection)) {
             pending.by_transaction.erase(pending.order.front());
             pending.order.pop_front();
+            drop_answered_front(pending);
         }
-        std::uint64_t size = body_size(request);
         pending.order.push_back(request.transaction_id);
-        pending.by_transaction.emplace(request.transaction_id,
-                                       PendingSend{std::string(origin), without_body(request), size, now_});
     }
-    out.push_back({target.connection, im::msrp::serialize(request)});
+    std::uint64_t size = body_size(request);
+    Outgoing frame(target.connection, {});
+    if (size >= kSeparateBodyBytes) {
+        frame.body = std::move(request.body->bytes);  // the head needs only its Content-Type
+        im::msrp::append_head(frame.bytes, request);
+        im::msrp::append_tail(frame.tail, request);
+    } else {
+        frame.bytes = im::msrp::serialize(request);
+    }
+    out.push_back(std::move(frame));
     ++counters_.messages_out;
+    if (remember) {
+        // What a failure REPORT needs, moved rather than copied: the request is sent.
+        request.body.reset();
+        std::string transaction_id = request.transaction_id;
+        pending_[target.connection].by_transaction.emplace(
+            std::move(transaction_id), PendingSend{std::string(origin), std::move(request), size, now_});
+    }
+}
+
+void MsrpSwitch::drop_answered_front(PendingOnConnection &pending)
+{
+    while (!pending.order.empty() && !pending.by_transaction.contains(pending.order.front())) pending.order.pop_front();
 }
 
 void MsrpSwitch::flush_held(Participant &participant, std::vector<Outgoing> &out)
@@ -609,7 +637,10 @@ void MsrpSwitch::on_response(ConnectionId from, const Response &response, std::v
     if (found == connection->second.by_transaction.end()) return;
     PendingSend pending = std::move(found->second);
     connection->second.by_transaction.erase(found);
-    std::erase(connection->second.order, response.transaction_id);
+    // Responses come in the order of the requests, so the answered id is
+    // normally at the front: dropping it there costs O(1), where erasing it
+    // from the middle cost a scan of every SEND in flight per response.
+    drop_answered_front(connection->second);
     if (response.status_code == im::msrp::kStatusOk) return;
     ++counters_.downstream_failures;
     report_failure(pending, response.status_code, response.comment, out);

@@ -1,5 +1,7 @@
 #include "im/msrp/ids.hpp"
 
+#include <vector>
+
 namespace im::msrp {
 namespace {
 
@@ -34,10 +36,27 @@ std::string make_transaction_id(const RandomSource &random)
 
 std::string make_transaction_id(const RandomSource &random, std::string_view body)
 {
+    // The flag is irrelevant: any "-------<id>" in the body could read as an
+    // end-line. An id starts with an alphanumeric, so such an id begins
+    // exactly where a run of at least seven dashes ends. A run of seven
+    // covers one byte of every seventh, so only those are looked at: one
+    // pass over a seventh of the body, not a search per candidate id.
+    std::vector<std::size_t> id_starts;
+    std::size_t checked_to = 0;  // bytes before this belong to runs already measured
+    for (std::size_t i = 6; i < body.size(); i += 7) {
+        if (body[i] != '-' || i < checked_to) continue;
+        std::size_t start = i;
+        std::size_t end = i + 1;
+        while (start > checked_to && body[start - 1] == '-') --start;
+        while (end < body.size() && body[end] == '-') ++end;
+        if (end - start >= 7) id_starts.push_back(end);
+        checked_to = end;
+    }
     while (true) {
         std::string id = make_transaction_id(random);
-        // The flag is irrelevant: any "-------<id>" in the body could read as an end-line.
-        if (body.find("-------" + id) == std::string_view::npos) return id;
+        bool clash = false;
+        for (std::size_t start : id_starts) clash = clash || body.substr(start).starts_with(id);
+        if (!clash) return id;
     }
 }
 

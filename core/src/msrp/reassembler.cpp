@@ -13,8 +13,10 @@ void MessageBuffer::write(std::uint64_t offset, std::string data)
     }
     if (data.empty()) return;
     std::uint64_t end = offset + data.size();
-    if (bytes_.empty() && offset == 0) {
-        bytes_ = std::move(data);  // the usual first chunk: no copy
+    if (bytes_.empty() && offset == 0 && bytes_.capacity() < data.capacity()) {
+        bytes_ = std::move(data);  // the usual first chunk, nothing reserved: no copy
+    } else if (offset == bytes_.size()) {
+        bytes_ += data;  // the next chunk in order: no zero-filling first
     } else {
         if (bytes_.size() < end) bytes_.resize(static_cast<std::size_t>(end));
         std::copy(data.begin(), data.end(), bytes_.begin() + static_cast<std::ptrdiff_t>(offset));
@@ -49,6 +51,11 @@ void MessageBuffer::set_length(std::uint64_t length)
         auto last = std::prev(covered_.end());
         last->second = std::min(last->second, length);
     }
+}
+
+void MessageBuffer::reserve(std::uint64_t bytes)
+{
+    if (bytes > bytes_.capacity()) bytes_.reserve(static_cast<std::size_t>(bytes));
 }
 
 bool MessageBuffer::complete() const
@@ -110,6 +117,10 @@ Result<ChunkOutcome, ReassemblyError> Reassembler::add(Request chunk)
             return ReassemblyError{ReassemblyErrorKind::too_many_messages,
                                    std::to_string(open_.size()) + " messages already unfinished"};
         open = open_.emplace(message_id, OpenMessage{}).first;
+        // One buffer of the announced size instead of growing (and copying) it chunk by chunk.
+        if (limits_.reserve_announced_total && range.total && *range.total <= max &&
+            *range.total <= limits_.max_buffered_bytes - buffered_bytes_)
+            open->second.buffer.reserve(*range.total);
     }
 
     MessageBuffer &buffer = open->second.buffer;

@@ -31,11 +31,8 @@ void append_end_line(std::string &out, std::string_view transaction_id, Continua
 
 }  // namespace
 
-void append_wire(std::string &out, const Request &request)
+void append_head(std::string &out, const Request &request)
 {
-    // One allocation for a large body, still geometric growth for a buffer of many frames.
-    std::size_t needed = out.size() + 512 + (request.body ? request.body->bytes.size() : 0);
-    if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
     out += "MSRP ";
     out += request.transaction_id;
     out += ' ';
@@ -45,10 +42,23 @@ void append_wire(std::string &out, const Request &request)
     if (request.body) {
         append_header(out, "Content-Type", request.body->content_type);
         out += "\r\n";
-        out += request.body->bytes;
-        out += "\r\n";
     }
+}
+
+void append_tail(std::string &out, const Request &request)
+{
+    if (request.body) out += "\r\n";
     append_end_line(out, request.transaction_id, request.continuation);
+}
+
+void append_wire(std::string &out, const Request &request)
+{
+    // One allocation for a large body, still geometric growth for a buffer of many frames.
+    std::size_t needed = out.size() + 512 + (request.body ? request.body->bytes.size() : 0);
+    if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
+    append_head(out, request);
+    if (request.body) out += request.body->bytes;
+    append_tail(out, request);
 }
 
 void append_wire(std::string &out, const Response &response)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "im/msrp/syntax.hpp"
 
@@ -176,15 +177,35 @@ Result<Uri> parse_uri(std::string_view text)
 
 std::string to_string(const Uri &uri)
 {
-    std::string out = uri.secure ? "msrps://" : "msrp://";
-    if (!uri.userinfo.empty()) out += uri.userinfo + "@";
+    // Appended in place: this runs for every path of every frame sent.
+    std::string out;
+    out.reserve(24 + uri.userinfo.size() + uri.host.size() + uri.session_id.size() + uri.transport.size());
+    out += uri.secure ? "msrps://" : "msrp://";
+    if (!uri.userinfo.empty()) {
+        out += uri.userinfo;
+        out += '@';
+    }
     out += uri.host;
-    if (uri.port) out += ":" + std::to_string(*uri.port);
-    if (!uri.session_id.empty()) out += "/" + uri.session_id;
-    out += ";" + uri.transport;
+    if (uri.port) {
+        char digits[8];
+        auto [end, error] = std::to_chars(digits, digits + sizeof(digits), *uri.port);
+        (void)error;  // a uint16_t always fits
+        out += ':';
+        out.append(digits, end);
+    }
+    if (!uri.session_id.empty()) {
+        out += '/';
+        out += uri.session_id;
+    }
+    out += ';';
+    out += uri.transport;
     for (const UriParam &param : uri.params) {
-        out += ";" + param.name;
-        if (param.value) out += "=" + *param.value;
+        out += ';';
+        out += param.name;
+        if (param.value) {
+            out += '=';
+            out += *param.value;
+        }
     }
     return out;
 }
@@ -214,6 +235,7 @@ Result<Path> parse_path(std::string_view text)
 
 std::string to_string(const Path &path)
 {
+    if (path.size() == 1) return to_string(path.front());
     std::string out;
     for (const Uri &uri : path) {
         if (!out.empty()) out += ' ';

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "im/msrp/ids.hpp"
@@ -34,6 +36,11 @@ struct ClientOptions {
     // Media types this endpoint takes ("*" and "type/*" allowed); a SEND of
     // another type is answered 415 (RFC 4975 7.3) and not delivered.
     std::vector<std::string> accept_types = {"*"};
+    // Payloads go to ClientReaction::output. A large message (Byte-Range
+    // total over 64 KB, not CPIM) that starts while no other message is
+    // unfinished goes there chunk by chunk as it arrives, in order, instead
+    // of being held whole: messages completed meanwhile follow it.
+    bool stream_output = false;
 };
 
 // A message as received, unwrapped from CPIM when it came wrapped.
@@ -44,10 +51,27 @@ struct ReceivedMessage {
     std::string payload;
 };
 
+// One chunk ready to write: head, body and tail go out back to back (a
+// gathered write). The body stays where the message's bytes are, not
+// copied; keep holds those bytes alive (null for bytes the caller owns).
+struct ChunkWire {
+    std::string head;
+    std::shared_ptr<const std::string> keep;
+    std::string_view body;
+    std::string tail;
+
+    std::size_t size() const { return head.size() + body.size() + tail.size(); }
+    std::string joined() const;
+};
+
 struct ClientReaction {
     std::string bytes;               // to send back: responses and REPORTs
     std::vector<std::string> lines;  // what happened, for the operator
     std::vector<ReceivedMessage> received;
+    // With stream_output: first take this many bytes back from the end of
+    // the output (a streamed message was aborted), then append output.
+    std::uint64_t output_discarded = 0;
+    std::string output;
 };
 
 class MsrpClientSession {
@@ -62,8 +86,13 @@ public:
 
     // Returns the Message-ID the message will carry.
     std::string queue(std::string content_type, std::string bytes);
-    // Wire bytes of the next chunk to send, or nullopt when nothing is ready
-    // (not bound yet, or everything queued has been sent).
+    // The same for bytes the caller keeps alive and unchanged until the
+    // session ends (a mapped file): they are never copied.
+    std::string queue_external(std::string content_type, std::string_view bytes);
+    // The next chunk to send, or nullopt when nothing is ready (not bound
+    // yet, or everything queued has been sent).
+    std::optional<ChunkWire> next_chunk_wire();
+    // The same as one string (tests, and the TLS path of the CLI).
     std::optional<std::string> next_chunk();
 
     ClientReaction on_frame(im::msrp::Frame frame);
@@ -79,10 +108,12 @@ private:
     struct Outgoing {
         std::string message_id;
         std::string content_type;
-        std::string bytes;
+        std::shared_ptr<const std::string> owned;  // null for external bytes
+        std::string_view bytes;                     // into owned, or the caller's
         std::uint64_t offset = 0;
-        bool started = false;
     };
+    std::string queue_bytes(std::string content_type, std::shared_ptr<const std::string> owned,
+                            std::string_view bytes);
     struct Progress {
         std::size_t unanswered = 0;
         bool all_sent = false;
@@ -97,6 +128,18 @@ private:
     std::string auth_request(const std::optional<std::string> &authorization);
     std::string bind_send();
     bool accepts(std::string_view content_type) const;
+    // stream_output: true when the chunk was taken by the streamed message.
+    bool stream_chunk(im::msrp::Request &request, ClientReaction &reaction);
+    void complete_streamed(const im::msrp::Request &last, ClientReaction &reaction);
+    void output_payload(std::string_view payload, ClientReaction &reaction);
+
+    struct Streamed {
+        std::string message_id;
+        std::string content_type;
+        std::uint64_t written = 0;
+    };
+    std::optional<Streamed> streamed_;
+    std::string deferred_output_;  // messages completed while one streams
 
     ClientOptions options_;
     im::msrp::RandomSource random_;
@@ -110,7 +153,7 @@ private:
     std::map<std::string, Progress> progress_;
     // A client holds whole files it receives: up to 1 GB, rather than the
     // codec's 16 MB default meant for servers.
-    im::msrp::Reassembler incoming_{im::msrp::ReassemblyLimits{1ull << 30, 1ull << 30, 64}};
+    im::msrp::Reassembler incoming_{im::msrp::ReassemblyLimits{1ull << 30, 1ull << 30, 64, true}};
     std::size_t received_count_ = 0;
 };
 

@@ -71,10 +71,21 @@ struct SwitchCounters {
 // sender learns that it was not kept (RFC 4975 leaves 5xx to the node).
 inline constexpr int kStatusStoreFailed = 500;
 
-// Bytes to write on one connection, in order.
+// Bytes to write on one connection, in order: bytes, body, tail. A
+// forwarded request with a large body keeps the body it arrived with in
+// body (moved, never copied) between its head in bytes and its end-line in
+// tail, for a gathered write; every other frame is whole in bytes.
 struct Outgoing {
+    Outgoing() = default;
+    Outgoing(ConnectionId connection_, std::string bytes_) : connection(connection_), bytes(std::move(bytes_)) {}
+
     ConnectionId connection = 0;
     std::string bytes;
+    std::string body;
+    std::string tail;
+
+    std::size_t size() const { return bytes.size() + body.size() + tail.size(); }
+    std::string wire() const { return bytes + body + tail; }
 };
 
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
@@ -116,8 +127,11 @@ private:
     };
     struct PendingOnConnection {
         std::map<std::string, PendingSend, std::less<>> by_transaction;
-        std::deque<std::string> order;  // oldest first, for the bound
+        // Oldest first, for the bound and the timeouts. The front is always
+        // still pending; ids answered out of order stay until they reach it.
+        std::deque<std::string> order;
     };
+    static void drop_answered_front(PendingOnConnection &pending);
 
     void on_request(ConnectionId from, im::msrp::Request request, SteadyClock::time_point now,
                     std::vector<Outgoing> &out);

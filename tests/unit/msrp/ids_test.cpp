@@ -73,3 +73,23 @@ TEST(MsrpIds, TransactionIdAvoidsItsEndLineInTheBody)
     EXPECT_NE(chosen, first);
     EXPECT_EQ(body.find("-------" + chosen), std::string::npos);
 }
+
+// The body is looked at in steps of seven bytes: every placement of the
+// dashes, runs longer than seven and a clash at the very end are still seen.
+TEST(MsrpIds, TransactionIdAvoidsItsEndLineAtAnyOffset)
+{
+    RandomSource probe = seeded(11);
+    std::string first = make_transaction_id(probe);
+    for (std::size_t pad = 0; pad < 16; ++pad) {
+        for (std::size_t dashes : {7u, 8u, 15u}) {
+            std::string body = std::string(pad, 'x') + std::string(dashes, '-') + first;
+            RandomSource random = seeded(11);
+            std::string chosen = make_transaction_id(random, body);
+            EXPECT_NE(chosen, first) << "pad " << pad << " dashes " << dashes;
+        }
+        // Six dashes are no end-line: the first id is kept.
+        std::string harmless = std::string(pad, 'x') + "------" + first;
+        RandomSource random = seeded(11);
+        EXPECT_EQ(make_transaction_id(random, harmless), first) << "pad " << pad;
+    }
+}

@@ -44,7 +44,7 @@ public:
                     EXPECT_TRUE(relay_parsers_[id].feed(std::exchange(to_relay_[id], {}), frames));
                     for (auto &frame : frames)
                         for (Outgoing &out : switch_.on_frame(id, std::move(frame), SteadyClock::now()))
-                            to_client_[out.connection] += out.bytes;
+                            to_client_[out.connection] += out.wire();
                 }
                 if (!to_client_[id].empty()) {
                     moved = true;
@@ -240,6 +240,52 @@ TEST(RelayClientSession, RefusesTypesItDoesNotAcceptWith415)
 TEST(RelayClientSession, EscapesLinesForOutput)
 {
     EXPECT_EQ(escape_for_line("a\\b\r\nc\x01"), "a\\\\b\\r\\nc\\x01");
+}
+
+}  // namespace
+
+namespace {
+
+// stream_output: a large message goes to the output chunk by chunk; a small
+// one completed meanwhile follows it; an aborted one is taken back.
+TEST(RelayClientSession, StreamsLargeMessagesToTheOutputInOrder)
+{
+    ClientOptions options;
+    options.to_path = path("msrp://192.0.2.9:2855/far1;tcp");
+    options.self = uri("msrp://192.0.2.1:4001/me1;tcp");
+    options.stream_output = true;
+    MsrpClientSession client(options, seeded_random(3));
+    auto me = path("msrp://192.0.2.1:4001/me1;tcp");
+    auto far = path("msrp://192.0.2.9:2855/far1;tcp");
+    const std::string half(50000, 'a');
+    const std::uint64_t total = 2 * half.size();
+    using im::msrp::ByteRange;
+    using im::msrp::Continuation;
+
+    ClientReaction first = client.on_frame(send("tbig0001", me, far, "big00001", "application/octet-stream", half,
+                                                ByteRange{1, half.size(), total}, Continuation::more));
+    EXPECT_EQ(first.output, half);
+    EXPECT_EQ(as_response(frames_of(first.bytes)[0]).status_code, 200);
+    // A small message in between is reassembled and waits for the large one.
+    ClientReaction small = client.on_frame(send("tsml0002", me, far, "sml00002", "text/plain", "hi"));
+    EXPECT_TRUE(small.output.empty());
+    EXPECT_EQ(client.received_count(), 1u);
+    ClientReaction last = client.on_frame(send("tbig0003", me, far, "big00001", "application/octet-stream", half,
+                                               ByteRange{half.size() + 1, total, total}, Continuation::complete));
+    EXPECT_EQ(last.output, half + "hi");
+    EXPECT_EQ(client.received_count(), 2u);
+    ASSERT_EQ(last.lines.size(), 1u);
+    EXPECT_EQ(last.lines[0], "message from=msrp://192.0.2.9:2855/far1;tcp content-type=application/octet-stream "
+                             "bytes=100000 message-id=big00001");
+
+    ClientReaction started = client.on_frame(send("tabt0004", me, far, "abt00003", "application/octet-stream", half,
+                                                  ByteRange{1, half.size(), total}, Continuation::more));
+    EXPECT_EQ(started.output.size(), half.size());
+    ClientReaction aborted = client.on_frame(send("tabt0005", me, far, "abt00003", "application/octet-stream", "",
+                                                  ByteRange{half.size() + 1, half.size(), total}, Continuation::aborted));
+    EXPECT_EQ(aborted.output_discarded, half.size());
+    EXPECT_EQ(client.received_count(), 2u);
+    EXPECT_FALSE(client.failed());
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ std::vector<im::msrp::Frame> sent_to(const std::vector<Outgoing> &out, Connectio
 {
     std::string bytes;
     for (const Outgoing &outgoing : out) {
-        if (outgoing.connection == connection) bytes += outgoing.bytes;
+        if (outgoing.connection == connection) bytes += outgoing.wire();
     }
     return frames_of(bytes);
 }

@@ -22,6 +22,11 @@ struct ReassemblyLimits {
     // Bytes buffered for all unfinished messages together.
     std::uint64_t max_buffered_bytes = 64 * 1024 * 1024;
     std::size_t max_open_messages = 64;
+    // Reserve a message's buffer at its first chunk for the total its
+    // Byte-Range announces (within the limits above). Saves regrowing a large
+    // message; off by default, since a peer could announce totals it never
+    // sends (an endpoint that receives files turns it on).
+    bool reserve_announced_total = false;
 };
 
 enum class ReassemblyErrorKind {
@@ -61,6 +66,8 @@ public:
     void write(std::uint64_t offset, std::string data);
     // The message is exactly length bytes; coverage past it is forgotten.
     void set_length(std::uint64_t length);
+    // Room for that many bytes, allocated now.
+    void reserve(std::uint64_t bytes);
     bool complete() const;
     // The message bytes; only when complete().
     std::string take();

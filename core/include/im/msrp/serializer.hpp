@@ -18,6 +18,14 @@ void append_wire(std::string &out, const Request &request);
 void append_wire(std::string &out, const Response &response);
 void append_wire(std::string &out, const Frame &frame);
 
+// A request in three parts, so that a large body can be written from where
+// it already is (a gathered write) instead of being copied between them:
+// append_head writes the start line, the headers and, with a body, the
+// Content-Type and the blank line; append_tail the CRLF after a body and the
+// end-line. head + body bytes + tail is exactly append_wire's output.
+void append_head(std::string &out, const Request &request);
+void append_tail(std::string &out, const Request &request);
+
 std::string serialize(const Request &request);
 std::string serialize(const Response &response);
 std::string serialize(const Frame &frame);
