@@ -10,7 +10,9 @@
 #include "im/controlling/pager_exploder.hpp"
 #include "im/controlling/recipient_checks.hpp"
 #include "im/service/database.hpp"
+#include "im/shared/shared_counter.hpp"
 #include "im/sip/uri.hpp"
+#include "im/store/cached_group_store.hpp"
 #include "im/store/schema_versions.hpp"
 #include "im/store/sqlite_group_store.hpp"
 
@@ -104,12 +106,37 @@ std::string group_text(const im::store::Group &g, bool with_members)
 
 }  // namespace
 
+struct im_controlling_shared {
+    std::optional<im::shared::SharedCounter> group_generation;
+};
+
+namespace {
+
+// The groups as this process reads and changes them: SQLite, behind this
+// process's cache when there is a shared generation to keep it current.
+class GroupStores {
+public:
+    GroupStores(im::store::SqliteDatabase &db, im_controlling_shared *shared, int cache_size) : database_(db)
+    {
+        if (shared && shared->group_generation && cache_size > 0)
+            cached_.emplace(database_, *shared->group_generation, static_cast<std::size_t>(cache_size));
+    }
+    im::store::GroupStore &store() { return cached_ ? static_cast<im::store::GroupStore &>(*cached_) : database_; }
+
+private:
+    im::store::SqliteGroupStore database_;
+    std::optional<im::store::CachedGroupStore> cached_;
+};
+
+}  // namespace
+
 struct im_controlling {
-    explicit im_controlling(const im_controlling_params_t &params)
+    im_controlling(const im_controlling_params_t &params, im_controlling_shared *shared)
         : config(make_config(params)),
           check_here(check_copies_here(params.delivery_proxy)),
           db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
-          groups(db),
+          stores(db, shared, params.group_cache),
+          groups(stores.store()),
           exploder(config, groups)
     {
     }
@@ -117,7 +144,8 @@ struct im_controlling {
     im::controlling::ControllingConfig config;
     bool check_here;  // delivery_proxy set: copies to users served here are checked here
     im::store::SqliteDatabase db;
-    im::store::SqliteGroupStore groups;
+    GroupStores stores;
+    im::store::GroupStore &groups;
     im::controlling::PagerExploder exploder;
 };
 
@@ -126,7 +154,7 @@ extern "C" {
 int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size)
 {
     try {
-        im_controlling probe(*params);
+        im_controlling probe(*params, nullptr);
         return 0;
     } catch (const std::exception &e) {
         im::bridge::copy_text(e.what(), err, err_size);
@@ -136,10 +164,35 @@ int im_controlling_check(const im_controlling_params_t *params, char *err, size_
     return -1;
 }
 
-im_controlling_t *im_controlling_open(const im_controlling_params_t *params, char *err, size_t err_size)
+im_controlling_shared_t *im_controlling_shared_create(const im_shm_ops_t *ops, char *err, size_t err_size)
 {
     try {
-        return std::make_unique<im_controlling>(*params).release();
+        auto shared = std::make_unique<im_controlling_shared>();
+        shared->group_generation = im::shared::SharedCounter::create(im::shared::SharedMemory(*ops));
+        if (!shared->group_generation) {
+            im::bridge::copy_text("not enough shared memory for the group generation", err, err_size);
+            return nullptr;
+        }
+        return shared.release();
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return nullptr;
+}
+
+void im_controlling_shared_destroy(im_controlling_shared_t *shared)
+{
+    std::unique_ptr<im_controlling_shared> owned(shared);
+    if (owned && owned->group_generation) owned->group_generation->destroy();
+}
+
+im_controlling_t *im_controlling_open(const im_controlling_params_t *params, im_controlling_shared_t *shared, char *err,
+                                      size_t err_size)
+{
+    try {
+        return std::make_unique<im_controlling>(*params, shared).release();
     } catch (const std::exception &e) {
         im::bridge::copy_text(e.what(), err, err_size);
     } catch (...) {

@@ -56,7 +56,7 @@ std::optional<ExplodeOutcome> PagerExploder::refuse_advertisement(std::string_vi
         for (const auto &uri : advertised.uris) {
             auto aor = sip::aor_of(uri);
             if (!aor) continue;
-            auto group = groups_.find(*aor);
+            auto group = groups_.snapshot(*aor);
             if (group && !store::allowed(group->rules.may_add_users, *group, originator.aor))
                 return refuse(Rejection::not_allowed, 403, "Forbidden", "Not allowed to advertise " + *aor);
         }
@@ -86,9 +86,10 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     auto target = sip::aor_of(request.request_uri);
     if (!target) return refuse(Rejection::malformed, 404, "Not Found", "Request-URI is no SIP URI");
     const bool to_factory = *target == config_.conference_factory;
-    std::optional<store::Group> group;
+    // A shared snapshot: with the group cache, no copy of the members.
+    std::shared_ptr<const store::Group> group;
     if (!to_factory) {
-        group = groups_.find(*target);
+        group = groups_.snapshot(*target);
         if (!group) return refuse(Rejection::not_found, 404, "Not Found", "No such group or conference here");
     } else if (!list_body) {
         return refuse(Rejection::malformed, 403, "Forbidden", "A MESSAGE to the conference factory needs a URI-list");
