@@ -71,16 +71,40 @@ private:
     bool open_ = false;
 };
 
-// The recipient's terminating checks through the participating module (C door).
-im::controlling::CheckedCopy check_recipient(const im_request_checks_t &checks, im::controlling::OutgoingMessage copy,
-                                             const im::Originator &originator)
-{
-    im::controlling::CopyRequestStorage storage;
-    const im_sip_request_t view = im::bridge::to_c_request(im::controlling::terminating_view(copy, originator, storage));
-    im_action_t verdict;
-    if (checks.check(&view, &verdict) < 0 && verdict.reply_code < 300) im::bridge::write_internal_error(&verdict);
-    return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict));
-}
+// The recipients' terminating checks through the participating module (C
+// door). The copies of one group MESSAGE differ only in their recipient, so
+// the request the checks see is built once and only the recipient changes
+// per copy; the answer is read without converting it unless it refuses.
+class CopyChecker {
+public:
+    CopyChecker(const im_request_checks_t &checks, const im::controlling::OutgoingMessage &first,
+                const im::Originator &originator)
+        : checks_(checks),
+          request_(im::bridge::to_c_request(im::controlling::terminating_view(first, originator, storage_)))
+    {
+    }
+    CopyChecker(const CopyChecker &) = delete;
+    CopyChecker &operator=(const CopyChecker &) = delete;
+
+    im::controlling::CheckedCopy check(im::controlling::OutgoingMessage copy)
+    {
+        request_.request_uri = str_of(copy.request_uri);
+        request_.to_uri = str_of(copy.to);
+        if (checks_.check(&request_, &verdict_) < 0 && verdict_.reply_code < 300)
+            im::bridge::write_internal_error(&verdict_);
+        if (verdict_.reply_code == 0)  // forward: the common case
+            return im::controlling::deliver_checked(std::move(copy), verdict_.request_uri, verdict_.request_headers);
+        return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict_));
+    }
+
+private:
+    const im_request_checks_t &checks_;
+    // request_ points into storage_ and the copies' shared content (which
+    // outlives this); its recipient into the copy being checked.
+    im::controlling::CopyRequestStorage storage_;
+    im_sip_request_t request_;
+    im_action_t verdict_{};
+};
 
 im_copy_fate_t c_fate(im::controlling::CopyFate fate)
 {
@@ -147,6 +171,7 @@ struct im_controlling {
     GroupStores stores;
     im::store::GroupStore &groups;
     im::controlling::PagerExploder exploder;
+    std::string headers;  // the header block of the copy being sent
 };
 
 extern "C" {
@@ -226,18 +251,24 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
         checked_copies.reserve(outcome.copies.size());
         {
             std::optional<CheckBatch> batch;
-            if (check_here) batch.emplace(*checks, outcome.copies, *outcome.originator);
+            std::optional<CopyChecker> checker;
+            if (check_here) {
+                batch.emplace(*checks, outcome.copies, *outcome.originator);
+                checker.emplace(*checks, outcome.copies.front(), *outcome.originator);
+            }
             for (auto &copy : outcome.copies) {
-                if (check_here) checked_copies.push_back(check_recipient(*checks, std::move(copy), *outcome.originator));
+                if (check_here) checked_copies.push_back(checker->check(std::move(copy)));
                 else checked_copies.push_back({im::controlling::CopyFate::check_remote, std::move(copy), {}});
             }
         }
         int failed = 0;
         for (auto &checked : checked_copies) {
             const auto &m = checked.message;
-            const im_copy_t out{str_of(m.request_uri), str_of(m.from), str_of(m.to), str_of(m.headers), str_of(m.body),
-                                c_fate(checked.fate), checked.refusal.code, checked.refusal.reason.c_str(),
-                                static_cast<im_rejection_t>(checked.refusal.rejection)};
+            // One header block per copy in a buffer that keeps its capacity.
+            c->headers.assign(m.content->headers).append(m.extra_headers);
+            const im_copy_t out{str_of(m.request_uri), str_of(m.content->from), str_of(m.to), str_of(c->headers),
+                                str_of(m.content->body), c_fate(checked.fate), checked.refusal.code,
+                                checked.refusal.reason.c_str(), static_cast<im_rejection_t>(checked.refusal.rejection)};
             if (sink(sink_ctx, &out) < 0) ++failed;
             ++*copies;
         }
