@@ -10,7 +10,9 @@
 #include "im/controlling/pager_exploder.hpp"
 #include "im/controlling/recipient_checks.hpp"
 #include "im/service/database.hpp"
+#include "im/shared/shared_counter.hpp"
 #include "im/sip/uri.hpp"
+#include "im/store/cached_group_store.hpp"
 #include "im/store/schema_versions.hpp"
 #include "im/store/sqlite_group_store.hpp"
 
@@ -69,16 +71,40 @@ private:
     bool open_ = false;
 };
 
-// The recipient's terminating checks through the participating module (C door).
-im::controlling::CheckedCopy check_recipient(const im_request_checks_t &checks, im::controlling::OutgoingMessage copy,
-                                             const im::Originator &originator)
-{
-    im::controlling::CopyRequestStorage storage;
-    const im_sip_request_t view = im::bridge::to_c_request(im::controlling::terminating_view(copy, originator, storage));
-    im_action_t verdict;
-    if (checks.check(&view, &verdict) < 0 && verdict.reply_code < 300) im::bridge::write_internal_error(&verdict);
-    return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict));
-}
+// The recipients' terminating checks through the participating module (C
+// door). The copies of one group MESSAGE differ only in their recipient, so
+// the request the checks see is built once and only the recipient changes
+// per copy; the answer is read without converting it unless it refuses.
+class CopyChecker {
+public:
+    CopyChecker(const im_request_checks_t &checks, const im::controlling::OutgoingMessage &first,
+                const im::Originator &originator)
+        : checks_(checks),
+          request_(im::bridge::to_c_request(im::controlling::terminating_view(first, originator, storage_)))
+    {
+    }
+    CopyChecker(const CopyChecker &) = delete;
+    CopyChecker &operator=(const CopyChecker &) = delete;
+
+    im::controlling::CheckedCopy check(im::controlling::OutgoingMessage copy)
+    {
+        request_.request_uri = str_of(copy.request_uri);
+        request_.to_uri = str_of(copy.to);
+        if (checks_.check(&request_, &verdict_) < 0 && verdict_.reply_code < 300)
+            im::bridge::write_internal_error(&verdict_);
+        if (verdict_.reply_code == 0)  // forward: the common case
+            return im::controlling::deliver_checked(std::move(copy), verdict_.request_uri, verdict_.request_headers);
+        return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict_));
+    }
+
+private:
+    const im_request_checks_t &checks_;
+    // request_ points into storage_ and the copies' shared content (which
+    // outlives this); its recipient into the copy being checked.
+    im::controlling::CopyRequestStorage storage_;
+    im_sip_request_t request_;
+    im_action_t verdict_{};
+};
 
 im_copy_fate_t c_fate(im::controlling::CopyFate fate)
 {
@@ -104,12 +130,37 @@ std::string group_text(const im::store::Group &g, bool with_members)
 
 }  // namespace
 
+struct im_controlling_shared {
+    std::optional<im::shared::SharedCounter> group_generation;
+};
+
+namespace {
+
+// The groups as this process reads and changes them: SQLite, behind this
+// process's cache when there is a shared generation to keep it current.
+class GroupStores {
+public:
+    GroupStores(im::store::SqliteDatabase &db, im_controlling_shared *shared, int cache_size) : database_(db)
+    {
+        if (shared && shared->group_generation && cache_size > 0)
+            cached_.emplace(database_, *shared->group_generation, static_cast<std::size_t>(cache_size));
+    }
+    im::store::GroupStore &store() { return cached_ ? static_cast<im::store::GroupStore &>(*cached_) : database_; }
+
+private:
+    im::store::SqliteGroupStore database_;
+    std::optional<im::store::CachedGroupStore> cached_;
+};
+
+}  // namespace
+
 struct im_controlling {
-    explicit im_controlling(const im_controlling_params_t &params)
+    im_controlling(const im_controlling_params_t &params, im_controlling_shared *shared)
         : config(make_config(params)),
           check_here(check_copies_here(params.delivery_proxy)),
           db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
-          groups(db),
+          stores(db, shared, params.group_cache),
+          groups(stores.store()),
           exploder(config, groups)
     {
     }
@@ -117,8 +168,10 @@ struct im_controlling {
     im::controlling::ControllingConfig config;
     bool check_here;  // delivery_proxy set: copies to users served here are checked here
     im::store::SqliteDatabase db;
-    im::store::SqliteGroupStore groups;
+    GroupStores stores;
+    im::store::GroupStore &groups;
     im::controlling::PagerExploder exploder;
+    std::string headers;  // the header block of the copy being sent
 };
 
 extern "C" {
@@ -126,7 +179,7 @@ extern "C" {
 int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size)
 {
     try {
-        im_controlling probe(*params);
+        im_controlling probe(*params, nullptr);
         return 0;
     } catch (const std::exception &e) {
         im::bridge::copy_text(e.what(), err, err_size);
@@ -136,10 +189,35 @@ int im_controlling_check(const im_controlling_params_t *params, char *err, size_
     return -1;
 }
 
-im_controlling_t *im_controlling_open(const im_controlling_params_t *params, char *err, size_t err_size)
+im_controlling_shared_t *im_controlling_shared_create(const im_shm_ops_t *ops, char *err, size_t err_size)
 {
     try {
-        return std::make_unique<im_controlling>(*params).release();
+        auto shared = std::make_unique<im_controlling_shared>();
+        shared->group_generation = im::shared::SharedCounter::create(im::shared::SharedMemory(*ops));
+        if (!shared->group_generation) {
+            im::bridge::copy_text("not enough shared memory for the group generation", err, err_size);
+            return nullptr;
+        }
+        return shared.release();
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        im::bridge::copy_text("unknown error", err, err_size);
+    }
+    return nullptr;
+}
+
+void im_controlling_shared_destroy(im_controlling_shared_t *shared)
+{
+    std::unique_ptr<im_controlling_shared> owned(shared);
+    if (owned && owned->group_generation) owned->group_generation->destroy();
+}
+
+im_controlling_t *im_controlling_open(const im_controlling_params_t *params, im_controlling_shared_t *shared, char *err,
+                                      size_t err_size)
+{
+    try {
+        return std::make_unique<im_controlling>(*params, shared).release();
     } catch (const std::exception &e) {
         im::bridge::copy_text(e.what(), err, err_size);
     } catch (...) {
@@ -173,18 +251,24 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
         checked_copies.reserve(outcome.copies.size());
         {
             std::optional<CheckBatch> batch;
-            if (check_here) batch.emplace(*checks, outcome.copies, *outcome.originator);
+            std::optional<CopyChecker> checker;
+            if (check_here) {
+                batch.emplace(*checks, outcome.copies, *outcome.originator);
+                checker.emplace(*checks, outcome.copies.front(), *outcome.originator);
+            }
             for (auto &copy : outcome.copies) {
-                if (check_here) checked_copies.push_back(check_recipient(*checks, std::move(copy), *outcome.originator));
+                if (check_here) checked_copies.push_back(checker->check(std::move(copy)));
                 else checked_copies.push_back({im::controlling::CopyFate::check_remote, std::move(copy), {}});
             }
         }
         int failed = 0;
         for (auto &checked : checked_copies) {
             const auto &m = checked.message;
-            const im_copy_t out{str_of(m.request_uri), str_of(m.from), str_of(m.to), str_of(m.headers), str_of(m.body),
-                                c_fate(checked.fate), checked.refusal.code, checked.refusal.reason.c_str(),
-                                static_cast<im_rejection_t>(checked.refusal.rejection)};
+            // One header block per copy in a buffer that keeps its capacity.
+            c->headers.assign(m.content->headers).append(m.extra_headers);
+            const im_copy_t out{str_of(m.request_uri), str_of(m.content->from), str_of(m.to), str_of(c->headers),
+                                str_of(m.content->body), c_fate(checked.fate), checked.refusal.code,
+                                checked.refusal.reason.c_str(), static_cast<im_rejection_t>(checked.refusal.rejection)};
             if (sink(sink_ctx, &out) < 0) ++failed;
             ++*copies;
         }

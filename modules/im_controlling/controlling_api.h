@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "im_bridge.h"
+#include "im_shared.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,9 +25,20 @@ typedef struct im_controlling_params {
 	 * sent to: the core's delivery socket (e.g. "sip:127.0.0.1:5062");
 	 * empty: never check here. */
 	const char *delivery_proxy;
+	/* Groups (present or absent) each process keeps read from the database;
+	 * 0: no cache, every group MESSAGE reads the database. */
+	int group_cache;
 } im_controlling_params_t;
 
 typedef struct im_controlling im_controlling_t;
+
+/* What every process shares, created once before the fork: the generation
+ * of the groups, moved by every change so that each worker drops its group
+ * cache before its next request. */
+typedef struct im_controlling_shared im_controlling_shared_t;
+im_controlling_shared_t *im_controlling_shared_create(const im_shm_ops_t *ops, char *err, size_t err_size);
+/* Only in the process that created it, when no other uses it any more. */
+void im_controlling_shared_destroy(im_controlling_shared_t *shared);
 
 /* What becomes of one copy after its recipient's terminating checks. */
 typedef enum im_copy_fate {
@@ -52,7 +64,9 @@ typedef struct im_copy {
 typedef int (*im_copy_sink_f)(void *ctx, const im_copy_t *copy);
 
 int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size);
-im_controlling_t *im_controlling_open(const im_controlling_params_t *params, char *err, size_t err_size);
+/* shared NULL: no group cache. */
+im_controlling_t *im_controlling_open(const im_controlling_params_t *params, im_controlling_shared_t *shared,
+		char *err, size_t err_size);
 void im_controlling_close(im_controlling_t *c);
 
 /* 1 when the Request-URI is the conference factory or a group of this server, 0 when not, -1 on error. */

@@ -20,6 +20,7 @@
 #include "controlling_api.h"
 #include "../im_participating/api.h"
 #include "kam_glue.h"
+#include "kam_shm.h"
 #include "kam_rpc.h"
 #include "kam_module_db.h"
 #include "module_api.h"
@@ -38,6 +39,7 @@ static char *outbound_proxy = "sip:127.0.0.1:5060";
 static int uri_list_service = 1;
 static int max_recipients = 100;
 static char *delivery_proxy = "";
+static int group_cache = 4096;
 /* outbound_proxy and delivery_proxy as str, set in mod_init. */
 static str outbound_proxy_str;
 static str delivery_proxy_str;
@@ -46,6 +48,10 @@ static sl_api_t slb;
 static struct tm_binds tmb;
 /* The recipients' terminating checks; check_copy stays NULL without im_participating. */
 static im_participating_api_t participating;
+
+/* Shared-memory state, created in mod_init before the fork. */
+static im_controlling_shared_t *shared = NULL;
+static int shared_creator_pid = 0;
 
 /* Per process: SQLite handles must not cross fork(). */
 static im_controlling_t *service = NULL;
@@ -86,6 +92,7 @@ static void params_of_module(im_controlling_params_t *p)
 	p->uri_list_service = uri_list_service;
 	p->max_recipients = max_recipients;
 	p->delivery_proxy = delivery_proxy;
+	p->group_cache = group_cache;
 }
 
 static im_controlling_t *get_service(void)
@@ -97,7 +104,7 @@ static im_controlling_t *get_service(void)
 	if(service && service_pid == pid)
 		return service;
 	params_of_module(&params);
-	service = im_controlling_open(&params, err, sizeof(err));
+	service = im_controlling_open(&params, shared, err, sizeof(err));
 	if(service == NULL) {
 		LM_ERR("cannot open the controlling service: %s\n", err);
 		return NULL;
@@ -308,6 +315,12 @@ static int mod_init(void)
 		LM_ERR("im_controlling configuration: %s\n", err);
 		return -1;
 	}
+	shared = im_controlling_shared_create(kam_shm_ops(), err, sizeof(err));
+	if(shared == NULL) {
+		LM_ERR("im_controlling shared state: %s\n", err);
+		return -1;
+	}
+	shared_creator_pid = getpid();
 	if(rpc_register_array(rpc_cmds) != 0) {
 		LM_ERR("cannot register RPC commands\n");
 		return -1;
@@ -325,6 +338,9 @@ static void mod_destroy(void)
 	if(service && service_pid == getpid())
 		im_controlling_close(service);
 	service = NULL;
+	if(shared && shared_creator_pid == getpid())
+		im_controlling_shared_destroy(shared);
+	shared = NULL;
 }
 
 static cmd_export_t cmds[] = {
@@ -345,6 +361,7 @@ static param_export_t params[] = {
 	{"uri_list_service", INT_PARAM, &uri_list_service},
 	{"max_recipients", INT_PARAM, &max_recipients},
 	{"delivery_proxy", PARAM_STRING, &delivery_proxy},
+	{"group_cache", INT_PARAM, &group_cache},
 	{0, 0, 0}
 };
 

@@ -56,7 +56,7 @@ std::optional<ExplodeOutcome> PagerExploder::refuse_advertisement(std::string_vi
         for (const auto &uri : advertised.uris) {
             auto aor = sip::aor_of(uri);
             if (!aor) continue;
-            auto group = groups_.find(*aor);
+            auto group = groups_.snapshot(*aor);
             if (group && !store::allowed(group->rules.may_add_users, *group, originator.aor))
                 return refuse(Rejection::not_allowed, 403, "Forbidden", "Not allowed to advertise " + *aor);
         }
@@ -86,9 +86,10 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     auto target = sip::aor_of(request.request_uri);
     if (!target) return refuse(Rejection::malformed, 404, "Not Found", "Request-URI is no SIP URI");
     const bool to_factory = *target == config_.conference_factory;
-    std::optional<store::Group> group;
+    // A shared snapshot: with the group cache, no copy of the members.
+    std::shared_ptr<const store::Group> group;
     if (!to_factory) {
-        group = groups_.find(*target);
+        group = groups_.snapshot(*target);
         if (!group) return refuse(Rejection::not_found, 404, "Not Found", "No such group or conference here");
     } else if (!list_body) {
         return refuse(Rejection::malformed, 403, "Forbidden", "A MESSAGE to the conference factory needs a URI-list");
@@ -111,6 +112,8 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     if (group) {
         content.content_type = std::string(sip::trim(request.content_type));
         content.body = std::string(request.body);
+        // Members are stored as normalized AORs: no parsing per copy.
+        content.recipients.reserve(group->members.size());
         for (const auto &member : group->members)
             if (member.uri != originator.aor) content.recipients.push_back({member.uri, xml::CopyControl::to});
     } else {
@@ -124,7 +127,8 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
         bool copy_control_used = false;
         std::vector<xml::ListEntry> visible;
         for (const auto &entry : list.value().entries) {
-            content.recipients.push_back({entry.uri, entry.copy_control});
+            auto aor = sip::aor_of(entry.uri);
+            content.recipients.push_back({aor ? *aor : entry.uri, entry.copy_control});
             copy_control_used |= entry.copy_control != xml::CopyControl::to;
             if (entry.copy_control != xml::CopyControl::bcc) visible.push_back(entry);
         }
@@ -152,30 +156,31 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     // 8.3.2.1: one MESSAGE per recipient, through the SIP/IP core.
     ExplodeOutcome outcome{Action::reply(Verdict::reply(202, "Accepted")), {}, {}};
     const bool anonymous = anonymity_requested(originator);
-    const std::string from = anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">"
-                                       : "<" + originator.aor + ">";
+    auto shared = std::make_shared<CopyContent>();
+    shared->from = anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">" : "<" + originator.aor + ">";
     std::string common = std::string("Accept-Contact: ") + kCopyAcceptContact + "\r\n" +
                          "P-Asserted-Identity: <" + originator.aor + ">\r\n";
     if (anonymous) common += "Privacy: id\r\n";
     // E.1.9: prefer contacts that render advertisements (not required: an
     // IM client without the tag still gets the text).
     if (advertisement) common += "Accept-Contact: *;" + std::string(xml::kGroupAdvertisementFeatureTag) + "\r\n";
-    std::string copy_type = content.content_type;
-    std::string body = content.body;
+    shared->content_type = std::move(content.content_type);
+    shared->body = std::move(content.body);
     if (!content.history.empty()) {
         const std::string boundary = "im-serv-recipient-list-history";
-        copy_type = "multipart/mixed;boundary=" + boundary;
-        body = "--" + boundary + "\r\nContent-Type: " + content.content_type + "\r\n\r\n" + content.body + "\r\n--" +
-               boundary + "\r\nContent-Type: application/resource-lists+xml\r\n"
-                          "Content-Disposition: recipient-list-history; handling=optional\r\n\r\n" +
-               content.history + "\r\n--" + boundary + "--\r\n";
+        std::string part_type = std::move(shared->content_type);
+        shared->content_type = "multipart/mixed;boundary=" + boundary;
+        shared->body = "--" + boundary + "\r\nContent-Type: " + part_type + "\r\n\r\n" + shared->body + "\r\n--" +
+                       boundary + "\r\nContent-Type: application/resource-lists+xml\r\n"
+                                  "Content-Disposition: recipient-list-history; handling=optional\r\n\r\n" +
+                       content.history + "\r\n--" + boundary + "--\r\n";
     }
-    const std::string headers = common + "Content-Type: " + copy_type + "\r\n";
+    shared->headers = common + "Content-Type: " + shared->content_type + "\r\n";
+    const std::shared_ptr<const CopyContent> copy_content = std::move(shared);
     outcome.copies.reserve(content.recipients.size());
-    for (const auto &recipient : content.recipients) {
-        auto aor = sip::aor_of(recipient.uri);
-        const std::string uri = aor ? *aor : recipient.uri;
-        outcome.copies.push_back({uri, from, "<" + uri + ">", headers, copy_type, body});
+    for (auto &recipient : content.recipients) {
+        std::string to = "<" + recipient.uri + ">";
+        outcome.copies.push_back({std::move(recipient.uri), std::move(to), copy_content});
     }
     outcome.originator = originator;
     return outcome;

@@ -8,10 +8,10 @@ sip::Request terminating_view(const OutgoingMessage &copy, const Originator &ori
     sip::Request r;
     r.method = "MESSAGE";
     r.request_uri = copy.request_uri;
-    r.from_uri = copy.from;
+    r.from_uri = copy.content->from;
     r.to_uri = copy.to;
-    r.content_type = copy.content_type;
-    r.body = copy.body;
+    r.content_type = copy.content->content_type;
+    r.body = copy.content->body;
     if (originator.privacy_requested) r.privacy = "id";
     r.asserted_identities.push_back(storage.asserted_identity);
     r.accept_contact.push_back(kCopyAcceptContact);
@@ -23,8 +23,15 @@ CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdic
     if (verdict.verdict.code == 404 && verdict.verdict.rejection == Rejection::not_found)
         return {CopyFate::check_remote, std::move(copy), {}};
     if (!verdict.verdict.proceed()) return {CopyFate::refuse, std::move(copy), verdict.verdict};
-    if (!verdict.request_uri.empty()) copy.request_uri = verdict.request_uri;
-    for (const Header &h : verdict.request_headers) copy.headers += h.name + ": " + h.value + "\r\n";
+    std::string block;
+    for (const Header &h : verdict.request_headers) block += h.name + ": " + h.value + "\r\n";
+    return deliver_checked(std::move(copy), verdict.request_uri, block);
+}
+
+CheckedCopy deliver_checked(OutgoingMessage copy, std::string_view request_uri, std::string_view header_block)
+{
+    if (!request_uri.empty()) copy.request_uri = request_uri;
+    copy.extra_headers += header_block;
     return {CopyFate::deliver, std::move(copy), {}};
 }
 

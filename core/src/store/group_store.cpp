@@ -152,4 +152,10 @@ void require_storable(const Group &group)
     for (const GroupMember &member : group.members) require_storable(member);
 }
 
+std::shared_ptr<const Group> GroupStore::snapshot(const std::string &uri)
+{
+    auto group = find(uri);
+    return group ? std::make_shared<const Group>(std::move(*group)) : nullptr;
+}
+
 }  // namespace im::store

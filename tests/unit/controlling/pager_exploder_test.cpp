@@ -82,9 +82,9 @@ TEST_F(GroupMessage, EveryMemberButTheSenderGetsOneCopyWithTheOriginator)
     EXPECT_EQ(outcome.copies[1].request_uri, "sip:carol@example.com");
     ASSERT_TRUE(outcome.originator);
     EXPECT_EQ(outcome.originator->aor, "sip:alice@example.com");
-    EXPECT_EQ(outcome.copies[0].content_type, "text/plain");
-    EXPECT_NE(outcome.copies[0].headers.find("Accept-Contact: *;+g.oma.sip-im;require;explicit\r\n"), std::string::npos);
-    EXPECT_NE(outcome.copies[0].headers.find("P-Asserted-Identity: <sip:alice@example.com>\r\n"), std::string::npos);
+    EXPECT_EQ(outcome.copies[0].content->content_type, "text/plain");
+    EXPECT_NE(outcome.copies[0].content->headers.find("Accept-Contact: *;+g.oma.sip-im;require;explicit\r\n"), std::string::npos);
+    EXPECT_NE(outcome.copies[0].content->headers.find("P-Asserted-Identity: <sip:alice@example.com>\r\n"), std::string::npos);
 }
 
 TEST_F(GroupMessage, RefusedMessageHasNoOriginatorAndNoCopies)
@@ -103,8 +103,8 @@ TEST_F(GroupMessage, RegisteredRecipientCopyIsDeliveredWithTheTerminatingHeaders
     auto checked = check(to_group(), 0);
     EXPECT_EQ(checked.fate, CopyFate::deliver);
     EXPECT_EQ(checked.message.request_uri, "sip:bob@example.com");
-    EXPECT_NE(checked.message.headers.find("Server: "), std::string::npos);
-    EXPECT_NE(checked.message.headers.find("Contact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n"), std::string::npos);
+    EXPECT_NE(checked.message.extra_headers.find("Server: "), std::string::npos);
+    EXPECT_NE(checked.message.extra_headers.find("Contact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n"), std::string::npos);
 }
 
 TEST_F(GroupMessage, RecipientWhoBarredPagerModeRefusesTheCopy_6_2_6_1_Step1)
@@ -142,7 +142,7 @@ TEST_F(GroupMessage, RecipientNotServedHereGoesThroughTheCore)
     auto checked = check(to_group(), 1);  // carol never registered here
     EXPECT_EQ(checked.fate, CopyFate::check_remote);
     EXPECT_EQ(checked.message.request_uri, "sip:carol@example.com");
-    EXPECT_EQ(checked.message.headers.find("Server: "), std::string::npos);
+    EXPECT_EQ(checked.message.extra_headers.find("Server: "), std::string::npos);
 }
 
 TEST_F(GroupMessage, AnonymousSenderIsCheckedUnderTheRealIdentityWithPrivacy)
@@ -160,13 +160,15 @@ TEST_F(GroupMessage, AnonymousSenderIsCheckedUnderTheRealIdentityWithPrivacy)
     EXPECT_EQ(view.privacy, "id");
     ASSERT_EQ(view.asserted_identities.size(), 1u);
     EXPECT_EQ(view.asserted_identities[0], "<sip:alice@example.com>");
-    EXPECT_NE(outcome.copies[0].from.find("anonymous"), std::string::npos);
+    EXPECT_NE(outcome.copies[0].content->from.find("anonymous"), std::string::npos);
 }
 
 TEST(RecipientChecks, CopyViewSurvivesTheCBridgeBothWays)
 {
-    im::controlling::OutgoingMessage copy{"sip:bob@example.com", "<sip:alice@example.com>", "<sip:bob@example.com>",
-                                          "Content-Type: text/plain\r\n", "text/plain", "hello"};
+    im::controlling::OutgoingMessage copy{
+        "sip:bob@example.com", "<sip:bob@example.com>",
+        std::make_shared<const im::controlling::CopyContent>(
+            im::controlling::CopyContent{"<sip:alice@example.com>", "Content-Type: text/plain\r\n", "text/plain", "hello"})};
     im::controlling::CopyRequestStorage storage;
     const auto view = im::controlling::terminating_view(copy, {"sip:alice@example.com", false}, storage);
     const im_sip_request_t c = im::bridge::to_c_request(view);
@@ -203,9 +205,37 @@ TEST(RecipientChecks, ActionReadBackFromTheCBridge)
     EXPECT_EQ(refused_back.verdict.warning, "399 IM-serv \"barred\"");
 }
 
+TEST_F(GroupMessage, CopiesShareOneContentAndDifferOnlyInTheirRecipient)
+{
+    auto outcome = to_group();
+    ASSERT_EQ(outcome.copies.size(), 2u);
+    EXPECT_EQ(outcome.copies[0].content, outcome.copies[1].content);  // built once, not per copy
+    EXPECT_EQ(outcome.copies[0].to, "<sip:bob@example.com>");
+    EXPECT_EQ(outcome.copies[1].to, "<sip:carol@example.com>");
+    EXPECT_TRUE(outcome.copies[0].extra_headers.empty());
+}
+
+TEST(RecipientChecks, DeliverCheckedTakesTheAnswersUriAndHeaderBlock)
+{
+    auto content = std::make_shared<const im::controlling::CopyContent>(
+        im::controlling::CopyContent{"<sip:alice@example.com>", "Content-Type: text/plain\r\n", "text/plain", "x"});
+    auto same = im::controlling::deliver_checked({"sip:bob@example.com", "<sip:bob@example.com>", content}, "",
+                                                 "Server: IM-serv/OMA1.0\r\n");
+    EXPECT_EQ(same.fate, CopyFate::deliver);
+    EXPECT_EQ(same.message.request_uri, "sip:bob@example.com");
+    EXPECT_EQ(same.message.extra_headers, "Server: IM-serv/OMA1.0\r\n");
+    EXPECT_EQ(same.message.content, content);
+    auto moved = im::controlling::deliver_checked({"sip:bob@example.com", "<sip:bob@example.com>", content},
+                                                  "sip:bob@10.0.0.1:5090", "");
+    EXPECT_EQ(moved.message.request_uri, "sip:bob@10.0.0.1:5090");
+    EXPECT_EQ(moved.message.to, "<sip:bob@example.com>");
+}
+
 TEST(RecipientChecks, FailedCheckWithoutAReplyIsARefusalNotADelivery)
 {
-    im::controlling::OutgoingMessage copy{"sip:bob@example.com", "", "", "", "text/plain", "x"};
+    im::controlling::OutgoingMessage copy{
+        "sip:bob@example.com", "",
+        std::make_shared<const im::controlling::CopyContent>(im::controlling::CopyContent{"", "", "text/plain", "x"})};
     auto checked = im::controlling::apply_terminating_verdict(copy, im::Action::reply(im::Verdict::reply(500, "Server Internal Error")));
     EXPECT_EQ(checked.fate, CopyFate::refuse);
 }
@@ -251,9 +281,9 @@ TEST_F(GroupAdvertisementMessage, TheOwnerAdvertisesHerGroupToTheOtherMembers_E_
     auto outcome = advertise(advertisement_of("sip:team@example.com"));
     EXPECT_EQ(outcome.action.verdict.code, 202);
     ASSERT_EQ(outcome.copies.size(), 2u);
-    EXPECT_EQ(outcome.copies[0].content_type, "application/vnd.IM.group-advertisement+xml");
-    EXPECT_NE(outcome.copies[0].headers.find("Accept-Contact: *;+g.poc.groupad\r\n"), std::string::npos);
-    EXPECT_NE(outcome.copies[0].body.find("<uri>sip:team@example.com</uri>"), std::string::npos);
+    EXPECT_EQ(outcome.copies[0].content->content_type, "application/vnd.IM.group-advertisement+xml");
+    EXPECT_NE(outcome.copies[0].content->headers.find("Accept-Contact: *;+g.poc.groupad\r\n"), std::string::npos);
+    EXPECT_NE(outcome.copies[0].content->body.find("<uri>sip:team@example.com</uri>"), std::string::npos);
 }
 
 TEST_F(GroupAdvertisementMessage, AnInvalidDocumentIs400_E_1_8)

@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "im/shared/shared_counter.hpp"
+#include "im/shared/test_shm.hpp"
+#include "im/store/cached_group_store.hpp"
 #include "im/store/group_store.hpp"
 #include "im/store/memory_group_store.hpp"
 #include "im/store/schema.hpp"
@@ -97,6 +100,21 @@ public:
 
 private:
     MemoryGroupStore store_;
+};
+
+// The per-process cache over SQLite, as im_controlling uses it: it must keep
+// the same contract, every read after a write included.
+class CachedSqliteBackend {
+public:
+    ~CachedSqliteBackend() { generation_.destroy(); }
+    GroupStore &store() { return cache_; }
+
+private:
+    TempDir dir_;
+    SqliteDatabase db_{open_with_schema(dir_.file("im.db"), im::store::kControllingTables)};
+    SqliteGroupStore store_{db_};
+    im::shared::SharedCounter generation_{*im::shared::SharedCounter::create(im::shared::SharedMemory(im::shared::test_shm_ops()))};
+    im::store::CachedGroupStore cache_{store_, generation_};
 };
 
 template <typename Backend>
@@ -347,6 +365,7 @@ REGISTER_TYPED_TEST_SUITE_P(GroupStoreContract, FindsACreatedGroupWithEveryField
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, GroupStoreContract, SqliteBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(Memory, GroupStoreContract, MemoryBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(CachedSqlite, GroupStoreContract, CachedSqliteBackend);
 
 TEST(GroupRulesText, WritesTheDefaultsInVersionOne)
 {

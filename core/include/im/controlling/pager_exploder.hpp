@@ -3,6 +3,7 @@
 // receives a pager-mode MESSAGE for a group (a pre-defined group URI, or the
 // conference factory with a URI-list) and sends one copy per recipient.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,14 +26,22 @@ struct ControllingConfig {
 // 8.3.2.1: the copies ask for IM-capable contacts only.
 inline constexpr const char *kCopyAcceptContact = "*;+g.oma.sip-im;require;explicit";
 
-// One copy for one recipient (8.3.2.1), ready for the host to send.
+// What every copy of one group MESSAGE carries (8.3.2.1), built once and
+// shared by the copies instead of copied into each of up to max_recipients.
+struct CopyContent {
+    std::string from;          // From header value (originator, or anonymous)
+    std::string headers;       // further header lines, CRLF-terminated
+    std::string content_type;  // also in headers; what the recipient's checks look at
+    std::string body;
+};
+
+// One copy for one recipient (8.3.2.1), ready for the host to send: its
+// headers are content->headers, then extra_headers.
 struct OutgoingMessage {
     std::string request_uri;  // the recipient
-    std::string from;         // From header value (originator, or anonymous)
     std::string to;           // To header value
-    std::string headers;      // further header lines, CRLF-terminated
-    std::string content_type; // also in headers; what the recipient's checks look at
-    std::string body;
+    std::shared_ptr<const CopyContent> content;
+    std::string extra_headers{};  // added by the recipient's terminating function, CRLF-terminated
 };
 
 struct ExplodeOutcome {

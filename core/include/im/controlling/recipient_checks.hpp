@@ -36,4 +36,10 @@ struct CheckedCopy {
 // becomes `check_remote`, any other reply `refuse`.
 CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdict);
 
+// The forward of apply_terminating_verdict() from the answer's text as the
+// C bridge carries it, without converting the whole answer: request_uri
+// replaces the copy's when not empty, header_block ("Name: value\r\n"
+// lines) is added to its headers.
+CheckedCopy deliver_checked(OutgoingMessage copy, std::string_view request_uri, std::string_view header_block);
+
 }  // namespace im::controlling

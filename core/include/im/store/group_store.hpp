@@ -7,6 +7,7 @@
 // Group and member URIs are compared as given: store and ask with normalized
 // AORs (sip::Uri::aor()).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,6 +110,11 @@ public:
     virtual bool is_member(const std::string &group_uri, const std::string &member_uri) = 0;
     // Ordered by uri; empty when the group has none or does not exist.
     virtual std::vector<GroupMember> members(const std::string &group_uri) = 0;
+    // find() as an immutable, shareable snapshot (nullptr: no such group), for
+    // readers that only look at the group, such as every group MESSAGE: a
+    // caching store hands out what it holds instead of copying every member.
+    // This default wraps find().
+    virtual std::shared_ptr<const Group> snapshot(const std::string &uri);
 };
 
 }  // namespace im::store
