@@ -12,11 +12,17 @@
 #
 #   bench/msrp.sh [chunk sizes...]      (default: 8192 65536; Kamailio only
 #                                        for chunks up to 8 KB, its frame limit)
-#   SIZE_MB=100 MESSAGES=10000 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh   (the defaults)
+#   SIZE_MB=100 MESSAGES=10000 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh   (the defaults;
+#                                        FANOUT_MESSAGES=0 or IDLE_SESSIONS=0 skip those parts)
+# Every transfer also prints each client's CPU per unit (sender, receiver).
 # Needs a built tree (IM_BUILD_DIR, default build/) and kamailio with its
 # msrp module. Ports: 12865 (im-msrp-relay), 12870 (Kamailio).
 RELAY_PORT=12865
 KAMAILIO_PORT=12870
+# Files sent and received live in tmpfs: the receiving client writes 100 MB
+# (and a line per message) for either relay, and a disk's write-back under
+# other load would blur what is compared.
+IM_WORK_PARENT=${IM_WORK_PARENT:-/dev/shm}
 source "$(dirname "$0")/../tests/integration/lib/relay_lib.sh"
 CHUNKS=("${@:-8192 65536}")
 read -r -a CHUNKS <<<"${CHUNKS[*]}"
@@ -58,7 +64,9 @@ paths() {
 run() {
   local relay=$1 name=$2 expect=$3; shift 3
   paths "$relay" "$name"
-  "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
+  # Each client's own CPU (user + system seconds) lands in NAME-{a,b}.cpu.
+  /usr/bin/time -f '%U %S' -o "$WORK/$name-b.cpu" \
+    "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
     >"$WORK/$name-b.out" 2>"$WORK/$name-b.err" &
   local receiver=$! i
   for i in $(seq 50); do grep -q '^bound ' "$WORK/$name-b.out" && break; sleep 0.1; done
@@ -66,7 +74,8 @@ run() {
   local pids; pids=$(relay_pids "$relay")
   # shellcheck disable=SC2086
   local t0 c0 t1 c1; t0=$(date +%s.%N); c0=$(ticks $pids)
-  "$CLIENT_BIN" --to-path "$A_PATH $b_uri" --timeout 60 "$@" >"$WORK/$name-a.out" 2>"$WORK/$name-a.err"
+  /usr/bin/time -f '%U %S' -o "$WORK/$name-a.cpu" \
+    "$CLIENT_BIN" --to-path "$A_PATH $b_uri" --timeout 60 "$@" >"$WORK/$name-a.out" 2>"$WORK/$name-a.err"
   local sent=$?
   wait "$receiver"; local received=$?
   # shellcheck disable=SC2086
@@ -75,8 +84,10 @@ run() {
     echo "FAIL $(cat "$WORK/$name-a.err" "$WORK/$name-b.err" | head -1)"; return
   fi
   awk -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN{printf "%.3f %.1f\n", t1 - t0, c * 1000 / hz}'
+    -v a="$(client_cpu_ms "$WORK/$name-a.cpu")" -v b="$(client_cpu_ms "$WORK/$name-b.cpu")" \
+    'BEGIN{printf "%.3f %.1f %.1f %.1f\n", t1 - t0, c * 1000 / hz, a, b}'
 }
+client_cpu_ms() { awk 'END{printf "%.1f", ($1 + $2) * 1000}' "$1"; }
 
 report_file() {  # report_file RELAY CHUNK
   local result; result=$(run "$1" "file-$1-$2" 1 --file "$WORK/file.bin" --chunk-size "$2")
@@ -84,18 +95,21 @@ report_file() {  # report_file RELAY CHUNK
     printf '%-16s %-10s %9s  %s\n' "$1" "$2" "failed" "${result#FAIL }"
     return
   fi
-  read -r seconds cpu <<<"$result"
-  printf '%-16s %-10s %9s  %8.1f MB/s  %6.1f ms CPU/MB\n' "$1" "$2" "ok" \
-    "$(awk -v s="$seconds" -v m="$SIZE_MB" 'BEGIN{print m / s}')" "$(awk -v c="$cpu" -v m="$SIZE_MB" 'BEGIN{print c / m}')"
+  rm -f "$WORK/file-$1-$2.received"  # tmpfs: memory
+  read -r seconds cpu cpu_a cpu_b <<<"$result"
+  printf '%-16s %-10s %9s  %8.1f MB/s  %6.1f ms CPU/MB (clients: sender %.1f, receiver %.1f)\n' "$1" "$2" "ok" \
+    "$(awk -v s="$seconds" -v m="$SIZE_MB" 'BEGIN{print m / s}')" "$(awk -v c="$cpu" -v m="$SIZE_MB" 'BEGIN{print c / m}')" \
+    "$(awk -v c="$cpu_a" -v m="$SIZE_MB" 'BEGIN{print c / m}')" "$(awk -v c="$cpu_b" -v m="$SIZE_MB" 'BEGIN{print c / m}')"
 }
 
 report_messages() {  # report_messages RELAY
   local result; result=$(run "$1" "text-$1" "$MESSAGES" --stdin <"$WORK/lines.txt")
   if [[ $result == FAIL* ]]; then printf '%-16s %-10s %9s  %s\n' "$1" "text" "failed" "${result#FAIL }"; return; fi
-  read -r seconds cpu <<<"$result"
-  printf '%-16s %-10s %9s  %8.0f msg/s  %6.1f us CPU/msg\n' "$1" "text" "ok" \
+  read -r seconds cpu cpu_a cpu_b <<<"$result"
+  printf '%-16s %-10s %9s  %8.0f msg/s  %6.1f us CPU/msg (clients: sender %.1f, receiver %.1f)\n' "$1" "text" "ok" \
     "$(awk -v s="$seconds" -v n="$MESSAGES" 'BEGIN{print n / s}')" \
-    "$(awk -v c="$cpu" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')"
+    "$(awk -v c="$cpu" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')" \
+    "$(awk -v c="$cpu_a" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')" "$(awk -v c="$cpu_b" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')"
 }
 
 # report_fanout N: a conference of N participants; one speaks FANOUT_MESSAGES
@@ -148,12 +162,16 @@ done
 line=$(report_messages im-msrp-relay); echo "$line"; RATE[ours-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
 line=$(report_messages kamailio); echo "$line"; RATE[kam-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
 kamailio_stop
-report_fanout 10
-report_fanout 50
-# A fresh relay, so that freed transfer buffers do not hide the sessions' memory.
-relay_stop
-relay_start --log-level warn || finish
-report_idle_memory
+if ((FANOUT_MESSAGES > 0)); then
+  report_fanout 10
+  report_fanout 50
+fi
+if ((IDLE_SESSIONS > 0)); then
+  # A fresh relay, so that freed transfer buffers do not hide the sessions' memory.
+  relay_stop
+  relay_start --log-level warn || finish
+  report_idle_memory
+fi
 ratio() { awk -v a="${RATE[$1]:-}" -v b="${RATE[$2]:-}" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo "ratio im-msrp-relay / kamailio: 8 KB chunks $(ratio ours-8192 kam-8192) (MB/s), 1 KB messages $(ratio ours-msg kam-msg) (msg/s); target 1.5"
 relay_stop
