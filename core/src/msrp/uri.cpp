@@ -219,6 +219,10 @@ bool equivalent(const Uri &a, const Uri &b)
 Result<Path> parse_path(std::string_view text)
 {
     Path path;
+    // Paths are short; room for three URIs covers a client's two-hop
+    // To-Path and a relay putting itself in front of a From-Path, without a
+    // reallocation for either.
+    path.reserve(3);
     while (true) {
         std::size_t start = text.find_first_not_of(" \t");
         if (start == std::string_view::npos) break;
