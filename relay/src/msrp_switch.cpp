@@ -109,6 +109,13 @@ MsrpSwitch::MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, i
 std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now)
 {
     std::vector<Outgoing> out;
+    on_frame(from, std::move(frame), now, out);
+    return out;
+}
+
+void MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now,
+                          std::vector<Outgoing> &out)
+{
     now_ = now;
     if (auto *request = std::get_if<Request>(&frame)) {
         ++counters_.messages_in;
@@ -116,7 +123,6 @@ std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame fr
     } else {
         on_response(from, std::get<Response>(frame), out);
     }
-    return out;
 }
 
 void MsrpSwitch::on_connection_closed(ConnectionId connection)
@@ -671,7 +677,9 @@ void MsrpSwitch::report_failure(const PendingSend &pending, int status, std::str
 void MsrpSwitch::reply(ConnectionId to, const Request &request, int status, std::vector<Outgoing> &out)
 {
     if (!im::msrp::response_expected(request, status)) return;
-    out.push_back({to, im::msrp::serialize(im::msrp::make_response(request, status))});
+    Outgoing response(to, {});
+    im::msrp::append_response(response.bytes, request, status);
+    out.push_back(std::move(response));
 }
 
 im::msrp::Uri MsrpSwitch::uri_toward(const Participant &participant) const

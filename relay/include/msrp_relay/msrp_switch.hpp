@@ -96,6 +96,9 @@ public:
                WallClock wall_clock, SwitchLimits limits = {});
 
     std::vector<Outgoing> on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now);
+    // The same, appending to out: the dispatcher reuses one vector for all
+    // frames instead of allocating one per frame.
+    void on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now, std::vector<Outgoing> &out);
     // The peers bound to it may connect again; their pending transactions are forgotten.
     void on_connection_closed(ConnectionId connection);
     // Fails the forwarded SENDs unanswered for transaction_timeout: 408
