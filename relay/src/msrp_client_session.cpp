@@ -1,6 +1,7 @@
 #include "msrp_relay/msrp_client_session.hpp"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "im/msrp/replies.hpp"
@@ -42,11 +43,14 @@ ReceivedMessage unwrap(const im::msrp::CompleteMessage &message, const Request &
     return received;
 }
 
-bool needs_escape(char c)
-{
-    auto byte = static_cast<unsigned char>(c);
-    return c == '\\' || byte < 0x20 || byte == 0x7f;
-}
+// Bytes escape_for_line rewrites: backslash, control bytes and DEL.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+    std::array<bool, 256> table{};
+    for (int byte = 0; byte < 0x20; ++byte) table[byte] = true;
+    table[0x7f] = true;
+    table['\\'] = true;
+    return table;
+}();
 
 }  // namespace
 
@@ -58,7 +62,8 @@ std::string escape_for_line(std::string_view text)
     // message text, and byte-by-byte appends were a sixth of the receiving
     // client's CPU on 1 KB messages.
     while (!text.empty()) {
-        std::size_t plain = std::ranges::find_if(text, needs_escape) - text.begin();
+        std::size_t plain = 0;
+        while (plain < text.size() && !kNeedsEscape[static_cast<unsigned char>(text[plain])]) ++plain;
         out.append(text.data(), plain);
         if (plain == text.size()) break;
         char c = text[plain];
@@ -180,7 +185,7 @@ std::string MsrpClientSession::queue_bytes(std::string content_type, std::shared
     auto [progress, added] = progress_.try_emplace(id);
     progress->second.total = bytes.size();
     if (added) ++unsettled_;
-    queue_.push_back({id, std::move(content_type), std::move(owned), bytes, 0, progress});
+    queue_.push_back({id, std::move(content_type), std::move(owned), bytes, 0, &*progress});
     return id;
 }
 

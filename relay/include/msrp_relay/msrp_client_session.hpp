@@ -117,14 +117,18 @@ private:
         std::uint64_t reported_bytes = 0;  // Success REPORTs may come per chunk (RFC 4975 7.1.2)
         std::uint64_t total = 0;
     };
-    using ProgressMap = std::map<std::string, Progress>;
+    // Hashed: one insert per message and no ordering needed. Elements stay
+    // put when the table rehashes, so Outgoing and the transaction table
+    // point at them.
+    using ProgressMap = std::unordered_map<std::string, Progress>;
+    using ProgressEntry = ProgressMap::value_type;
     struct Outgoing {
         std::string message_id;
         std::string content_type;
         std::shared_ptr<const std::string> owned;  // null for external bytes
         std::string_view bytes;                     // into owned, or the caller's
         std::uint64_t offset = 0;
-        ProgressMap::iterator progress;             // map nodes stay put
+        ProgressEntry *progress = nullptr;
     };
     // Counts the message out of unsettled_ once it is settled.
     void note_settled(Progress &progress);
@@ -157,7 +161,7 @@ private:
     bool failed_ = false;
     std::deque<Outgoing> queue_;
     // Chunks in flight to their message: one entry per chunk, so hashed.
-    std::unordered_map<std::string, ProgressMap::iterator> message_of_transaction_;
+    std::unordered_map<std::string, ProgressEntry *> message_of_transaction_;
     ProgressMap progress_;
     // Messages queued and not settled yet: settled() is asked once per poll
     // round, and walking every message was quadratic over a long --stdin.

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "im/msrp/ids.hpp"
@@ -129,7 +130,9 @@ private:
         SteadyClock::time_point sent_at;
     };
     struct PendingOnConnection {
-        std::map<std::string, PendingSend, std::less<>> by_transaction;
+        // Hashed: one insert, one lookup and one erase per forwarded SEND;
+        // the order lives in order below.
+        std::unordered_map<std::string, PendingSend> by_transaction;
         // Oldest first, for the bound and the timeouts. The front is always
         // still pending; ids answered out of order stay until they reach it.
         std::deque<std::string> order;
