@@ -243,7 +243,7 @@ std::optional<ChunkWire> MsrpClientSession::next_chunk_wire()
     // Failure-Report yes: every chunk is answered; partial: only errors are,
     // and the chunk is remembered to attribute them; no: nothing comes back.
     if (options_.failure_report != im::msrp::FailureReport::no) {
-        message_of_transaction_.emplace(std::move(transaction_id), message.progress);
+        in_flight_.push_back({std::move(transaction_id), message.progress});
         if (options_.failure_report == im::msrp::FailureReport::yes) ++progress.unanswered;
     }
     progress.all_sent = last;
@@ -290,11 +290,13 @@ void MsrpClientSession::on_response(const Response &response, ClientReaction &re
         }
         return;
     }
-    auto found = message_of_transaction_.find(response.transaction_id);
-    if (found == message_of_transaction_.end()) return;
-    const std::string &message_id = found->second->first;
-    Progress &progress = found->second->second;
-    message_of_transaction_.erase(found);
+    auto found = std::ranges::find(in_flight_, response.transaction_id, &InFlight::transaction_id);
+    if (found == in_flight_.end()) return;
+    ProgressEntry &entry = *found->progress;
+    if (found == in_flight_.begin()) in_flight_.pop_front();
+    else in_flight_.erase(found);
+    const std::string &message_id = entry.first;
+    Progress &progress = entry.second;
     if (progress.unanswered > 0) --progress.unanswered;
     note_settled(progress);
     if (response.status_code != im::msrp::kStatusOk) {
