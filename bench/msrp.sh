@@ -35,10 +35,14 @@ head -c $((SIZE_MB * 1048576)) /dev/urandom >"$WORK/file.bin"
 filler=$(head -c 1000 /dev/zero | tr '\0' 'x')
 for i in $(seq "$MESSAGES"); do printf 'message %06d %s\n' "$i" "$filler"; done | cut -c1-1024 >"$WORK/lines.txt"
 
-# CPU clock ticks (user + system) of the given processes.
+# CPU time in microseconds of the given processes, all their threads
+# (schedstat counts nanoseconds on the CPU; /proc/PID/stat's 10 ms ticks
+# were too coarse for the 0.1 s a relay spends on 10000 messages).
 ticks() {
   local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  for pid in "$@"; do
+    total=$((total + $(cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ns += $1} END {printf "%d", ns / 1000}')))
+  done
   echo "$total"
 }
 relay_pids() {
@@ -64,18 +68,19 @@ paths() {
 run() {
   local relay=$1 name=$2 expect=$3; shift 3
   paths "$relay" "$name"
-  # Each client's own CPU (user + system seconds) lands in NAME-{a,b}.cpu.
-  /usr/bin/time -f '%U %S' -o "$WORK/$name-b.cpu" \
-    "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
-    >"$WORK/$name-b.out" 2>"$WORK/$name-b.err" &
+  # Each client's own CPU (user and system seconds, to the millisecond:
+  # bash's time) lands in NAME-{a,b}.cpu.
+  local TIMEFORMAT='%3U %3S'
+  { time "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
+    >"$WORK/$name-b.out" 2>"$WORK/$name-b.err"; } 2>"$WORK/$name-b.cpu" &
   local receiver=$! i
   for i in $(seq 50); do grep -q '^bound ' "$WORK/$name-b.out" && break; sleep 0.1; done
   local b_uri; b_uri=$(sed -n 's/^bound //p' "$WORK/$name-b.out")
   local pids; pids=$(relay_pids "$relay")
   # shellcheck disable=SC2086
   local t0 c0 t1 c1; t0=$(date +%s.%N); c0=$(ticks $pids)
-  /usr/bin/time -f '%U %S' -o "$WORK/$name-a.cpu" \
-    "$CLIENT_BIN" --to-path "$A_PATH $b_uri" --timeout 60 "$@" >"$WORK/$name-a.out" 2>"$WORK/$name-a.err"
+  { time "$CLIENT_BIN" --to-path "$A_PATH $b_uri" --timeout 60 "$@" >"$WORK/$name-a.out" 2>"$WORK/$name-a.err"; } \
+    2>"$WORK/$name-a.cpu"
   local sent=$?
   wait "$receiver"; local received=$?
   # shellcheck disable=SC2086
@@ -83,7 +88,7 @@ run() {
   if ((sent != 0 || received != 0)); then
     echo "FAIL $(cat "$WORK/$name-a.err" "$WORK/$name-b.err" | head -1)"; return
   fi
-  awk -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" \
+  awk -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v hz=1000000 \
     -v a="$(client_cpu_ms "$WORK/$name-a.cpu")" -v b="$(client_cpu_ms "$WORK/$name-b.cpu")" \
     'BEGIN{printf "%.3f %.1f %.1f %.1f\n", t1 - t0, c * 1000 / hz, a, b}'
 }
@@ -135,7 +140,7 @@ report_fanout() {
   local deliveries=$((FANOUT_MESSAGES * (n - 1)))
   printf '%-16s %-10s %9s  %8.0f deliveries/s  %6.1f us CPU/delivery\n' im-msrp-relay "fan-out $n" ok \
     "$(awk -v d="$deliveries" -v t0="$t0" -v t1="$t1" 'BEGIN{print d / (t1 - t0)}')" \
-    "$(awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v d="$deliveries" 'BEGIN{print c * 1e6 / hz / d}')"
+    "$(awk -v c="$((c1 - c0))" -v d="$deliveries" 'BEGIN{print c / d}')"
 }
 
 # report_idle_memory: the relay's resident memory per idle two-party session.
