@@ -136,6 +136,10 @@ private:
         // Oldest first, for the bound and the timeouts. The front is always
         // still pending; ids answered out of order stay until they reach it.
         std::deque<std::string> order;
+        // How many ids in order were answered out of order. While none
+        // were (the usual case: responses follow the requests), popping the
+        // answered front leaves a pending front with no lookup to check it.
+        std::size_t answered_out_of_order = 0;
     };
     static void drop_answered_front(PendingOnConnection &pending);
 
