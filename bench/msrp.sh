@@ -24,6 +24,8 @@ KAMAILIO_PORT=12870
 # other load would blur what is compared.
 IM_WORK_PARENT=${IM_WORK_PARENT:-/dev/shm}
 source "$(dirname "$0")/../tests/integration/lib/relay_lib.sh"
+# Whatever ends the run, the 100 MB files leave tmpfs (logs stay for a look).
+trap 'cleanup; rm -f "$WORK"/file*.bin "$WORK"/*.received' EXIT
 CHUNKS=("${@:-8192 65536}")
 read -r -a CHUNKS <<<"${CHUNKS[*]}"
 SIZE_MB=${SIZE_MB:-100}
