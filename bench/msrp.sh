@@ -12,12 +12,20 @@
 #
 #   bench/msrp.sh [chunk sizes...]      (default: 8192 65536; Kamailio only
 #                                        for chunks up to 8 KB, its frame limit)
-#   SIZE_MB=100 MESSAGES=10000 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh   (the defaults)
+#   SIZE_MB=100 MESSAGES=10000 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh   (the defaults;
+#                                        FANOUT_MESSAGES=0 or IDLE_SESSIONS=0 skip those parts)
+# Every transfer also prints each client's CPU per unit (sender, receiver).
 # Needs a built tree (IM_BUILD_DIR, default build/) and kamailio with its
 # msrp module. Ports: 12865 (im-msrp-relay), 12870 (Kamailio).
 RELAY_PORT=12865
 KAMAILIO_PORT=12870
+# Files sent and received live in tmpfs: the receiving client writes 100 MB
+# (and a line per message) for either relay, and a disk's write-back under
+# other load would blur what is compared.
+IM_WORK_PARENT=${IM_WORK_PARENT:-/dev/shm}
 source "$(dirname "$0")/../tests/integration/lib/relay_lib.sh"
+# Whatever ends the run, the 100 MB files leave tmpfs (logs stay for a look).
+trap 'cleanup; rm -f "$WORK"/file*.bin "$WORK"/*.received' EXIT
 CHUNKS=("${@:-8192 65536}")
 read -r -a CHUNKS <<<"${CHUNKS[*]}"
 SIZE_MB=${SIZE_MB:-100}
@@ -29,10 +37,14 @@ head -c $((SIZE_MB * 1048576)) /dev/urandom >"$WORK/file.bin"
 filler=$(head -c 1000 /dev/zero | tr '\0' 'x')
 for i in $(seq "$MESSAGES"); do printf 'message %06d %s\n' "$i" "$filler"; done | cut -c1-1024 >"$WORK/lines.txt"
 
-# CPU clock ticks (user + system) of the given processes.
+# CPU time in microseconds of the given processes, all their threads
+# (schedstat counts nanoseconds on the CPU; /proc/PID/stat's 10 ms ticks
+# were too coarse for the 0.1 s a relay spends on 10000 messages).
 ticks() {
   local total=0 pid
-  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0))); done
+  for pid in "$@"; do
+    total=$((total + $(cat /proc/"$pid"/task/*/schedstat 2>/dev/null | awk '{ns += $1} END {printf "%d", ns / 1000}')))
+  done
   echo "$total"
 }
 relay_pids() {
@@ -58,15 +70,19 @@ paths() {
 run() {
   local relay=$1 name=$2 expect=$3; shift 3
   paths "$relay" "$name"
-  "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
-    >"$WORK/$name-b.out" 2>"$WORK/$name-b.err" &
+  # Each client's own CPU (user and system seconds, to the millisecond:
+  # bash's time) lands in NAME-{a,b}.cpu.
+  local TIMEFORMAT='%3U %3S'
+  { time "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
+    >"$WORK/$name-b.out" 2>"$WORK/$name-b.err"; } 2>"$WORK/$name-b.cpu" &
   local receiver=$! i
   for i in $(seq 50); do grep -q '^bound ' "$WORK/$name-b.out" && break; sleep 0.1; done
   local b_uri; b_uri=$(sed -n 's/^bound //p' "$WORK/$name-b.out")
   local pids; pids=$(relay_pids "$relay")
   # shellcheck disable=SC2086
   local t0 c0 t1 c1; t0=$(date +%s.%N); c0=$(ticks $pids)
-  "$CLIENT_BIN" --to-path "$A_PATH $b_uri" --timeout 60 "$@" >"$WORK/$name-a.out" 2>"$WORK/$name-a.err"
+  { time "$CLIENT_BIN" --to-path "$A_PATH $b_uri" --timeout 60 "$@" >"$WORK/$name-a.out" 2>"$WORK/$name-a.err"; } \
+    2>"$WORK/$name-a.cpu"
   local sent=$?
   wait "$receiver"; local received=$?
   # shellcheck disable=SC2086
@@ -74,9 +90,11 @@ run() {
   if ((sent != 0 || received != 0)); then
     echo "FAIL $(cat "$WORK/$name-a.err" "$WORK/$name-b.err" | head -1)"; return
   fi
-  awk -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN{printf "%.3f %.1f\n", t1 - t0, c * 1000 / hz}'
+  awk -v t0="$t0" -v t1="$t1" -v c="$((c1 - c0))" -v hz=1000000 \
+    -v a="$(client_cpu_ms "$WORK/$name-a.cpu")" -v b="$(client_cpu_ms "$WORK/$name-b.cpu")" \
+    'BEGIN{printf "%.3f %.1f %.1f %.1f\n", t1 - t0, c * 1000 / hz, a, b}'
 }
+client_cpu_ms() { awk 'END{printf "%.1f", ($1 + $2) * 1000}' "$1"; }
 
 report_file() {  # report_file RELAY CHUNK
   local result; result=$(run "$1" "file-$1-$2" 1 --file "$WORK/file.bin" --chunk-size "$2")
@@ -84,18 +102,21 @@ report_file() {  # report_file RELAY CHUNK
     printf '%-16s %-10s %9s  %s\n' "$1" "$2" "failed" "${result#FAIL }"
     return
   fi
-  read -r seconds cpu <<<"$result"
-  printf '%-16s %-10s %9s  %8.1f MB/s  %6.1f ms CPU/MB\n' "$1" "$2" "ok" \
-    "$(awk -v s="$seconds" -v m="$SIZE_MB" 'BEGIN{print m / s}')" "$(awk -v c="$cpu" -v m="$SIZE_MB" 'BEGIN{print c / m}')"
+  rm -f "$WORK/file-$1-$2.received"  # tmpfs: memory
+  read -r seconds cpu cpu_a cpu_b <<<"$result"
+  printf '%-16s %-10s %9s  %8.1f MB/s  %6.1f ms CPU/MB (clients: sender %.1f, receiver %.1f)\n' "$1" "$2" "ok" \
+    "$(awk -v s="$seconds" -v m="$SIZE_MB" 'BEGIN{print m / s}')" "$(awk -v c="$cpu" -v m="$SIZE_MB" 'BEGIN{print c / m}')" \
+    "$(awk -v c="$cpu_a" -v m="$SIZE_MB" 'BEGIN{print c / m}')" "$(awk -v c="$cpu_b" -v m="$SIZE_MB" 'BEGIN{print c / m}')"
 }
 
 report_messages() {  # report_messages RELAY
   local result; result=$(run "$1" "text-$1" "$MESSAGES" --stdin <"$WORK/lines.txt")
   if [[ $result == FAIL* ]]; then printf '%-16s %-10s %9s  %s\n' "$1" "text" "failed" "${result#FAIL }"; return; fi
-  read -r seconds cpu <<<"$result"
-  printf '%-16s %-10s %9s  %8.0f msg/s  %6.1f us CPU/msg\n' "$1" "text" "ok" \
+  read -r seconds cpu cpu_a cpu_b <<<"$result"
+  printf '%-16s %-10s %9s  %8.0f msg/s  %6.1f us CPU/msg (clients: sender %.1f, receiver %.1f)\n' "$1" "text" "ok" \
     "$(awk -v s="$seconds" -v n="$MESSAGES" 'BEGIN{print n / s}')" \
-    "$(awk -v c="$cpu" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')"
+    "$(awk -v c="$cpu" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')" \
+    "$(awk -v c="$cpu_a" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')" "$(awk -v c="$cpu_b" -v n="$MESSAGES" 'BEGIN{print c * 1000 / n}')"
 }
 
 # report_fanout N: a conference of N participants; one speaks FANOUT_MESSAGES
@@ -121,7 +142,7 @@ report_fanout() {
   local deliveries=$((FANOUT_MESSAGES * (n - 1)))
   printf '%-16s %-10s %9s  %8.0f deliveries/s  %6.1f us CPU/delivery\n' im-msrp-relay "fan-out $n" ok \
     "$(awk -v d="$deliveries" -v t0="$t0" -v t1="$t1" 'BEGIN{print d / (t1 - t0)}')" \
-    "$(awk -v c="$((c1 - c0))" -v hz="$(getconf CLK_TCK)" -v d="$deliveries" 'BEGIN{print c * 1e6 / hz / d}')"
+    "$(awk -v c="$((c1 - c0))" -v d="$deliveries" 'BEGIN{print c / d}')"
 }
 
 # report_idle_memory: the relay's resident memory per idle two-party session.
@@ -148,12 +169,16 @@ done
 line=$(report_messages im-msrp-relay); echo "$line"; RATE[ours-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
 line=$(report_messages kamailio); echo "$line"; RATE[kam-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
 kamailio_stop
-report_fanout 10
-report_fanout 50
-# A fresh relay, so that freed transfer buffers do not hide the sessions' memory.
-relay_stop
-relay_start --log-level warn || finish
-report_idle_memory
+if ((FANOUT_MESSAGES > 0)); then
+  report_fanout 10
+  report_fanout 50
+fi
+if ((IDLE_SESSIONS > 0)); then
+  # A fresh relay, so that freed transfer buffers do not hide the sessions' memory.
+  relay_stop
+  relay_start --log-level warn || finish
+  report_idle_memory
+fi
 ratio() { awk -v a="${RATE[$1]:-}" -v b="${RATE[$2]:-}" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo "ratio im-msrp-relay / kamailio: 8 KB chunks $(ratio ours-8192 kam-8192) (MB/s), 1 KB messages $(ratio ours-msg kam-msg) (msg/s); target 1.5"
 relay_stop

@@ -94,11 +94,14 @@ void MsrpConnection::on_read(std::size_t length)
     bytes_in_ += length;
     traffic_.bytes_in += length;
     idle_.touch();
-    std::vector<im::msrp::Frame> frames;
+    // A member vector, cleared rather than allocated per read.
+    std::vector<im::msrp::Frame> &frames = frames_;
+    frames.clear();
     bool intact = parser_.feed({read_buffer_.data(), length}, frames);
     // Frames before a broken one are valid and still delivered.
     auto self = shared_from_this();
     dispatcher_.on_frames(*this, frames);
+    frames.clear();
     if (closed_) return;
     if (!intact) {
         // RFC 4975 offers no way to resynchronize: only this connection goes.

@@ -78,6 +78,7 @@ private:
 
     im::msrp::Parser parser_;
     std::vector<char> read_buffer_;
+    std::vector<im::msrp::Frame> frames_;  // parsed from one read
     bool reading_ = false;
     bool paused_ = false;
 

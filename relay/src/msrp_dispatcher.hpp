@@ -38,6 +38,10 @@ private:
     TrafficCounters &traffic_;
     Logger &log_;
     ConnectionSet<MsrpConnection> connections_;
+    // Scratch of on_frames, reused: what one frame causes, and the
+    // connections one read wrote to.
+    std::vector<Outgoing> outgoing_;
+    std::vector<std::shared_ptr<MsrpConnection>> touched_;
 };
 
 }  // namespace im::msrp_relay

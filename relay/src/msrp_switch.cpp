@@ -109,6 +109,13 @@ MsrpSwitch::MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, i
 std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now)
 {
     std::vector<Outgoing> out;
+    on_frame(from, std::move(frame), now, out);
+    return out;
+}
+
+void MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now,
+                          std::vector<Outgoing> &out)
+{
     now_ = now;
     if (auto *request = std::get_if<Request>(&frame)) {
         ++counters_.messages_in;
@@ -116,7 +123,6 @@ std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame fr
     } else {
         on_response(from, std::get<Response>(frame), out);
     }
-    return out;
 }
 
 void MsrpSwitch::on_connection_closed(ConnectionId connection)
@@ -139,6 +145,8 @@ std::vector<Outgoing> MsrpSwitch::expire_transactions(SteadyClock::time_point no
                 pending.by_transaction.erase(found);
                 ++counters_.transaction_timeouts;
                 report_failure(expired, im::msrp::kStatusTimeout, {}, out);
+            } else if (pending.answered_out_of_order > 0) {
+                --pending.answered_out_of_order;
             }
             pending.order.pop_front();
         }
@@ -615,7 +623,11 @@ void MsrpSwitch::deliver(Participant &target, Request request, std::string_view 
 
 void MsrpSwitch::drop_answered_front(PendingOnConnection &pending)
 {
-    while (!pending.order.empty() && !pending.by_transaction.contains(pending.order.front())) pending.order.pop_front();
+    while (pending.answered_out_of_order > 0 && !pending.order.empty() &&
+           !pending.by_transaction.contains(pending.order.front())) {
+        pending.order.pop_front();
+        --pending.answered_out_of_order;
+    }
 }
 
 void MsrpSwitch::flush_held(Participant &participant, std::vector<Outgoing> &out)
@@ -640,7 +652,12 @@ void MsrpSwitch::on_response(ConnectionId from, const Response &response, std::v
     // Responses come in the order of the requests, so the answered id is
     // normally at the front: dropping it there costs O(1), where erasing it
     // from the middle cost a scan of every SEND in flight per response.
-    drop_answered_front(connection->second);
+    PendingOnConnection &on_connection = connection->second;
+    if (!on_connection.order.empty() && on_connection.order.front() == response.transaction_id)
+        on_connection.order.pop_front();
+    else
+        ++on_connection.answered_out_of_order;
+    drop_answered_front(on_connection);
     if (response.status_code == im::msrp::kStatusOk) return;
     ++counters_.downstream_failures;
     report_failure(pending, response.status_code, response.comment, out);
@@ -671,7 +688,9 @@ void MsrpSwitch::report_failure(const PendingSend &pending, int status, std::str
 void MsrpSwitch::reply(ConnectionId to, const Request &request, int status, std::vector<Outgoing> &out)
 {
     if (!im::msrp::response_expected(request, status)) return;
-    out.push_back({to, im::msrp::serialize(im::msrp::make_response(request, status))});
+    Outgoing response(to, {});
+    im::msrp::append_response(response.bytes, request, status);
+    out.push_back(std::move(response));
 }
 
 im::msrp::Uri MsrpSwitch::uri_toward(const Participant &participant) const

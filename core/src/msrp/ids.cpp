@@ -1,5 +1,6 @@
 #include "im/msrp/ids.hpp"
 
+#include <cstring>
 #include <vector>
 
 namespace im::msrp {
@@ -38,19 +39,20 @@ std::string make_transaction_id(const RandomSource &random, std::string_view bod
 {
     // The flag is irrelevant: any "-------<id>" in the body could read as an
     // end-line. An id starts with an alphanumeric, so such an id begins
-    // exactly where a run of at least seven dashes ends. A run of seven
-    // covers one byte of every seventh, so only those are looked at: one
-    // pass over a seventh of the body, not a search per candidate id.
+    // exactly where a run of at least seven dashes ends. memchr jumps from
+    // one dash to the next and each run is measured once: one pass over the
+    // body at memchr's speed (a chunk of random bytes holds a dash every
+    // 256 bytes or so).
     std::vector<std::size_t> id_starts;
-    std::size_t checked_to = 0;  // bytes before this belong to runs already measured
-    for (std::size_t i = 6; i < body.size(); i += 7) {
-        if (body[i] != '-' || i < checked_to) continue;
-        std::size_t start = i;
-        std::size_t end = i + 1;
-        while (start > checked_to && body[start - 1] == '-') --start;
+    std::size_t at = 0;
+    while (at < body.size()) {
+        const void *dash = std::memchr(body.data() + at, '-', body.size() - at);
+        if (dash == nullptr) break;
+        std::size_t start = static_cast<std::size_t>(static_cast<const char *>(dash) - body.data());
+        std::size_t end = start + 1;
         while (end < body.size() && body[end] == '-') ++end;
         if (end - start >= 7) id_starts.push_back(end);
-        checked_to = end;
+        at = end;
     }
     while (true) {
         std::string id = make_transaction_id(random);

@@ -117,6 +117,7 @@ std::optional<ParseError> HeaderFields::add(std::string_view name, std::string_v
 
     auto add_typed = [this](auto typed, std::string_view canonical) -> std::optional<ParseError> {
         if (find<decltype(typed)>()) return header_error("duplicate " + std::string(canonical));
+        reserve_first();
         fields_.emplace_back(std::move(typed));
         return std::nullopt;
     };
@@ -145,6 +146,7 @@ std::optional<ParseError> HeaderFields::add(std::string_view name, std::string_v
         if (!status) return status.error();
         return add_typed(status.value(), kStatus);
     }
+    reserve_first();
     fields_.emplace_back(Header{std::string(name), std::string(value)});
     return std::nullopt;
 }

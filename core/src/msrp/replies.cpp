@@ -55,6 +55,33 @@ Response make_response(const Request &request, int status_code, std::optional<st
     return response;
 }
 
+void append_response(std::string &out, const Request &request, int status_code)
+{
+    const std::string &transaction_id = request.transaction_id;
+    std::string_view comment = default_comment(status_code);
+    int code = status_code < 0 ? 0 : status_code > 999 ? 999 : status_code;
+    out.reserve(out.size() + 2 * transaction_id.size() + comment.size() + 200);
+    out += "MSRP ";
+    out += transaction_id;
+    out += ' ';
+    out += static_cast<char>('0' + code / 100);
+    out += static_cast<char>('0' + code / 10 % 10);
+    out += static_cast<char>('0' + code % 10);
+    if (!comment.empty()) {
+        out += ' ';
+        out += comment;
+    }
+    out += "\r\nTo-Path: ";
+    // The same choice of URIs as make_response.
+    if (request.kind() != MethodKind::send) out += to_string(request.from_path);
+    else if (!request.from_path.empty()) out += to_string(request.from_path.front());
+    out += "\r\nFrom-Path: ";
+    if (!request.to_path.empty()) out += to_string(request.to_path.front());
+    out += "\r\n-------";
+    out += transaction_id;
+    out += "$\r\n";
+}
+
 Request make_report(const Request &send, std::string transaction_id, int status_code,
                     std::optional<std::string> comment, std::optional<ByteRange> range)
 {

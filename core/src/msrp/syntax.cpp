@@ -1,6 +1,8 @@
 #include "im/msrp/syntax.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace im::msrp::syntax {
 
@@ -20,6 +22,23 @@ bool is_utf8text(std::string_view text)
 {
     std::size_t i = 0;
     while (i < text.size()) {
+        // Header values are printable ASCII: eight bytes at a time are
+        // checked to be none of 0x00-0x1f, 0x7f or 0x80-0xff (the classic
+        // has-less/has-zero bit tricks); a word with any of them, a tab
+        // included, goes through the byte loop below.
+        if (text.size() - i >= 8) {
+            constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+            constexpr std::uint64_t kHigh = 0x8080808080808080ull;
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, sizeof(word));
+            std::uint64_t del = word ^ (kOnes * 0x7f);
+            bool plain = (word & kHigh) == 0 && ((word - kOnes * 0x20) & ~word & kHigh) == 0 &&
+                         ((del - kOnes) & ~del & kHigh) == 0;
+            if (plain) {
+                i += 8;
+                continue;
+            }
+        }
         auto c = static_cast<unsigned char>(text[i]);
         if (c == '\t' || (c >= 0x20 && c <= 0x7e)) {
             ++i;

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include "im/msrp/ids.hpp"
@@ -96,6 +97,9 @@ public:
                WallClock wall_clock, SwitchLimits limits = {});
 
     std::vector<Outgoing> on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now);
+    // The same, appending to out: the dispatcher reuses one vector for all
+    // frames instead of allocating one per frame.
+    void on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now, std::vector<Outgoing> &out);
     // The peers bound to it may connect again; their pending transactions are forgotten.
     void on_connection_closed(ConnectionId connection);
     // Fails the forwarded SENDs unanswered for transaction_timeout: 408
@@ -126,10 +130,16 @@ private:
         SteadyClock::time_point sent_at;
     };
     struct PendingOnConnection {
-        std::map<std::string, PendingSend, std::less<>> by_transaction;
+        // Hashed: one insert, one lookup and one erase per forwarded SEND;
+        // the order lives in order below.
+        std::unordered_map<std::string, PendingSend> by_transaction;
         // Oldest first, for the bound and the timeouts. The front is always
         // still pending; ids answered out of order stay until they reach it.
         std::deque<std::string> order;
+        // How many ids in order were answered out of order. While none
+        // were (the usual case: responses follow the requests), popping the
+        // answered front leaves a pending front with no lookup to check it.
+        std::size_t answered_out_of_order = 0;
     };
     static void drop_answered_front(PendingOnConnection &pending);
 

@@ -11,7 +11,8 @@ RELAY_BIN=$IM_BUILD_DIR/relay/im-msrp-relay
 CTL_BIN=$IM_BUILD_DIR/relay/im-relay-ctl
 CLIENT_BIN=$IM_BUILD_DIR/relay/im-msrp-client
 RELAY_PORT=${RELAY_PORT:-12855}
-WORK=$(mktemp -d /tmp/im-relay-it.XXXXXX)
+# IM_WORK_PARENT: where the work directory goes (the benchmark uses tmpfs).
+WORK=$(mktemp -d "${IM_WORK_PARENT:-/tmp}/im-relay-it.XXXXXX")
 CONTROL=$WORK/run/msrp-relay.sock
 RELAY_PID=
 BACKGROUND_PIDS=()

@@ -6,6 +6,7 @@
 #include "im/msrp/message.hpp"
 #include "im/msrp/parser.hpp"
 #include "im/msrp/serializer.hpp"
+#include "im/msrp/syntax.hpp"
 
 namespace {
 
@@ -187,4 +188,28 @@ TEST(MsrpSerializer, BuiltRequestsAndResponsesRoundTrip)
     response.status_code = 7;
     EXPECT_TRUE(serialize(response).starts_with("MSRP tx0001ab 007\r\n"));
     EXPECT_EQ(std::get<Response>(parse_single(serialize(response))), response);
+}
+
+TEST(MsrpSyntax, Utf8TextChecksEveryPositionOfAWord)
+{
+    using im::msrp::syntax::is_utf8text;
+    const std::string plain = "msrp://127.0.0.1:12865/abcdefghijkl;tcp";
+    EXPECT_TRUE(is_utf8text(plain));
+    // A bad or special byte at any offset, in the eight-byte steps and in the tail.
+    for (std::size_t at = 0; at < plain.size(); ++at) {
+        for (char bad : {'\0', '\x01', '\x1f', '\x7f', '\x80', '\xff'}) {
+            std::string text = plain;
+            text[at] = bad;
+            EXPECT_FALSE(is_utf8text(text)) << at << " " << static_cast<int>(static_cast<unsigned char>(bad));
+        }
+        std::string tab = plain;
+        tab[at] = '\t';
+        EXPECT_TRUE(is_utf8text(tab)) << at;
+        std::string utf8 = plain;
+        utf8.replace(at, 1, "\xc3\xa9");  // e acute
+        EXPECT_TRUE(is_utf8text(utf8)) << at;
+        std::string cut = plain.substr(0, at) + "\xc3";
+        EXPECT_FALSE(is_utf8text(cut)) << at;
+    }
+    EXPECT_TRUE(is_utf8text(" !~~~~~~~~~~~~~~"));
 }

@@ -175,3 +175,24 @@ TEST(MsrpReplies, OversentBodyGetsAnUnknownTotal)
     EXPECT_EQ(*report.fields.find<ByteRange>(), (ByteRange{1, 20, std::nullopt}));
     EXPECT_EQ(parsed_request(serialize(report)), report);
 }
+
+TEST(MsrpReplies, AppendResponseWritesWhatMakeResponseSerializes)
+{
+    std::vector<Request> requests = {parsed_request(kSend), parsed_request(kSendAtRelay),
+                                     parsed_request(crlf("MSRP abcd1234 NICKNAME\n"
+                                                         "To-Path: msrps://relay.example.com:2855/r1;tcp\n"
+                                                         "From-Path: msrps://relay.example.net:2855/r2;tcp "
+                                                         "msrp://alice.example.net:7777/a1;tcp\n"
+                                                         "-------abcd1234$\n"))};
+    Request empty_paths;
+    empty_paths.transaction_id = "x1y2z3w4";
+    empty_paths.method = "SEND";
+    requests.push_back(empty_paths);
+    for (const Request &request : requests) {
+        for (int status : {kStatusOk, kStatusNoSession, kStatusUnknownMethod, 299}) {
+            std::string out = "prefix";
+            append_response(out, request, status);
+            EXPECT_EQ(out, "prefix" + serialize(make_response(request, status))) << request.method << " " << status;
+        }
+    }
+}

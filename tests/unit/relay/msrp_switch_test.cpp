@@ -487,6 +487,36 @@ TEST_F(RelaySwitchTest, UnansweredForwardedSendsFailWith408After30Seconds)
     EXPECT_TRUE(switch_.expire_transactions(start + std::chrono::seconds(60)).empty());
 }
 
+TEST_F(RelaySwitchTest, ResponsesOutOfOrderAreMatchedAndTheRestStillTimesOut)
+{
+    bound_relay_session();
+    auto start = SteadyClock::now();
+    std::vector<Request> forwarded;
+    for (int i = 0; i < 4; ++i) {
+        std::string tid = "tidA031" + std::to_string(i);
+        std::string id = "msg0031" + std::to_string(i);
+        auto out = switch_.on_frame(kA, send(tid, {a_}, kAlice, id, "text/plain", "hello"), start);
+        forwarded.push_back(as_request(sent_to(out, kB).at(0)));
+    }
+    // The third answered first (415: reported), then the first (200), then
+    // the third again (already answered: ignored). The second and fourth stay.
+    auto after = receive(kB, im::msrp::make_response(forwarded[2], 415));
+    ASSERT_EQ(sent_to(after, kA).size(), 1u);
+    EXPECT_EQ(as_request(sent_to(after, kA)[0]).fields.find<im::msrp::MessageId>()->value, "msg00312");
+    EXPECT_TRUE(receive(kB, im::msrp::make_response(forwarded[0], 200)).empty());
+    EXPECT_TRUE(receive(kB, im::msrp::make_response(forwarded[2], 415)).empty());
+    auto expired = switch_.expire_transactions(start + std::chrono::seconds(30));
+    EXPECT_TRUE(timeouts_about(expired, kA, "msg00310").empty());
+    EXPECT_EQ(timeouts_about(expired, kA, "msg00311").size(), 1u);
+    EXPECT_TRUE(timeouts_about(expired, kA, "msg00312").empty());
+    EXPECT_EQ(timeouts_about(expired, kA, "msg00313").size(), 1u);
+    EXPECT_TRUE(switch_.expire_transactions(start + std::chrono::seconds(60)).empty());
+    // The table is empty again: a new SEND is answered in order and never times out.
+    auto out = switch_.on_frame(kA, send("tidA0319", {a_}, kAlice, "msg00319", "text/plain", "again"), start);
+    receive(kB, im::msrp::make_response(as_request(sent_to(out, kB).at(0)), 200));
+    EXPECT_TRUE(switch_.expire_transactions(start + std::chrono::seconds(90)).empty());
+}
+
 TEST_F(RelaySwitchTest, AnsweredSendsDoNotTimeOut)
 {
     bound_relay_session();

@@ -14,7 +14,10 @@ namespace im::msrp {
 using RandomSource = std::function<std::uint64_t()>;
 
 // Letters and digits only (62 symbols, 5.95 bits each): both ids are idents.
-inline constexpr std::size_t kTransactionIdLength = 16;  // 95 bits
+// 15 characters (89 bits) fit std::string's in-object buffer: a transaction
+// id is copied several times per chunk (parser, response, pending table) and
+// a 16th character made every copy a heap allocation.
+inline constexpr std::size_t kTransactionIdLength = 15;  // 89 bits
 inline constexpr std::size_t kMessageIdLength = 24;      // 142 bits
 
 // length random ALPHANUM characters, unbiased (6-bit draws, 62 and 63 rejected).

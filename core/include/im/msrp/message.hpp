@@ -118,6 +118,13 @@ public:
     bool operator==(const HeaderFields &) const = default;
 
 private:
+    // A SEND chunk has two to four fields: one allocation for them rather
+    // than one per growth step (this runs for every frame parsed).
+    void reserve_first()
+    {
+        if (fields_.capacity() == 0) fields_.reserve(4);
+    }
+
     std::vector<Field> fields_;
 };
 

@@ -38,6 +38,11 @@ bool response_expected(const Request &request, int status_code);
 Response make_response(const Request &request, int status_code,
                        std::optional<std::string> comment = std::nullopt);
 
+// Appends serialize(make_response(request, status_code)) to out, byte for
+// byte, without building the Response: a relay and a client answer every
+// SEND chunk, and copying the paths into a Response was most of the cost.
+void append_response(std::string &out, const Request &request, int status_code);
+
 // A REPORT on the message a SEND request carried: To-Path the request's
 // whole From-Path, From-Path the receiving node's URI, the same Message-ID,
 // "Status: 000 <code> <comment>", and the Byte-Range reported on. Without
