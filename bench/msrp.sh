@@ -12,8 +12,10 @@
 #
 #   bench/msrp.sh [chunk sizes...]      (default: 8192 65536; Kamailio only
 #                                        for chunks up to 8 KB, its frame limit)
-#   SIZE_MB=100 MESSAGES=10000 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh   (the defaults;
-#                                        FANOUT_MESSAGES=0 or IDLE_SESSIONS=0 skip those parts)
+#   SIZE_MB=100 MESSAGES=10000 ROUNDS=5 FANOUT_MESSAGES=500 IDLE_SESSIONS=5000 bench/msrp.sh
+#                                       (the defaults; FANOUT_MESSAGES=0 or IDLE_SESSIONS=0 skip
+#                                        those parts; the single-session figures are measured
+#                                        ROUNDS times, alternating, and compared by their medians)
 # Every transfer also prints each client's CPU per unit (sender, receiver).
 # Needs a built tree (IM_BUILD_DIR, default build/) and kamailio with its
 # msrp module. Ports: 12865 (im-msrp-relay), 12870 (Kamailio).
@@ -32,6 +34,7 @@ SIZE_MB=${SIZE_MB:-100}
 MESSAGES=${MESSAGES:-10000}
 FANOUT_MESSAGES=${FANOUT_MESSAGES:-500}
 IDLE_SESSIONS=${IDLE_SESSIONS:-5000}
+ROUNDS=${ROUNDS:-5}
 
 head -c $((SIZE_MB * 1048576)) /dev/urandom >"$WORK/file.bin"
 filler=$(head -c 1000 /dev/zero | tr '\0' 'x')
@@ -159,16 +162,28 @@ relay_start --log-level warn || finish
 kamailio_msrp_start "$IM_SOURCE_DIR/etc/bench/kamailio-msrp.cfg" -A RAISED_QUEUES || { relay_stop; finish; }
 echo "MSRP relay benchmark: $SIZE_MB MB file per chunk size, $MESSAGES messages of 1 KB; A -> relay -> B on loopback"
 printf '%-16s %-10s %9s  %s\n' relay chunk result throughput
+# A 100 MB transfer takes well under a second at these rates, so one
+# measurement is noisy: ROUNDS rounds, ours and Kamailio alternating in each,
+# and the ratio is taken between the medians. RATE[key] collects the rates.
 declare -A RATE
-for chunk in "${CHUNKS[@]}"; do
-  line=$(report_file im-msrp-relay "$chunk"); echo "$line"; RATE[ours-$chunk]=$(awk '$3 == "ok" {print $4}' <<<"$line")
-  if ((chunk <= 8192)); then
-    line=$(report_file kamailio "$chunk"); echo "$line"; RATE[kam-$chunk]=$(awk '$3 == "ok" {print $4}' <<<"$line")
-  fi
+record() { echo "$2"; RATE[$1]+=" $(awk '$3 == "ok" {print $4}' <<<"$2")"; }
+for round in $(seq "$ROUNDS"); do
+  echo "round $round of $ROUNDS"
+  for chunk in "${CHUNKS[@]}"; do
+    record "ours-$chunk" "$(report_file im-msrp-relay "$chunk")"
+    if ((chunk <= 8192)); then record "kam-$chunk" "$(report_file kamailio "$chunk")"; fi
+  done
+  record ours-msg "$(report_messages im-msrp-relay)"
+  record kam-msg "$(report_messages kamailio)"
 done
-line=$(report_messages im-msrp-relay); echo "$line"; RATE[ours-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
-line=$(report_messages kamailio); echo "$line"; RATE[kam-msg]=$(awk '$3 == "ok" {print $4}' <<<"$line")
 kamailio_stop
+# median KEY: the median of the rates recorded under KEY (empty if none; a
+# failed round records nothing, and counts as failed in the line above).
+median() {
+  tr ' ' '\n' <<<"${RATE[$1]:-}" | grep -v '^$' | sort -g |
+    awk '{a[NR] = $1} END {if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'
+}
+echo "medians of $ROUNDS rounds: 8 KB chunks ours $(median ours-8192) MB/s, kamailio $(median kam-8192) MB/s; 1 KB messages ours $(median ours-msg) msg/s, kamailio $(median kam-msg) msg/s"
 if ((FANOUT_MESSAGES > 0)); then
   report_fanout 10
   report_fanout 50
@@ -179,8 +194,8 @@ if ((IDLE_SESSIONS > 0)); then
   relay_start --log-level warn || finish
   report_idle_memory
 fi
-ratio() { awk -v a="${RATE[$1]:-}" -v b="${RATE[$2]:-}" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-echo "ratio im-msrp-relay / kamailio: 8 KB chunks $(ratio ours-8192 kam-8192) (MB/s), 1 KB messages $(ratio ours-msg kam-msg) (msg/s); target 1.5"
+ratio() { awk -v a="$(median "$1")" -v b="$(median "$2")" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo "ratio im-msrp-relay / kamailio (medians): 8 KB chunks $(ratio ours-8192 kam-8192) (MB/s), 1 KB messages $(ratio ours-msg kam-msg) (msg/s); target 1.5"
 relay_stop
 cleanup
 trap - EXIT
