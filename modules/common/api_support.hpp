@@ -2,6 +2,7 @@
 // Helpers of the modules' extern "C" doors (C++ side only).
 #include <exception>
 #include <string>
+#include <type_traits>
 
 #include "im/bridge.hpp"
 #include "im/identity.hpp"
@@ -38,20 +39,30 @@ inline IdentityPolicy identity_policy(const char *trusted_core, int identity_fro
     return IdentityPolicy{std::move(*peers), identity_from_header != 0};
 }
 
+// Runs f for an extern "C" door: what f returns, or `failure` with the
+// exception's text in err. Nothing escapes into Kamailio.
+template <typename F>
+std::invoke_result_t<F &> guarded(char *err, size_t err_size, std::invoke_result_t<F &> failure, F &&f)
+{
+    try {
+        return f();
+    } catch (const std::exception &e) {
+        bridge::copy_text(e.what(), err, err_size);
+    } catch (...) {
+        bridge::copy_text("unknown error", err, err_size);
+    }
+    return failure;
+}
+
 // Runs an administrative command that returns text: 0 and the text in out,
-// or -1 and the error in out. Nothing escapes into Kamailio.
+// or -1 and the error in out.
 template <typename F>
 int admin(char *out, size_t out_size, F &&command)
 {
-    try {
+    return guarded(out, out_size, -1, [&] {
         bridge::copy_text(command(), out, out_size);
         return 0;
-    } catch (const std::exception &e) {
-        bridge::copy_text(e.what(), out, out_size);
-    } catch (...) {
-        bridge::copy_text("unknown error", out, out_size);
-    }
-    return -1;
+    });
 }
 
 }  // namespace im::module

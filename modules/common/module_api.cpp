@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "api_support.hpp"
 #include "im/bridge.hpp"
 #include "im/relay/control_client.hpp"
 #include "im/service/database.hpp"
 #include "im/store/schema_versions.hpp"
 
 namespace {
+
+using im::module::guarded;
 
 std::span<const im::store::TableVersion> tables_of(std::string_view module)
 {
@@ -22,19 +25,6 @@ std::span<const im::store::TableVersion> tables_of(std::string_view module)
     if (module == "im_deferred") return im::store::kDeferredTables;
     if (module == "im_history") return im::store::kHistoryTables;
     throw std::invalid_argument("unknown module " + std::string(module));
-}
-
-template <typename F>
-auto guarded(char *err, size_t err_size, F &&f) -> decltype(f())
-{
-    try {
-        return f();
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return decltype(f())(-1);
 }
 
 }  // namespace
@@ -48,7 +38,7 @@ extern "C" {
 
 int im_module_db_check(const char *module, const char *db_url, char *err, size_t err_size)
 {
-    return guarded(err, err_size, [&] {
+    return guarded(err, err_size, -1, [&] {
         im::service::open_module_database(db_url ? db_url : "", tables_of(module ? module : ""));
         return 0;
     });
@@ -56,17 +46,12 @@ int im_module_db_check(const char *module, const char *db_url, char *err, size_t
 
 im_module_db_t *im_module_db_open(const char *module, const char *db_url, char *err, size_t err_size)
 {
-    try {
+    return guarded(err, err_size, nullptr, [&] {
         auto tables = tables_of(module ? module : "");
         return std::make_unique<im_module_db>(
                    im_module_db{tables, im::service::open_module_database(db_url ? db_url : "", tables)})
             .release();
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return nullptr;
+    });
 }
 
 void im_module_db_close(im_module_db_t *db) { std::unique_ptr<im_module_db> owned(db); }
@@ -104,7 +89,7 @@ const char *const *im_module_tables(const char *module)
 
 int im_relay_status(const char *socket_path, int timeout_ms, im_relay_status_t *out, char *err, size_t err_size)
 {
-    return guarded(err, err_size, [&] {
+    return guarded(err, err_size, -1, [&] {
         *out = im_relay_status_t{};
         im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
         auto reply = client.call({"STATUS", {}});
@@ -128,7 +113,7 @@ int im_relay_status(const char *socket_path, int timeout_ms, im_relay_status_t *
 
 int im_relay_session_create(const char *socket_path, int timeout_ms, im_relay_created_t *out, char *err, size_t err_size)
 {
-    return guarded(err, err_size, [&] {
+    return guarded(err, err_size, -1, [&] {
         *out = im_relay_created_t{};
         im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
         auto reply = client.call(im::relay::session_create_request("relay"));
@@ -156,7 +141,7 @@ int im_relay_session_create(const char *socket_path, int timeout_ms, im_relay_cr
 
 int im_relay_session_delete(const char *socket_path, int timeout_ms, const char *session, char *err, size_t err_size)
 {
-    return guarded(err, err_size, [&] {
+    return guarded(err, err_size, -1, [&] {
         im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
         auto reply = client.call(im::relay::session_delete_request(session ? session : ""));
         if (!reply) {
@@ -177,7 +162,7 @@ int im_relay_session_delete(const char *socket_path, int timeout_ms, const char 
 int im_relay_sessions_gone(const char *socket_path, int timeout_ms, const char *const *ids, int count,
                            unsigned char *gone, char *err, size_t err_size)
 {
-    return guarded(err, err_size, [&] {
+    return guarded(err, err_size, -1, [&] {
         im::relay::ControlClient client(socket_path ? socket_path : "", std::chrono::milliseconds(timeout_ms));
         auto listed = client.sessions();
         if (!listed) {

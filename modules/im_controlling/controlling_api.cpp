@@ -178,20 +178,15 @@ extern "C" {
 
 int im_controlling_check(const im_controlling_params_t *params, char *err, size_t err_size)
 {
-    try {
+    return im::module::guarded(err, err_size, -1, [&] {
         im_controlling probe(*params, nullptr);
         return 0;
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return -1;
+    });
 }
 
 im_controlling_shared_t *im_controlling_shared_create(const im_shm_ops_t *ops, char *err, size_t err_size)
 {
-    try {
+    return im::module::guarded(err, err_size, nullptr, [&]() -> im_controlling_shared_t * {
         auto shared = std::make_unique<im_controlling_shared>();
         shared->group_generation = im::shared::SharedCounter::create(im::shared::SharedMemory(*ops));
         if (!shared->group_generation) {
@@ -199,12 +194,7 @@ im_controlling_shared_t *im_controlling_shared_create(const im_shm_ops_t *ops, c
             return nullptr;
         }
         return shared.release();
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return nullptr;
+    });
 }
 
 void im_controlling_shared_destroy(im_controlling_shared_t *shared)
@@ -216,14 +206,8 @@ void im_controlling_shared_destroy(im_controlling_shared_t *shared)
 im_controlling_t *im_controlling_open(const im_controlling_params_t *params, im_controlling_shared_t *shared, char *err,
                                       size_t err_size)
 {
-    try {
-        return std::make_unique<im_controlling>(*params, shared).release();
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return nullptr;
+    return im::module::guarded(err, err_size, nullptr,
+                               [&] { return std::make_unique<im_controlling>(*params, shared).release(); });
 }
 
 void im_controlling_close(im_controlling_t *c) { std::unique_ptr<im_controlling> owned(c); }

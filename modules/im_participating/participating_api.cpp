@@ -33,6 +33,7 @@
 namespace {
 
 using im::module::admin;
+using im::module::guarded;
 using im::module::parse_flag;
 using im::module::required_aor;
 using im::module::text;
@@ -158,21 +159,16 @@ extern "C" {
 
 int im_participating_check(const im_participating_params_t *params, char *err, size_t err_size)
 {
-    try {
+    return guarded(err, err_size, -1, [&] {
         im_participating probe(*params, nullptr);
         return 0;
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return -1;
+    });
 }
 
 im_participating_shared_t *im_participating_shared_create(const im_shm_ops_t *ops, int max_registrations, char *err,
                                                           size_t err_size)
 {
-    try {
+    return guarded(err, err_size, nullptr, [&]() -> im_participating_shared_t * {
         auto shared = std::make_unique<im_participating_shared>();
         if (max_registrations > 0) {
             // About four entries per bucket keeps chains short at the configured size.
@@ -185,12 +181,7 @@ im_participating_shared_t *im_participating_shared_create(const im_shm_ops_t *op
             }
         }
         return shared.release();
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return nullptr;
+    });
 }
 
 void im_participating_shared_destroy(im_participating_shared_t *shared)
@@ -202,14 +193,8 @@ void im_participating_shared_destroy(im_participating_shared_t *shared)
 im_participating_t *im_participating_open(const im_participating_params_t *params, im_participating_shared_t *shared,
                                           char *err, size_t err_size)
 {
-    try {
-        return std::make_unique<im_participating>(*params, shared).release();
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return nullptr;
+    return guarded(err, err_size, nullptr,
+                   [&] { return std::make_unique<im_participating>(*params, shared).release(); });
 }
 
 void im_participating_close(im_participating_t *p) { std::unique_ptr<im_participating> owned(p); }
@@ -262,7 +247,7 @@ int im_participating_anchor_media(im_str_t content_type, im_str_t body, const ch
                                   size_t *length, char *out, size_t out_size, size_t *out_len, char *err,
                                   size_t err_size)
 {
-    try {
+    return guarded(err, err_size, -1, [&] {
         auto edit = im::participating::anchor_session_body(
             std::string_view(content_type.s ? content_type.s : "", static_cast<std::size_t>(content_type.len)),
             std::string_view(body.s ? body.s : "", static_cast<std::size_t>(body.len)), text(relay_path));
@@ -281,12 +266,7 @@ int im_participating_anchor_media(im_str_t content_type, im_str_t body, const ch
         *length = e.length;
         *out_len = e.text.size();
         return 1;
-    } catch (const std::exception &ex) {
-        im::bridge::copy_text(ex.what(), err, err_size);
-    } catch (...) {
-        im::bridge::copy_text("unknown error", err, err_size);
-    }
-    return -1;
+    });
 }
 
 int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
