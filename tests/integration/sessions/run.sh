@@ -71,10 +71,9 @@ check "6.2.3.2 step 2: in the media path, bob's offer and alice's answer carry t
   test -n "$offer_path" -a -n "$answer_path" -a "$offer_path" != "$answer_path"
 check "6.2.3.3 step 2: the re-INVITE's offer and answer keep the same relay paths" \
   test "$(logged callee.xml-bob.log "re-offer path")" = "$offer_path" -a "$(logged caller.xml-alice.log "re-answer path")" = "$answer_path"
-relay_stat() { kamcmd stats.get_statistics im_participating: | sed -n "s/^im_participating:$1 = //p"; }
 relay_sessions() { "$IM_BUILD_DIR/relay/im-relay-ctl" -s "$IM_RUN_DIR/msrp-relay.sock" SESSION_LIST | sed -n 's/.*count=\([0-9]*\).*/\1/p'; }
 check "  ... its relay session was deleted with the BYE: the relay keeps only carol's running session" \
-  eventually bash -c "$(declare -f relay_stat relay_sessions); test \"\$(relay_stat relay_anchored)\" = 2 -a \"\$(relay_stat relay_sessions_active)\" = 1 -a \"\$(relay_sessions)\" = 1"
+  eventually bash -c "$(declare -f stat relay_sessions); test \"\$(stat relay_anchored)\" = 2 -a \"\$(stat relay_sessions_active)\" = 1 -a \"\$(relay_sessions)\" = 1"
 check "6.2.3.3: the refused modification is counted" test "$(stat session_modifications_rejected)" -ge 1
 check "  ... as a media rejection" test "$(stat rejected_media)" -ge 1
 
@@ -136,5 +135,5 @@ check "RPC: the IM server's sessions are listed by dialog (dlg.list)" bash -c "k
 check "6.2.3.9: the IM server ended carol's unrefreshed 90 s session with a BYE to dave ..." wait "$expiry_callee"
 check "  ... and to carol" wait "$expiry_caller"
 check "  ... not before the interval passed" test $((SECONDS - started)) -ge 85
-check "  ... and its relay session went with it" eventually bash -c "$(declare -f relay_stat relay_sessions); test \"\$(relay_stat relay_sessions_active)\" = 0 -a \"\$(relay_sessions)\" = 0"
+check "  ... and its relay session went with it" eventually bash -c "$(declare -f stat relay_sessions); test \"\$(stat relay_sessions_active)\" = 0 -a \"\$(relay_sessions)\" = 0"
 finish
