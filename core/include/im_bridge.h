@@ -100,11 +100,11 @@ typedef struct im_action {
 typedef struct im_request_checks {
 	/* Fills *verdict; returns 0, or -1 after an internal error. */
 	int (*check)(const im_sip_request_t *req, im_action_t *verdict);
-	/* Bracket a batch of checks (one group MESSAGE: its recipients and its
-	 * originator) so they read one database snapshot, each concern in one
-	 * query for all recipients; begin returns 0, or -1 (checks still work,
-	 * one by one). */
-	int (*begin)(const im_str_t *recipients, int count, im_str_t originator);
+	/* Bracket a batch of checks (one group MESSAGE's recipients) so they
+	 * read one database snapshot, each concern in one query for all the
+	 * recipients not cached; begin returns 0, or -1 (checks still work, one
+	 * by one). */
+	int (*begin)(const im_str_t *recipients, int count);
 	void (*end)(void);
 } im_request_checks_t;
 

@@ -49,15 +49,14 @@ im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.siz
 // One batch of recipient checks: one database snapshot in the checking module.
 class CheckBatch {
 public:
-    CheckBatch(const im_request_checks_t &checks, const std::vector<im::controlling::OutgoingMessage> &copies,
-               const im::Originator &originator)
+    CheckBatch(const im_request_checks_t &checks, const std::vector<im::controlling::OutgoingMessage> &copies)
         : checks_(checks)
     {
         if (checks_.begin == nullptr) return;
         std::vector<im_str_t> recipients;
         recipients.reserve(copies.size());
         for (const auto &copy : copies) recipients.push_back(str_of(copy.request_uri));
-        open_ = checks_.begin(recipients.data(), static_cast<int>(recipients.size()), str_of(originator.aor)) == 0;
+        open_ = checks_.begin(recipients.data(), static_cast<int>(recipients.size())) == 0;
     }
     CheckBatch(const CheckBatch &) = delete;
     CheckBatch &operator=(const CheckBatch &) = delete;
@@ -237,7 +236,7 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
             std::optional<CheckBatch> batch;
             std::optional<CopyChecker> checker;
             if (check_here) {
-                batch.emplace(*checks, outcome.copies, *outcome.originator);
+                batch.emplace(*checks, outcome.copies);
                 checker.emplace(*checks, outcome.copies.front(), *outcome.originator);
             }
             for (auto &copy : outcome.copies) {

@@ -45,6 +45,7 @@ static int default_expires = 3600;
 static int max_expires = 86400;
 static int purge_interval = 60;
 static int registration_cache = 100000;
+static int user_cache = 65536;
 static int registration_retention = 30 * 86400;
 static char *presence_server = "";
 static int presence_expires = 3600;
@@ -137,6 +138,7 @@ static void params_of_module(im_participating_params_t *p)
 	p->history_uri = history_uri;
 	p->default_expires = default_expires;
 	p->max_expires = max_expires;
+	p->user_cache = user_cache;
 }
 
 static im_participating_t *get_service(void)
@@ -352,11 +354,11 @@ static int check_copy(const im_sip_request_t *copy, im_action_t *verdict)
 	return rc;
 }
 
-static int checks_begin(const im_str_t *recipients, int count, im_str_t originator)
+static int checks_begin(const im_str_t *recipients, int count)
 {
 	im_participating_t *svc = get_service();
 
-	return svc ? im_participating_checks_begin(svc, recipients, count, originator) : -1;
+	return svc ? im_participating_checks_begin(svc, recipients, count) : -1;
 }
 
 static void checks_end(void)
@@ -658,6 +660,7 @@ static param_export_t params[] = {
 	{"max_expires", INT_PARAM, &max_expires},
 	{"purge_interval", INT_PARAM, &purge_interval},
 	{"registration_cache", INT_PARAM, &registration_cache},
+	{"user_cache", INT_PARAM, &user_cache},
 	{"registration_retention", INT_PARAM, &registration_retention},
 	{"presence_server", PARAM_STRING, &presence_server},
 	{"presence_expires", INT_PARAM, &presence_expires},

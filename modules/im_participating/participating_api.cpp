@@ -3,6 +3,7 @@
 #include "participating_api.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,7 +22,9 @@
 #include "im/service/database.hpp"
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
+#include "im/shared/shared_counter.hpp"
 #include "im/store/cached_registration_store.hpp"
+#include "im/store/row_cache.hpp"
 #include "im/store/schema_versions.hpp"
 #include "im/store/sqlite_access_rule_store.hpp"
 #include "im/store/sqlite_policy_store.hpp"
@@ -57,6 +60,14 @@ im::participating::Config make_config(const im_participating_params_t &params)
 
 struct im_participating_shared {
     std::optional<im::store::RegistrationCache> registrations;
+    // Moved by every write to a user table, so that each worker's RowCache
+    // of that table drops its rows (im/store/row_cache.hpp).
+    std::optional<im::shared::SharedCounter> settings_generation;
+    std::optional<im::shared::SharedCounter> policy_generation;
+    std::optional<im::shared::SharedCounter> access_generation;
+    std::optional<im::shared::SharedCounter> willingness_generation;
+
+    auto generations() { return std::array{&settings_generation, &policy_generation, &access_generation, &willingness_generation}; }
 };
 
 namespace {
@@ -81,6 +92,21 @@ private:
 
 }  // namespace
 
+namespace {
+
+// A user table's row cache: kept between requests when the workers share
+// the table's generation.
+im::store::RowCacheConfig row_cache(const im_participating_params_t &params,
+                                    std::optional<im::shared::SharedCounter> *generation)
+{
+    im::store::RowCacheConfig config;
+    config.generation = generation && *generation ? &**generation : nullptr;
+    config.max_rows = params.user_cache > 0 ? static_cast<std::size_t>(params.user_cache) : 0;
+    return config;
+}
+
+}  // namespace
+
 // The per-process service: configuration, database connection, procedures.
 struct im_participating {
     im_participating(const im_participating_params_t &params, im_participating_shared *shared)
@@ -88,10 +114,10 @@ struct im_participating {
           db(im::service::open_module_database(text(params.db_url), im::store::kParticipatingTables)),
           stores(db, shared),
           registrations(stores.store()),
-          settings(db),
-          policies(db),
-          access_rules(db),
-          willingness(db),
+          settings(db, im::store::system_random_bits(), row_cache(params, shared ? &shared->settings_generation : nullptr)),
+          policies(db, row_cache(params, shared ? &shared->policy_generation : nullptr)),
+          access_rules(db, row_cache(params, shared ? &shared->access_generation : nullptr)),
+          willingness(db, row_cache(params, shared ? &shared->willingness_generation : nullptr)),
           registration(registrations, clock, config.identity,
                        {params.default_expires > 0 ? params.default_expires : 3600,
                         params.max_expires > 0 ? params.max_expires : 86400}),
@@ -180,6 +206,14 @@ im_participating_shared_t *im_participating_shared_create(const im_shm_ops_t *op
                 return nullptr;
             }
         }
+        for (auto *generation : shared->generations()) {
+            *generation = im::shared::SharedCounter::create(im::shared::SharedMemory(*ops));
+            if (!*generation) {
+                im_participating_shared_destroy(shared.release());
+                im::bridge::copy_text("not enough shared memory for the user tables' generations", err, err_size);
+                return nullptr;
+            }
+        }
         return shared.release();
     });
 }
@@ -187,7 +221,10 @@ im_participating_shared_t *im_participating_shared_create(const im_shm_ops_t *op
 void im_participating_shared_destroy(im_participating_shared_t *shared)
 {
     std::unique_ptr<im_participating_shared> owned(shared);
-    if (owned && owned->registrations) owned->registrations->destroy();
+    if (!owned) return;
+    if (owned->registrations) owned->registrations->destroy();
+    for (auto *generation : owned->generations())
+        if (*generation) (*generation)->destroy();
 }
 
 im_participating_t *im_participating_open(const im_participating_params_t *params, im_participating_shared_t *shared,
@@ -282,7 +319,7 @@ int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *r
     });
 }
 
-int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count, im_str_t originator)
+int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count)
 {
     if (p->checks_snapshot) return 0;
     try {
@@ -294,8 +331,7 @@ int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipie
         p->settings.prefetch(aors);
         p->policies.prefetch(aors);
         p->willingness.prefetch(aors);
-        if (auto who = im::sip::aor_of(std::string_view(originator.s, static_cast<std::size_t>(originator.len))))
-            p->access_rules.prefetch(aors, *who, im::store::AccessKind::pager);
+        p->access_rules.prefetch(aors);
         return 0;
     } catch (...) {
         im_participating_checks_end(p);

@@ -25,6 +25,9 @@ typedef struct im_participating_params {
 	const char *history_uri;
 	int default_expires;
 	int max_expires;
+	/* Rows of each user table (settings, policy, access rules, willingness)
+	 * a worker keeps between requests; 0: none (read per request). */
+	int user_cache;
 } im_participating_params_t;
 
 typedef struct im_participating im_participating_t;
@@ -88,10 +91,11 @@ int im_participating_anchor_media(im_str_t content_type, im_str_t body, const ch
  * check because the request never crossed the network. */
 int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 /* Brackets the im_participating_check_copy calls of one group MESSAGE so
- * they read one database snapshot, with the settings, policies and access
- * rules of all recipients read in one query each: 0, or -1 on error (checks
- * then run one by one as usual). A begin while one is open is ignored. */
-int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count, im_str_t originator);
+ * they read one database snapshot, with the settings, policies, access
+ * rules and willingness of the recipients not cached yet read in one query
+ * each: 0, or -1 on error (checks then run one by one as usual). A begin
+ * while one is open is ignored. */
+int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count);
 void im_participating_checks_end(im_participating_t *p);
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 

@@ -1,5 +1,7 @@
 #include "im/store/sqlite_access_rule_store.hpp"
 
+#include <unordered_map>
+
 #include "im/store/store_error.hpp"
 
 namespace im::store {
@@ -24,7 +26,7 @@ AccessAction action_column(const SqliteStatement &row, int column)
 
 }  // namespace
 
-SqliteAccessRuleStore::SqliteAccessRuleStore(SqliteDatabase &db)
+SqliteAccessRuleStore::SqliteAccessRuleStore(SqliteDatabase &db, RowCacheConfig cache)
     : db_(db),
       set_(db,
            "INSERT INTO im_access_rule (owner, peer, kind, action) VALUES (?1, ?2, ?3, ?4) "
@@ -38,16 +40,17 @@ SqliteAccessRuleStore::SqliteAccessRuleStore(SqliteDatabase &db)
       decide_(db,
               "SELECT action FROM im_access_rule WHERE owner = ?1 AND kind = ?2 AND peer IN (?3, ?4, ?5) "
               "ORDER BY CASE peer WHEN ?3 THEN 0 WHEN ?4 THEN 1 ELSE 2 END LIMIT 1"),
+      rules_of_(db, "SELECT peer, kind, action FROM im_access_rule WHERE owner = ?1"),
       prefetch_(db,
-                "SELECT owner, action, CASE peer WHEN ?3 THEN 0 WHEN ?4 THEN 1 ELSE 2 END AS rank FROM im_access_rule "
-                "WHERE kind = ?2 AND peer IN (?3, ?4, ?5) AND owner IN (SELECT value FROM json_each(?1))")
+                "SELECT owner, peer, kind, action FROM im_access_rule WHERE owner IN (SELECT value FROM json_each(?1))"),
+      rows_(cache)
 {
 }
 
 void SqliteAccessRuleStore::set(const std::string &owner, const std::string &peer, AccessKind kind,
                                 AccessAction action)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     const std::string pattern = normalize_peer_pattern(peer);
     const ResetOnExit reset(set_);
     set_.bind_text(1, owner).bind_text(2, pattern).bind_text(3, to_string(kind)).bind_text(4, to_string(action));
@@ -56,7 +59,7 @@ void SqliteAccessRuleStore::set(const std::string &owner, const std::string &pee
 
 bool SqliteAccessRuleStore::remove(const std::string &owner, const std::string &peer, AccessKind kind)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     const std::string pattern = normalize_peer_pattern(peer);
     const ResetOnExit reset(remove_);
     remove_.bind_text(1, owner).bind_text(2, pattern).bind_text(3, to_string(kind));
@@ -74,37 +77,55 @@ std::vector<AccessRule> SqliteAccessRuleStore::list(const std::string &owner)
     return rules;
 }
 
-void SqliteAccessRuleStore::prefetch(const std::vector<std::string> &owners, const std::string &peer_aor,
-                                     AccessKind kind)
+void SqliteAccessRuleStore::prefetch(const std::vector<std::string> &owners)
 {
-    prefetched_.clear();
-    prefetched_peer_ = peer_aor;
-    prefetched_kind_ = kind;
-    const std::vector<std::string> patterns = patterns_matching(peer_aor);
-    const bool has_domain = patterns.size() == 3;
-    std::unordered_map<std::string, std::int64_t> best_rank;
-    for (const std::string &owner : owners) prefetched_.emplace(owner, std::nullopt);
-    const ResetOnExit reset(prefetch_);
-    prefetch_.bind_text(1, json_string_array(owners)).bind_text(2, to_string(kind)).bind_text(3, patterns.front());
-    if (has_domain) prefetch_.bind_text(4, patterns[1]);
-    else prefetch_.bind_null(4);
-    prefetch_.bind_text(5, patterns.back());
-    // The best-ranked rule per owner decides, as in decide().
-    while (prefetch_.step() == StepResult::row) {
-        const std::string owner = prefetch_.column_text(0);
-        const std::int64_t rank = prefetch_.column_int64(2);
-        auto [it, fresh] = best_rank.try_emplace(owner, rank);
-        if (!fresh && rank >= it->second) continue;
-        it->second = rank;
-        prefetched_[owner] = action_column(prefetch_, 1);
+    rows_.revalidate();
+    std::vector<std::string> missing;
+    for (const std::string &owner : owners)
+        if (rows_.find(owner) == nullptr) missing.push_back(owner);
+    if (missing.empty()) return;
+    std::unordered_map<std::string, OwnerRules> found;
+    {
+        const ResetOnExit reset(prefetch_);
+        prefetch_.bind_text(1, json_string_array(missing));
+        while (prefetch_.step() == StepResult::row)
+            found[prefetch_.column_text(0)].push_back(
+                {prefetch_.column_text(1), kind_column(prefetch_, 2), action_column(prefetch_, 3)});
     }
+    for (const std::string &owner : missing) {
+        auto rules = found.find(owner);
+        rows_.put(owner, rules == found.end() ? OwnerRules{} : std::move(rules->second));
+    }
+}
+
+// As decide_'s ranking: the first of the peer's patterns (most specific
+// first) that one of the owner's rules of this kind names decides.
+std::optional<AccessAction> SqliteAccessRuleStore::decide_from(const OwnerRules &rules, const std::string &peer_aor,
+                                                               AccessKind kind)
+{
+    if (rules.empty()) return std::nullopt;  // the common case: no list at all
+    for (const std::string &pattern : patterns_matching(peer_aor))
+        for (const OwnerRule &rule : rules)
+            if (rule.kind == kind && rule.peer == pattern) return rule.action;
+    return std::nullopt;
 }
 
 std::optional<AccessAction> SqliteAccessRuleStore::decide(const std::string &owner, const std::string &peer_aor,
                                                           AccessKind kind)
 {
-    if (kind == prefetched_kind_ && peer_aor == prefetched_peer_) {
-        if (auto cached = prefetched_.find(owner); cached != prefetched_.end()) return cached->second;
+    rows_.revalidate();
+    if (const OwnerRules *cached = rows_.find(owner)) return decide_from(*cached, peer_aor, kind);
+    if (rows_.persistent()) {
+        OwnerRules rules;
+        {
+            const ResetOnExit reset(rules_of_);
+            rules_of_.bind_text(1, owner);
+            while (rules_of_.step() == StepResult::row)
+                rules.push_back({rules_of_.column_text(0), kind_column(rules_of_, 1), action_column(rules_of_, 2)});
+        }
+        auto answer = decide_from(rules, peer_aor, kind);
+        rows_.put(owner, std::move(rules));
+        return answer;
     }
     const std::vector<std::string> patterns = patterns_matching(peer_aor);
     const bool has_domain = patterns.size() == 3;

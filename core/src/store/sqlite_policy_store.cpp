@@ -1,5 +1,7 @@
 #include "im/store/sqlite_policy_store.hpp"
 
+#include <unordered_map>
+
 #include "im/sip/text.hpp"
 
 namespace im::store {
@@ -44,7 +46,7 @@ Policy read_policy(const SqliteStatement &row, int first)
 
 }  // namespace
 
-SqlitePolicyStore::SqlitePolicyStore(SqliteDatabase &db)
+SqlitePolicyStore::SqlitePolicyStore(SqliteDatabase &db, RowCacheConfig cache)
     : db_(db),
       set_(db,
            "INSERT INTO im_policy (scope, im_allowed, max_size, content_types, anonymity_allowed, "
@@ -65,13 +67,14 @@ SqlitePolicyStore::SqlitePolicyStore(SqliteDatabase &db)
                  "FROM im_policy WHERE scope IN (?1, ?2)"),
       prefetch_(db,
                 "SELECT scope, im_allowed, max_size, content_types, anonymity_allowed, group_advertisement_allowed "
-                "FROM im_policy WHERE scope = ?2 OR scope IN (SELECT value FROM json_each(?1))")
+                "FROM im_policy WHERE scope = ?2 OR scope IN (SELECT value FROM json_each(?1))"),
+      rows_(cache)
 {
 }
 
 void SqlitePolicyStore::set(const std::string &scope, const Policy &policy)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     require_storable(policy);
     const ResetOnExit reset(set_);
     set_.bind_text(1, scope)
@@ -87,7 +90,7 @@ void SqlitePolicyStore::set(const std::string &scope, const Policy &policy)
 
 bool SqlitePolicyStore::remove(const std::string &scope)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     const ResetOnExit reset(remove_);
     remove_.bind_text(1, scope);
     remove_.step();
@@ -112,27 +115,32 @@ std::vector<ScopedPolicy> SqlitePolicyStore::list()
 
 void SqlitePolicyStore::prefetch(const std::vector<std::string> &aors)
 {
-    prefetched_.clear();
+    rows_.revalidate();
+    std::vector<std::string> missing;
+    for (const std::string &aor : aors)
+        if (rows_.find(aor) == nullptr) missing.push_back(aor);
+    if (missing.empty()) return;
     std::optional<Policy> global_row;
     std::unordered_map<std::string, Policy> user_rows;
     {
         const ResetOnExit reset(prefetch_);
-        prefetch_.bind_text(1, json_string_array(aors)).bind_text(2, kGlobalPolicyScope);
+        prefetch_.bind_text(1, json_string_array(missing)).bind_text(2, kGlobalPolicyScope);
         while (prefetch_.step() == StepResult::row) {
             std::string scope = prefetch_.column_text(0);
             if (scope == kGlobalPolicyScope) global_row = read_policy(prefetch_, 1);
             else user_rows.emplace(std::move(scope), read_policy(prefetch_, 1));
         }
     }
-    for (const std::string &aor : aors) {
+    for (const std::string &aor : missing) {
         const auto row = user_rows.find(aor);
-        prefetched_[aor] = combine_policies(global_row, row == user_rows.end() ? std::nullopt : std::optional<Policy>(row->second));
+        rows_.put(aor, combine_policies(global_row, row == user_rows.end() ? std::nullopt : std::optional<Policy>(row->second)));
     }
 }
 
 EffectivePolicy SqlitePolicyStore::effective(const std::string &aor)
 {
-    if (auto cached = prefetched_.find(aor); cached != prefetched_.end()) return cached->second;
+    rows_.revalidate();
+    if (const EffectivePolicy *cached = rows_.find(aor)) return *cached;
     const ResetOnExit reset(effective_);
     effective_.bind_text(1, aor).bind_text(2, kGlobalPolicyScope);
     std::optional<Policy> global_row;
@@ -141,7 +149,9 @@ EffectivePolicy SqlitePolicyStore::effective(const std::string &aor)
         const bool is_global = effective_.column_text(0) == kGlobalPolicyScope;
         (is_global ? global_row : user_row) = read_policy(effective_, 1);
     }
-    return combine_policies(global_row, user_row);
+    EffectivePolicy policy = combine_policies(global_row, user_row);
+    if (rows_.persistent()) rows_.put(aor, policy);
+    return policy;
 }
 
 }  // namespace im::store

@@ -42,7 +42,7 @@ PublishedSettings read_published(const SqliteStatement &row)
 
 }  // namespace
 
-SqliteSettingsStore::SqliteSettingsStore(SqliteDatabase &db, RandomBits random_bits)
+SqliteSettingsStore::SqliteSettingsStore(SqliteDatabase &db, RandomBits random_bits, RowCacheConfig cache)
     : db_(db),
       random_bits_(std::move(random_bits)),
       publish_initial_(db,
@@ -68,13 +68,17 @@ SqliteSettingsStore::SqliteSettingsStore(SqliteDatabase &db, RandomBits random_b
       find_active_(db,
                    "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
                    "vis_status, hist_active FROM im_service_settings WHERE aor = ?1 AND expires_at > ?2"),
+      find_(db,
+            "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
+            "vis_status, hist_active FROM im_service_settings WHERE aor = ?1"),
       purge_expired_(db, "DELETE FROM im_service_settings WHERE expires_at <= ?1"),
       list_active_(db,
                    "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
                    "vis_status, hist_active FROM im_service_settings WHERE expires_at > ?1 ORDER BY aor LIMIT ?2"),
       prefetch_(db,
                 "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
-                "vis_status, hist_active FROM im_service_settings WHERE aor IN (SELECT value FROM json_each(?1))")
+                "vis_status, hist_active FROM im_service_settings WHERE aor IN (SELECT value FROM json_each(?1))"),
+      rows_(cache)
 {
 }
 
@@ -82,7 +86,7 @@ std::string SqliteSettingsStore::publish_initial(const std::string &aor, const s
                                                  const ServiceSettings &settings, std::int64_t expires_at,
                                                  std::int64_t now)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     std::string etag = make_entity_tag(random_bits_());
     const ResetOnExit reset(publish_initial_);
     publish_initial_.bind_text(1, aor).bind_text(2, etag).bind_int64(3, expires_at).bind_int64(4, now);
@@ -95,7 +99,7 @@ std::string SqliteSettingsStore::publish_initial(const std::string &aor, const s
 std::optional<std::string> SqliteSettingsStore::refresh(const std::string &aor, const std::string &etag,
                                                         std::int64_t expires_at, std::int64_t now)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     const ResetOnExit reset(refresh_);
     std::string new_etag = make_entity_tag(random_bits_());
     refresh_.bind_text(1, aor).bind_text(2, etag).bind_int64(3, expires_at).bind_int64(4, now).bind_text(5, new_etag);
@@ -108,7 +112,7 @@ std::optional<std::string> SqliteSettingsStore::modify(const std::string &aor, c
                                                        const std::string &document, const ServiceSettings &settings,
                                                        std::int64_t expires_at, std::int64_t now)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     std::string new_etag = make_entity_tag(random_bits_());
     const ResetOnExit reset(modify_);
     modify_.bind_text(1, aor).bind_text(2, etag).bind_text(3, new_etag).bind_int64(4, expires_at);
@@ -121,7 +125,7 @@ std::optional<std::string> SqliteSettingsStore::modify(const std::string &aor, c
 
 bool SqliteSettingsStore::remove(const std::string &aor, const std::string &etag)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     const ResetOnExit reset(remove_);
     remove_.bind_text(1, aor).bind_text(2, etag);
     remove_.step();
@@ -130,21 +134,33 @@ bool SqliteSettingsStore::remove(const std::string &aor, const std::string &etag
 
 void SqliteSettingsStore::prefetch(const std::vector<std::string> &aors)
 {
-    prefetched_.clear();
-    for (const std::string &aor : aors) prefetched_.emplace(aor, std::nullopt);
+    rows_.revalidate();
+    std::vector<std::string> missing;
+    for (const std::string &aor : aors)
+        if (rows_.find(aor) == nullptr) missing.push_back(aor);
+    if (missing.empty()) return;
+    for (const std::string &aor : missing) rows_.put(aor, std::nullopt);
     const ResetOnExit reset(prefetch_);
-    prefetch_.bind_text(1, json_string_array(aors));
+    prefetch_.bind_text(1, json_string_array(missing));
     while (prefetch_.step() == StepResult::row) {
         PublishedSettings row = read_published(prefetch_);
         std::string aor = row.aor;
-        prefetched_[aor] = std::move(row);
+        rows_.put(aor, std::move(row));
     }
 }
 
 std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::string &aor, std::int64_t now)
 {
-    if (auto cached = prefetched_.find(aor); cached != prefetched_.end()) {
-        if (cached->second && cached->second->expires_at > now) return cached->second;
+    rows_.revalidate();
+    const std::optional<PublishedSettings> *row = rows_.find(aor);
+    if (row == nullptr && rows_.persistent()) {
+        const ResetOnExit reset(find_);
+        find_.bind_text(1, aor);
+        rows_.put(aor, find_.step() == StepResult::row ? std::optional(read_published(find_)) : std::nullopt);
+        row = rows_.find(aor);
+    }
+    if (row != nullptr) {
+        if (*row && (*row)->expires_at > now) return *row;
         return std::nullopt;
     }
     const ResetOnExit reset(find_active_);
@@ -155,11 +171,13 @@ std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::str
 
 std::int64_t SqliteSettingsStore::purge_expired(std::int64_t now)
 {
-    prefetched_.clear();  // a write ends what a batch read
     const ResetOnExit reset(purge_expired_);
     purge_expired_.bind_int64(1, now);
     purge_expired_.step();
-    return db_.changes();
+    const std::int64_t purged = db_.changes();
+    // Cached rows know their expiry: only a purge that deleted some is news.
+    if (purged > 0) rows_.written();
+    return purged;
 }
 
 std::vector<PublishedSettings> SqliteSettingsStore::list_active(std::int64_t now, std::size_t limit)

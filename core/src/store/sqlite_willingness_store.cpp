@@ -2,19 +2,20 @@
 
 namespace im::store {
 
-SqliteWillingnessStore::SqliteWillingnessStore(SqliteDatabase &db)
+SqliteWillingnessStore::SqliteWillingnessStore(SqliteDatabase &db, RowCacheConfig cache)
     : set_(db,
            "INSERT INTO im_willingness (aor, willing, updated_at) VALUES (?1, ?2, ?3) "
            "ON CONFLICT (aor) DO UPDATE SET willing = excluded.willing, updated_at = excluded.updated_at"),
       forget_(db, "DELETE FROM im_willingness WHERE aor = ?1"),
       find_(db, "SELECT willing FROM im_willingness WHERE aor = ?1"),
-      prefetch_(db, "SELECT aor, willing FROM im_willingness WHERE aor IN (SELECT value FROM json_each(?1))")
+      prefetch_(db, "SELECT aor, willing FROM im_willingness WHERE aor IN (SELECT value FROM json_each(?1))"),
+      rows_(cache)
 {
 }
 
 void SqliteWillingnessStore::set(const std::string &aor, bool willing, std::int64_t now)
 {
-    prefetched_.clear();  // a write ends what a batch read
+    const RowCacheWrite write(rows_);
     const ResetOnExit reset(set_);
     set_.bind_text(1, aor).bind_int64(2, willing ? 1 : 0).bind_int64(3, now);
     set_.step();
@@ -22,7 +23,7 @@ void SqliteWillingnessStore::set(const std::string &aor, bool willing, std::int6
 
 void SqliteWillingnessStore::forget(const std::string &aor)
 {
-    prefetched_.clear();
+    const RowCacheWrite write(rows_);
     const ResetOnExit reset(forget_);
     forget_.bind_text(1, aor);
     forget_.step();
@@ -30,19 +31,26 @@ void SqliteWillingnessStore::forget(const std::string &aor)
 
 bool SqliteWillingnessStore::willing(const std::string &aor)
 {
-    if (auto cached = prefetched_.find(aor); cached != prefetched_.end()) return cached->second;
+    rows_.revalidate();
+    if (const bool *cached = rows_.find(aor)) return *cached;
     const ResetOnExit reset(find_);
     find_.bind_text(1, aor);
-    return find_.step() != StepResult::row || find_.column_int64(0) != 0;
+    const bool willing = find_.step() != StepResult::row || find_.column_int64(0) != 0;
+    if (rows_.persistent()) rows_.put(aor, willing);
+    return willing;
 }
 
 void SqliteWillingnessStore::prefetch(const std::vector<std::string> &aors)
 {
-    prefetched_.clear();
-    for (const std::string &aor : aors) prefetched_.emplace(aor, true);
+    rows_.revalidate();
+    std::vector<std::string> missing;
+    for (const std::string &aor : aors)
+        if (rows_.find(aor) == nullptr) missing.push_back(aor);
+    if (missing.empty()) return;
+    for (const std::string &aor : missing) rows_.put(aor, true);
     const ResetOnExit reset(prefetch_);
-    prefetch_.bind_text(1, json_string_array(aors));
-    while (prefetch_.step() == StepResult::row) prefetched_[prefetch_.column_text(0)] = prefetch_.column_int64(1) != 0;
+    prefetch_.bind_text(1, json_string_array(missing));
+    while (prefetch_.step() == StepResult::row) rows_.put(prefetch_.column_text(0), prefetch_.column_int64(1) != 0);
 }
 
 }  // namespace im::store

@@ -1,19 +1,21 @@
 #pragma once
 // SettingsStore over table im_service_settings (sql/im_participating-create.sql).
+#include "im/store/row_cache.hpp"
 #include "im/store/settings_store.hpp"
 #include "im/store/sqlite.hpp"
 
 #include <optional>
-#include <unordered_map>
 
 namespace im::store {
 
 // Statements are prepared once here; `db` must outlive the store. Each
 // operation is one statement, so an entity tag is checked and replaced
 // atomically even while other worker processes publish for the same user.
+// Reads are answered from a RowCache (row_cache.hpp) where it has the row.
 class SqliteSettingsStore final : public SettingsStore {
 public:
-    explicit SqliteSettingsStore(SqliteDatabase &db, RandomBits random_bits = system_random_bits());
+    explicit SqliteSettingsStore(SqliteDatabase &db, RandomBits random_bits = system_random_bits(),
+                                 RowCacheConfig cache = {});
 
     std::string publish_initial(const std::string &aor, const std::string &document, const ServiceSettings &settings,
                                 std::int64_t expires_at, std::int64_t now) override;
@@ -27,11 +29,12 @@ public:
     std::int64_t purge_expired(std::int64_t now) override;
     std::vector<PublishedSettings> list_active(std::int64_t now, std::size_t limit) override;
 
-    // Reads the rows of every aor in one statement; until forget_prefetched(),
+    // Reads the rows of every aor not cached yet in one statement; until
+    // forget_prefetched() (or longer, with a shared generation),
     // find_active answers for these users from memory. For a batch of reads
     // under one SqliteReadSnapshot (a group MESSAGE's recipients).
     void prefetch(const std::vector<std::string> &aors);
-    void forget_prefetched() noexcept { prefetched_.clear(); }
+    void forget_prefetched() noexcept { rows_.end_batch(); }
 
 private:
     SqliteDatabase &db_;
@@ -41,10 +44,11 @@ private:
     SqliteStatement modify_;
     SqliteStatement remove_;
     SqliteStatement find_active_;
+    SqliteStatement find_;  // the row whether expired or not, for the cache
     SqliteStatement purge_expired_;
     SqliteStatement list_active_;
     SqliteStatement prefetch_;
-    std::unordered_map<std::string, std::optional<PublishedSettings>> prefetched_;  // absent rows too
+    RowCache<std::optional<PublishedSettings>> rows_;  // absent rows too
 };
 
 }  // namespace im::store
