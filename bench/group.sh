@@ -7,9 +7,14 @@
 #
 #   bench/group.sh [rates...]   group MESSAGEs per second (default 10 20 40 60 80 100 150)
 #   IMC_FIRST=1                 run the baseline first (alternate between runs)
+#   ONLY=ours | ONLY=imc        one side only (profiling)
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
 source "$(dirname "$0")/bench_lib.sh"
-export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
+# 4 GB of shared memory for each Kamailio: tm keeps every transaction 5 s
+# after its final reply, and with 1 GB the core ran out of shared memory at
+# about 15,400 copies/s whichever server sent them (build_cell(): could not
+# allocate shared memory), which then decided both rates instead of the CPU.
+export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-4096}
 read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 MEMBERS=100
@@ -23,6 +28,14 @@ printf 'SEQUENTIAL\nsender;bench\n' >"$WORK/send.csv"
 # the namespace (the copies' bursts overflow the core's delivery socket
 # first; tm then retransmits them late).
 udp_drops() { awk '$1 == "Udp:" && $6 ~ /^[0-9]+$/ {print $6}' /proc/net/snmp; }
+# Drops so far by local port (the sockets still open), "port:drops ...".
+udp_drops_by_port() {
+  local _sl local _rest drops
+  while read -r _sl local _rest; do
+    drops=${_rest##* }
+    [[ $drops =~ ^[0-9]+$ ]] && ((drops > 0)) && printf '%d:%d ' "$((16#${local#*:}))" "$drops"
+  done < <(tail -n +2 /proc/net/udp)
+}
 
 register_all() {
   sipp 127.0.0.1:5060 -sf "$LIB_DIR/register-csv.xml" -inf "$WORK/users.csv" -i 127.0.0.1 -p 0 -m $((MEMBERS + 1)) \
@@ -42,7 +55,13 @@ run_topology() {
   fi
   sleep 0.5
   BEST=0 IM_CPU= CORE_CPU= SIPP_CPU=
-  for rate in "${RATES[@]}"; do
+  # The first step is a warm-up, not counted: every worker process of both
+  # Kamailios touches its shared-memory pages for the first time and fills
+  # its caches, which made the first measured step of a run up to a third
+  # more expensive than the same rate later.
+  local step=0 rate warmup
+  for rate in "${RATES[0]}" "${RATES[@]}"; do
+    warmup=$((step++ == 0))
     local im_ticks core_ticks sent0 sent drops0
     im_ticks=$(kamailio_ticks im) core_ticks=$(kamailio_ticks core) sent0=$(local_requests) drops0=$(udp_drops)
     local n=$((rate * SECONDS_PER_STEP)) expected start end received lost achieved pct
@@ -66,13 +85,28 @@ run_topology() {
     lost=$((expected - received))
     achieved=$(awk -v r="$received" -v s="$start" -v e="$end" 'BEGIN{printf "%.0f", r/(e-s)}')
     pct=$(awk -v l="$lost" -v n="$expected" 'BEGIN{printf "%.2f", 100*l/n}')
-    if [[ -z $IM_CPU ]] && ((received > 0)); then
-      IM_CPU=$(us_per $(($(kamailio_ticks im) - im_ticks)) "$received")
-      CORE_CPU=$(us_per $(($(kamailio_ticks core) - core_ticks)) "$received")
-      SIPP_CPU=$(awk -v n="$received" '{t += $1 + $2} END {printf "%.1f", t * 1e6 / n}' "$WORK/$name-$rate-uas.time" "$WORK/$name-$rate-uac.time")
+    local step_im=- step_core=- step_sipp=-
+    if ((received > 0)); then
+      step_im=$(us_per $(($(kamailio_ticks im) - im_ticks)) "$received")
+      step_core=$(us_per $(($(kamailio_ticks core) - core_ticks)) "$received")
+      step_sipp=$(awk -v n="$received" '{t += $1 + $2} END {printf "%.1f", t * 1e6 / n}' "$WORK/$name-$rate-uas.time" "$WORK/$name-$rate-uac.time")
     fi
-    printf '%-10s %4d group msgs/s offered: %6d of %6d copies delivered (%6d/s), lost %6s%%, %6d sent, %d UDP drops\n' \
-      "$name" "$rate" "$received" "$expected" "$achieved" "$pct" "$sent" "$(($(udp_drops) - drops0))"
+    local drops=$(($(udp_drops) - drops0)) shm_errors
+    # Out of shared memory in either Kamailio (a transaction not created).
+    shm_errors=$(grep -c 'could not allocate shared memory\|cannot alloc.* shmem\|out of mem' "$WORK/deployment.log")
+    if ((warmup)); then
+      printf '%-10s %4d group msgs/s: warm-up, %d of %d copies delivered (%d/s); CPU us/copy %s + core %s + SIPp %s\n' \
+        "$name" "$rate" "$received" "$expected" "$achieved" "$step_im" "$step_core" "$step_sipp"
+      sleep 2
+      continue
+    fi
+    if [[ -z $IM_CPU ]] && ((received > 0)); then
+      IM_CPU=$step_im CORE_CPU=$step_core SIPP_CPU=$step_sipp
+    fi
+    printf '%-10s %4d group msgs/s offered: %6d of %6d copies delivered (%6d/s), lost %6s%%, %6d sent, %d UDP drops%s; CPU us/copy %s + core %s + SIPp %s\n' \
+      "$name" "$rate" "$received" "$expected" "$achieved" "$pct" "$sent" "$drops" \
+      "$( ((drops > 0)) && echo " (so far by port: $(udp_drops_by_port))")$( ((shm_errors > 0)) && echo ", $shm_errors out-of-shared-memory errors in the log so far")" \
+      "$step_im" "$step_core" "$step_sipp"
     # Sustained: under 1% lost copies, delivered at >= 95% of the offered
     # copy rate, no copy sent twice.
     if ((sent <= expected)) && awk -v p="$pct" -v a="$achieved" -v r="$((rate * MEMBERS))" 'BEGIN{exit !(p < 1 && a >= 0.95 * r)}'; then
@@ -102,8 +136,14 @@ run_imc() {
   } | sqlite3 "$db"
   IM_SERVER_CFG="$IM_SOURCE_DIR/etc/bench/imc.cfg" run_topology imc; theirs=$BEST theirs_cpu=$IM_CPU theirs_core_cpu=$CORE_CPU theirs_sipp_cpu=$SIPP_CPU
 }
-# IMC_FIRST=1 runs the baseline first (alternate the order between runs).
-if [[ -n ${IMC_FIRST:-} ]]; then run_imc; run_ours; else run_ours; run_imc; fi
+# IMC_FIRST=1 runs the baseline first (alternate the order between runs);
+# ONLY=ours or ONLY=imc runs one side (for profiling; no ratio).
+ours=0 theirs=0 ours_cpu=- ours_core_cpu=- ours_sipp_cpu=- theirs_cpu=- theirs_core_cpu=- theirs_sipp_cpu=-
+case ${ONLY:-} in
+ours) run_ours ;;
+imc) run_imc ;;
+*) if [[ -n ${IMC_FIRST:-} ]]; then run_imc; run_ours; else run_ours; run_imc; fi ;;
+esac
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
 echo "CPU per delivered copy at ${RATES[0]} group msgs/s: IM server ${ours_cpu} us (its core ${ours_core_cpu} us, SIPp ${ours_sipp_cpu} us), imc ${theirs_cpu} us (its core ${theirs_core_cpu} us, SIPp ${theirs_sipp_cpu} us)"
 echo "highest sustained delivery rate (<1% lost copies, >=95% of offered): IM server $ours/s, imc $theirs/s, ratio $ratio"
