@@ -26,9 +26,9 @@
 # msrp module. Ports: 12865 (im-msrp-relay), 12870 (Kamailio).
 RELAY_PORT=12865
 KAMAILIO_PORT=12870
-# Files sent and received live in tmpfs: the receiving client writes 100 MB
-# (and a line per message) for either relay, and a disk's write-back under
-# other load would blur what is compared.
+# Files sent and received live in tmpfs: the receiving client writes a line
+# per message (and with RECEIVE=output the 100 MB) for either relay, and a
+# disk's write-back under other load would blur what is compared.
 IM_WORK_PARENT=${IM_WORK_PARENT:-/dev/shm}
 source "$(dirname "$0")/../tests/integration/lib/relay_lib.sh"
 # Whatever ends the run, the 100 MB files leave tmpfs (logs stay for a look).
