@@ -17,17 +17,22 @@
 #                                        those parts; the single-session figures are measured
 #                                        ROUNDS times, alternating, and compared by their medians)
 # Every transfer also prints each client's CPU per unit (sender, receiver).
+# The receiving client checks what arrives against the file sent (--verify:
+# compared in memory, nothing written) for both relays; RECEIVE=output has
+# it write the payloads into tmpfs (--output) and compares them with cmp
+# afterwards, as this benchmark did before (the write was half of the
+# receiver's CPU).
 # Needs a built tree (IM_BUILD_DIR, default build/) and kamailio with its
 # msrp module. Ports: 12865 (im-msrp-relay), 12870 (Kamailio).
 RELAY_PORT=12865
 KAMAILIO_PORT=12870
-# Files sent and received live in tmpfs: the receiving client writes 100 MB
-# (and a line per message) for either relay, and a disk's write-back under
-# other load would blur what is compared.
+# Files sent and received live in tmpfs: the receiving client writes a line
+# per message (and with RECEIVE=output the 100 MB) for either relay, and a
+# disk's write-back under other load would blur what is compared.
 IM_WORK_PARENT=${IM_WORK_PARENT:-/dev/shm}
 source "$(dirname "$0")/../tests/integration/lib/relay_lib.sh"
 # Whatever ends the run, the 100 MB files leave tmpfs (logs stay for a look).
-trap 'cleanup; rm -f "$WORK"/file*.bin "$WORK"/*.received' EXIT
+trap 'cleanup; rm -f "$WORK"/file*.bin "$WORK"/*.received "$WORK"/lines.payload' EXIT
 CHUNKS=("${@:-8192 65536}")
 read -r -a CHUNKS <<<"${CHUNKS[*]}"
 SIZE_MB=${SIZE_MB:-100}
@@ -35,10 +40,13 @@ MESSAGES=${MESSAGES:-10000}
 FANOUT_MESSAGES=${FANOUT_MESSAGES:-500}
 IDLE_SESSIONS=${IDLE_SESSIONS:-5000}
 ROUNDS=${ROUNDS:-5}
+RECEIVE=${RECEIVE:-verify}
 
 head -c $((SIZE_MB * 1048576)) /dev/urandom >"$WORK/file.bin"
 filler=$(head -c 1000 /dev/zero | tr '\0' 'x')
 for i in $(seq "$MESSAGES"); do printf 'message %06d %s\n' "$i" "$filler"; done | cut -c1-1024 >"$WORK/lines.txt"
+# What the receiver of the lines outputs: their payloads back to back.
+tr -d '\n' <"$WORK/lines.txt" >"$WORK/lines.payload"
 
 # CPU time in microseconds of the given processes, all their threads
 # (schedstat counts nanoseconds on the CPU; /proc/PID/stat's 10 ms ticks
@@ -69,14 +77,19 @@ paths() {
   fi
 }
 
-# run RELAY NAME EXPECT SENDER-ARGS...: B listens, A sends; prints "seconds cpu_ms" or "FAIL reason".
+# run RELAY NAME EXPECT EXPECTED-FILE SENDER-ARGS...: B listens, A sends;
+# prints "seconds cpu_ms cpu_a_ms cpu_b_ms" or "FAIL reason". B's payloads
+# must equal EXPECTED-FILE (checked by B itself, or with RECEIVE=output by
+# the caller from NAME.received).
 run() {
-  local relay=$1 name=$2 expect=$3; shift 3
+  local relay=$1 name=$2 expect=$3 expected=$4; shift 4
   paths "$relay" "$name"
+  local receive=(--verify "$expected")
+  [[ $RECEIVE == output ]] && receive=(--output "$WORK/$name.received")
   # Each client's own CPU (user and system seconds, to the millisecond:
   # bash's time) lands in NAME-{a,b}.cpu.
   local TIMEFORMAT='%3U %3S'
-  { time "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" --output "$WORK/$name.received" --timeout 60 \
+  { time "$CLIENT_BIN" --to-path "$B_PATH" --expect "$expect" "${receive[@]}" --timeout 60 \
     >"$WORK/$name-b.out" 2>"$WORK/$name-b.err"; } 2>"$WORK/$name-b.cpu" &
   local receiver=$! i
   for i in $(seq 50); do grep -q '^bound ' "$WORK/$name-b.out" && break; sleep 0.1; done
@@ -100,8 +113,8 @@ run() {
 client_cpu_ms() { awk 'END{printf "%.1f", ($1 + $2) * 1000}' "$1"; }
 
 report_file() {  # report_file RELAY CHUNK
-  local result; result=$(run "$1" "file-$1-$2" 1 --file "$WORK/file.bin" --chunk-size "$2")
-  if [[ $result == FAIL* ]] || ! cmp -s "$WORK/file.bin" "$WORK/file-$1-$2.received"; then
+  local result; result=$(run "$1" "file-$1-$2" 1 "$WORK/file.bin" --file "$WORK/file.bin" --chunk-size "$2")
+  if [[ $result == FAIL* ]] || { [[ $RECEIVE == output ]] && ! cmp -s "$WORK/file.bin" "$WORK/file-$1-$2.received"; }; then
     printf '%-16s %-10s %9s  %s\n' "$1" "$2" "failed" "${result#FAIL }"
     return
   fi
@@ -113,7 +126,7 @@ report_file() {  # report_file RELAY CHUNK
 }
 
 report_messages() {  # report_messages RELAY
-  local result; result=$(run "$1" "text-$1" "$MESSAGES" --stdin <"$WORK/lines.txt")
+  local result; result=$(run "$1" "text-$1" "$MESSAGES" "$WORK/lines.payload" --stdin <"$WORK/lines.txt")
   if [[ $result == FAIL* ]]; then printf '%-16s %-10s %9s  %s\n' "$1" "text" "failed" "${result#FAIL }"; return; fi
   read -r seconds cpu cpu_a cpu_b <<<"$result"
   printf '%-16s %-10s %9s  %8.0f msg/s  %6.1f us CPU/msg (clients: sender %.1f, receiver %.1f)\n' "$1" "text" "ok" \

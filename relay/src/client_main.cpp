@@ -32,6 +32,7 @@
 #include "im/msrp/parser.hpp"
 #include "im/msrp/result.hpp"
 #include "msrp_relay/msrp_client_session.hpp"
+#include "msrp_relay/payload_verifier.hpp"
 
 namespace {
 
@@ -76,6 +77,10 @@ arrived.
                         (appended in arrival order; a message over 64 KB
                         is written as its chunks arrive, and messages
                         completed meanwhile follow it)
+  --verify FILE         compare what --output would write with FILE instead
+                        of writing it (FILE is mapped, each piece compared
+                        at its position as it arrives); a difference, a
+                        missing or a surplus byte fails the run (exit 1)
   --timeout SEC         give up after SEC seconds (default 30)
   --ca FILE             msrps: trust the PEM certificates in FILE (default:
                         the system's trusted CAs); the relay's certificate
@@ -115,6 +120,7 @@ struct Arguments {
     im::msrp::FailureReport failure_report = im::msrp::FailureReport::yes;
     std::size_t expect = 0;
     std::optional<std::string> output;
+    std::optional<std::string> verify;
     int timeout_seconds = 30;
     std::optional<std::string> ca_file;
     bool insecure = false;
@@ -166,6 +172,7 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
         else if (arg == "--chunk-size") ok = number(args.chunk_size) && args.chunk_size > 0;
         else if (arg == "--expect") ok = number(args.expect);
         else if (arg == "--output") args.output = value;
+        else if (arg == "--verify") args.verify = value;
         else if (arg == "--ca") args.ca_file = value;
         else if (arg == "--accept-types") {
             args.accept_types.clear();
@@ -583,6 +590,16 @@ int main(int argc, char **argv)
     }
     // Streamed chunks are small: gather them into large writes.
     if (output) std::setvbuf(output, nullptr, _IOFBF, 1024 * 1024);
+    std::optional<FileBytes> expected_bytes;
+    std::optional<PayloadVerifier> verifier;
+    if (args.verify) {
+        expected_bytes.emplace(*args.verify);
+        if (!expected_bytes->ok()) {
+            std::fprintf(stderr, "im-msrp-client: cannot read %s\n", args.verify->c_str());
+            return kExitUsage;
+        }
+        verifier.emplace(expected_bytes->bytes());
+    }
 
     std::random_device device;
     // The session-id (RFC 4975 14.1: hard to guess) comes from the device;
@@ -604,7 +621,7 @@ int main(int argc, char **argv)
     ClientOptions options{path.value(), local_uri(socket.get(), secure_random), args.chunk_size, args.success_report,
                           args.failure_report, relay, std::nullopt};
     // Large messages are written as they arrive, not held whole and written at the end.
-    options.stream_output = output != nullptr;
+    options.stream_output = output != nullptr || verifier.has_value();
     options.self.secure = first_hop.secure;
     options.accept_types = args.accept_types;
     if (args.auth) {
@@ -689,6 +706,10 @@ int main(int argc, char **argv)
                     }
                 }
                 if (output) std::fwrite(reaction.output.data(), 1, reaction.output.size(), output);
+                if (verifier) {
+                    verifier->discard(reaction.output_discarded);
+                    verifier->append(reaction.output);
+                }
             }
             std::fflush(stdout);
             if (!intact) {
@@ -705,5 +726,15 @@ int main(int argc, char **argv)
         if (!outbox.write_to(transport)) break;
     }
     if (output) std::fclose(output);
+    if (verifier && !verifier->complete()) {
+        if (auto at = verifier->mismatch())
+            std::fprintf(stderr, "im-msrp-client: received bytes differ from %s at byte %llu\n", args.verify->c_str(),
+                         static_cast<unsigned long long>(*at));
+        else
+            std::fprintf(stderr, "im-msrp-client: received %llu of the %llu bytes of %s\n",
+                         static_cast<unsigned long long>(verifier->received()),
+                         static_cast<unsigned long long>(verifier->expected_size()), args.verify->c_str());
+        return 1;
+    }
     return session.failed() ? 1 : 0;
 }

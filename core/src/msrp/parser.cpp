@@ -188,9 +188,14 @@ std::optional<ParseError> Parser::on_header(std::string_view line)
         Path &path = to_path ? (is_response_ ? response_.to_path : request_.to_path)
                              : (is_response_ ? response_.from_path : request_.from_path);
         if (!path.empty()) return header_error("duplicate " + std::string(name));
-        auto parsed = parse_path(value);
-        if (!parsed) return parsed.error();
-        path = std::move(parsed).value();
+        ParsedPath &last = last_paths_[to_path ? 0 : 1];
+        if (last.path.empty() || value != last.text) {
+            auto parsed = parse_path(value);
+            if (!parsed) return parsed.error();
+            last.text.assign(value);
+            last.path = std::move(parsed).value();
+        }
+        path = last.path;
         return std::nullopt;
     }
     if (iequals(name, "Content-Type")) {

@@ -150,6 +150,63 @@ TEST(MsrpParser, FakeEndLineWithAnotherIdSplitAtEveryOffset)
     }
 }
 
+TEST(MsrpParser, LongBinaryBodiesWithNearEndLinesInPiecesOfEverySize)
+{
+    // A body where CRs, CRLFs and near end-lines of our id come often, and
+    // the stream fed in pieces of every size from 1 to 61: the whole-pattern
+    // search and the byte-wise match at piece boundaries agree.
+    std::string body;
+    std::uint32_t state = 12345;
+    for (int i = 0; i < 4000; ++i) {
+        state = state * 1103515245u + 12345u;
+        body.push_back(static_cast<char>(state >> 24));
+        if (i % 397 == 0) body += "\r\n-------abcd123";
+        if (i % 541 == 0) body += "\r\n-------abcd1234X\r\n";
+        if (i % 773 == 0) body += "\r\n-------abcd1234$\r";
+        if (i % 911 == 0) body += "\r\r\n-------abcd1234+x";
+    }
+    std::string wire = send_wire("abcd1234", body, '+') + send_wire("abcd1234", body.substr(100), '$');
+    for (std::size_t piece = 1; piece <= 61; ++piece) {
+        Parser parser;
+        std::vector<Frame> frames;
+        for (std::size_t at = 0; at < wire.size(); at += piece)
+            ASSERT_TRUE(parser.feed(std::string_view(wire).substr(at, piece), frames));
+        ASSERT_EQ(frames.size(), 2u) << "pieces of " << piece;
+        EXPECT_EQ(std::get<Request>(frames[0]).body->bytes, body) << "pieces of " << piece;
+        EXPECT_EQ(std::get<Request>(frames[0]).continuation, Continuation::more);
+        EXPECT_EQ(std::get<Request>(frames[1]).body->bytes, body.substr(100)) << "pieces of " << piece;
+    }
+}
+
+TEST(MsrpParser, RepeatedPathsParseLikeFreshOnes)
+{
+    // The parser reuses the last parsed To-Path and From-Path when the text
+    // repeats: the same frames, whatever came before on the stream.
+    const std::string other_to = "To-Path: msrp://relay.example.com:2855/r1;tcp msrp://bob.example.com:8888/x9;tcp\r\n";
+    std::string switched = send_wire("abcd1234", "one");
+    std::string with_other = "MSRP efgh5678 SEND\r\n" + other_to + kFrom + "Content-Type: text/plain\r\n\r\ntwo\r\n-------efgh5678$\r\n";
+    std::string wire = switched + with_other + switched + "MSRP ijkl9012 200 OK\r\n" + kTo + kFrom + "-------ijkl9012$\r\n";
+    std::vector<Frame> frames = parse_ok(wire);
+    ASSERT_EQ(frames.size(), 4u);
+    Request fresh = only_request(switched);
+    Request fresh_other = only_request(with_other);
+    EXPECT_EQ(std::get<Request>(frames[0]), fresh);
+    EXPECT_EQ(std::get<Request>(frames[1]), fresh_other);
+    EXPECT_EQ(std::get<Request>(frames[1]).to_path.size(), 2u);
+    EXPECT_EQ(std::get<Request>(frames[2]), fresh);
+    EXPECT_EQ(std::get<Response>(frames[3]).to_path, fresh.to_path);
+    EXPECT_EQ(std::get<Response>(frames[3]).from_path, fresh.from_path);
+
+    // A bad path after a good one is still refused.
+    Parser parser;
+    std::vector<Frame> out;
+    ASSERT_TRUE(parser.feed(switched, out));
+    std::string bad = "MSRP mnop3456 SEND\r\nTo-Path: msrp://bob.example.com:8888/9di4eae923wzd;tcp x\r\n" + kFrom +
+                      "-------mnop3456$\r\n";
+    EXPECT_FALSE(parser.feed(bad, out));
+    EXPECT_EQ(out.size(), 1u);
+}
+
 TEST(MsrpParser, UnknownMethodsParseSoTheRelayCanAnswer501)
 {
     Request request = only_request(request_head("MSRP abcd1234 NICKNAME", kTo + kFrom + "Use-Nickname: \"Alice\"\r\n") +
