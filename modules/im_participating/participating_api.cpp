@@ -143,6 +143,14 @@ struct im_participating {
     im::participating::PresenceNotifyProcedure presence_notify;
     im::participating::SettingsPublishProcedure settings_publish;
     std::optional<im::store::SqliteReadSnapshot> checks_snapshot;  // open between checks_begin and checks_end
+    // The originator of the last copy checked, by the identity and privacy
+    // texts it came from: the copies of one group MESSAGE share it.
+    struct CopyOriginator {
+        std::string identity;
+        std::string privacy;
+        std::optional<im::Originator> originator;
+    };
+    std::optional<CopyOriginator> copy_originator;
 };
 
 namespace {
@@ -309,13 +317,19 @@ int im_participating_anchor_media(im_str_t content_type, im_str_t body, const ch
 int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
 {
     return run(req, action, [&](const im::sip::Request &request) {
-        std::optional<std::string> aor;
-        if (!request.asserted_identities.empty()) aor = im::sip::aor_of(request.asserted_identities.front());
-        if (!aor)
+        const std::string_view identity = request.asserted_identities.empty() ? std::string_view()
+                                                                               : request.asserted_identities.front();
+        auto &known = p->copy_originator;
+        if (!known || known->identity != identity || known->privacy != request.privacy) {
+            std::optional<im::Originator> originator;
+            if (auto aor = identity.empty() ? std::nullopt : im::sip::aor_of(identity))
+                originator = im::Originator{std::move(*aor), im::privacy_requested(request.privacy)};
+            known = {std::string(identity), std::string(request.privacy), std::move(originator)};
+        }
+        if (!known->originator)
             return im::Action::reply(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
                                                          "399 IM-serv \"No Authenticated Originator's IM Address\""));
-        const im::Originator originator{*aor, im::privacy_requested(request.privacy)};
-        return p->terminating.check_delivery(request, originator);
+        return p->terminating.check_delivery(request, *known->originator);
     });
 }
 

@@ -57,7 +57,7 @@ Action OriginatingProcedure::handle(const sip::Request &request) const
     Action action;
     // 6.2.2.1 step 4: the user's "Conversation History" setting; the host
     // runs the history hook (section 12 belongs to im_history).
-    action.record_history = effective(settings_.find_active(originator.aor, clock_.now())).hist;
+    action.record_history = effective(settings_.active_settings(originator.aor, clock_.now())).hist;
     // 6.2.4.1 step 4: the conference factory and groups belong to the Controlling Function.
     if (auto target = sip::aor_of(request.request_uri)) {
         const auto &special = config_.controlling_uris;

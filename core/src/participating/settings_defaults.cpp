@@ -19,4 +19,9 @@ EffectiveSettings effective(const std::optional<store::PublishedSettings> &publi
     return published ? effective(published->settings) : EffectiveSettings{};
 }
 
+EffectiveSettings effective(const std::optional<store::ServiceSettings> &settings)
+{
+    return settings ? effective(*settings) : EffectiveSettings{};
+}
+
 }  // namespace im::participating

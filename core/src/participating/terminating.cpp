@@ -37,7 +37,7 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
             return Action::reply(std::move(v));
         kind = access_kind_of(*offer.offer);
     }
-    const EffectiveSettings settings = effective(stores_.settings.find_active(*served, now));
+    const EffectiveSettings settings = effective(stores_.settings.active_settings(*served, now));
 
     // 6.2.6.1 step 1: incoming barring set by the user.
     if (Verdict v = require_not_barred(kind, settings); !v.proceed()) return Action::reply(std::move(v));
@@ -55,7 +55,7 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
 
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
     // the message would become a deferred message (im_deferred).
-    if (!stores_.registrations.find_active(*served, now)) {
+    if (!stores_.registrations.is_active(*served, now)) {
         // An address no IM user ever registered (nor a group, which the
         // Controlling Function would have taken) does not exist here.
         if (!stores_.registrations.known(*served))

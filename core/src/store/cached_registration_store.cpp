@@ -42,6 +42,13 @@ std::optional<Registration> CachedRegistrationStore::find_active(const std::stri
     return reg;
 }
 
+bool CachedRegistrationStore::is_active(const std::string &aor, std::int64_t now)
+{
+    if (auto expires_at = cache_.read(aor, [](const CachedRegistration &r) { return r.expires_at; }))
+        return *expires_at > now;
+    return find_active(aor, now).has_value();  // a miss reads the store and fills the cache
+}
+
 std::vector<std::string> CachedRegistrationStore::purge_expired(std::int64_t now)
 {
     auto removed = store_.purge_expired(now);

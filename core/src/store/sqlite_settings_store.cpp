@@ -149,7 +149,7 @@ void SqliteSettingsStore::prefetch(const std::vector<std::string> &aors)
     }
 }
 
-std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::string &aor, std::int64_t now)
+const std::optional<PublishedSettings> *SqliteSettingsStore::cached_row(const std::string &aor)
 {
     rows_.revalidate();
     const std::optional<PublishedSettings> *row = rows_.find(aor);
@@ -159,6 +159,21 @@ std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::str
         rows_.put(aor, find_.step() == StepResult::row ? std::optional(read_published(find_)) : std::nullopt);
         row = rows_.find(aor);
     }
+    return row;
+}
+
+std::optional<ServiceSettings> SqliteSettingsStore::active_settings(const std::string &aor, std::int64_t now)
+{
+    if (const std::optional<PublishedSettings> *row = cached_row(aor)) {
+        if (*row && (*row)->expires_at > now) return (*row)->settings;
+        return std::nullopt;
+    }
+    return SettingsStore::active_settings(aor, now);
+}
+
+std::optional<PublishedSettings> SqliteSettingsStore::find_active(const std::string &aor, std::int64_t now)
+{
+    const std::optional<PublishedSettings> *row = cached_row(aor);
     if (row != nullptr) {
         if (*row && (*row)->expires_at > now) return *row;
         return std::nullopt;

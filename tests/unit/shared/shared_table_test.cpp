@@ -95,6 +95,19 @@ TEST_F(SharedTableTest, PutThenGetReturnsTheValue)
     table.destroy();
 }
 
+TEST_F(SharedTableTest, ReadAppliesAFunctionToTheStoredValueOnly)
+{
+    auto table = make_table();
+    ASSERT_TRUE(table.put("sip:alice@example.com", Presence{100, 1}));
+    auto expires = table.read("sip:alice@example.com", [](const Presence &p) { return p.expires_at; });
+    ASSERT_TRUE(expires);
+    EXPECT_EQ(*expires, 100);
+    bool called = false;
+    EXPECT_FALSE(table.read("sip:bob@example.com", [&](const Presence &) { return called = true; }));
+    EXPECT_FALSE(called);
+    table.destroy();
+}
+
 TEST_F(SharedTableTest, PutReplacesTheValueOfAnExistingKey)
 {
     auto table = make_table();

@@ -44,6 +44,19 @@ TEST_F(CachedRegistrations, WritesGoThroughAndReadsComeFromTheCache)
     EXPECT_FALSE(store.find_active("sip:bob@example.com", 2000));  // expired in the cache too
 }
 
+TEST_F(CachedRegistrations, IsActiveAnswersFromTheCacheAndFillsItOnAMiss)
+{
+    CachedRegistrationStore store(backing, *cache);
+    store.upsert({"sip:bob@example.com", "<sip:core>", 2000, 1000});
+    backing.remove("sip:bob@example.com");  // behind the cache's back
+    EXPECT_TRUE(store.is_active("sip:bob@example.com", 1500));
+    EXPECT_FALSE(store.is_active("sip:bob@example.com", 2000));
+    backing.upsert({"sip:carol@example.com", "", 5000, 1000});
+    EXPECT_TRUE(store.is_active("sip:carol@example.com", 1500));
+    EXPECT_TRUE(cache->get("sip:carol@example.com"));
+    EXPECT_FALSE(store.is_active("sip:dave@example.com", 1500));
+}
+
 TEST_F(CachedRegistrations, MissFillsTheCacheAndRemoveClearsIt)
 {
     CachedRegistrationStore store(backing, *cache);

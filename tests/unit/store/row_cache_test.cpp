@@ -135,6 +135,20 @@ TEST_F(SharedRows, SettingsAreReadOnceUntilAnotherWorkerPublishes)
     EXPECT_TRUE(worker.find_active(kBob, 1000));
 }
 
+TEST_F(SharedRows, ActiveSettingsAreFindActivesSettings)
+{
+    for (RowCacheConfig config : {RowCacheConfig{}, cache}) {
+        im::store::SqliteSettingsStore store(db, im::store::system_random_bits(), config);
+        store.publish_initial(kAlice, "<doc/>", {.isb_active = true}, 2000, 100);
+        EXPECT_EQ(store.active_settings(kAlice, 1000), store.find_active(kAlice, 1000)->settings);
+        EXPECT_EQ(store.active_settings(kAlice, 2000), std::nullopt);  // expired
+        EXPECT_EQ(store.active_settings(kBob, 1000), std::nullopt);
+        store.prefetch({kAlice});
+        EXPECT_EQ(store.active_settings(kAlice, 1000)->isb_active, true);
+        store.forget_prefetched();
+    }
+}
+
 TEST_F(SharedRows, PrefetchReadsOnlyTheUsersNotCached)
 {
     im::store::SqliteWillingnessStore worker(db, cache);

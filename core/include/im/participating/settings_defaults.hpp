@@ -20,5 +20,6 @@ struct EffectiveSettings {
 
 EffectiveSettings effective(const store::ServiceSettings &settings);
 EffectiveSettings effective(const std::optional<store::PublishedSettings> &published);
+EffectiveSettings effective(const std::optional<store::ServiceSettings> &settings);
 
 }  // namespace im::participating

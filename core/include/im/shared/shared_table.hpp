@@ -88,6 +88,11 @@ public:
 
     std::optional<Value> get(std::string_view key) const noexcept;
 
+    // fn(const Value &) applied under the bucket lock, its result returned:
+    // reads part of a value without copying all of it out.
+    template <typename Fn>
+    auto read(std::string_view key, Fn &&fn) const -> std::optional<std::invoke_result_t<Fn &, const Value &>>;
+
     // Applies fn(Value &) to the stored value under the bucket lock; the value
     // changes only if fn returns normally. False when the key is absent.
     template <typename Fn>
@@ -279,6 +284,21 @@ std::optional<Value> SharedTable<Value, MaxKeyLength>::get(std::string_view key)
     LockGuard guard(memory_, bucket.lock);
     if (const Entry *entry = find(bucket, hash, key))
         return entry->value;
+    return std::nullopt;
+}
+
+template <typename Value, std::size_t MaxKeyLength>
+template <typename Fn>
+auto SharedTable<Value, MaxKeyLength>::read(std::string_view key, Fn &&fn) const
+    -> std::optional<std::invoke_result_t<Fn &, const Value &>>
+{
+    if (control_ == nullptr || !key_fits(key))
+        return std::nullopt;
+    const std::uint64_t hash = detail::hash_key(key);
+    const Bucket &bucket = bucket_of(hash);
+    LockGuard guard(memory_, bucket.lock);
+    if (const Entry *entry = find(bucket, hash, key))
+        return std::invoke(fn, entry->value);
     return std::nullopt;
 }
 

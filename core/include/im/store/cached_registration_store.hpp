@@ -26,6 +26,8 @@ public:
     bool remove(const std::string &aor) override;
     bool known(const std::string &aor) override { return store_.known(aor); }
     std::optional<Registration> find_active(const std::string &aor, std::int64_t now) override;
+    // Reads only the expiry of a cached entry (not its 500-byte contact).
+    bool is_active(const std::string &aor, std::int64_t now) override;
     std::vector<std::string> purge_expired(std::int64_t now) override;
     std::int64_t count_active(std::int64_t now) override;
 

@@ -29,6 +29,8 @@ public:
     virtual bool known(const std::string &aor) = 0;
     // The registration of aor if it exists and has not expired at `now`.
     virtual std::optional<Registration> find_active(const std::string &aor, std::int64_t now) = 0;
+    // Whether find_active would find one, for callers that need no more.
+    virtual bool is_active(const std::string &aor, std::int64_t now) { return find_active(aor, now).has_value(); }
     // Delete every registration expired at `now`; returns the removed AORs.
     virtual std::vector<std::string> purge_expired(std::int64_t now) = 0;
     // Number of registrations active at `now`.

@@ -77,6 +77,12 @@ public:
 
     // The publication of aor if it exists and has not expired at `now`.
     virtual std::optional<PublishedSettings> find_active(const std::string &aor, std::int64_t now) = 0;
+    // The settings of find_active's publication, without its document.
+    virtual std::optional<ServiceSettings> active_settings(const std::string &aor, std::int64_t now)
+    {
+        auto published = find_active(aor, now);
+        return published ? std::optional<ServiceSettings>(published->settings) : std::nullopt;
+    }
 
     // Deletes every publication expired at `now`; returns how many.
     virtual std::int64_t purge_expired(std::int64_t now) = 0;

@@ -26,6 +26,7 @@ public:
                                       std::int64_t now) override;
     bool remove(const std::string &aor, const std::string &etag) override;
     std::optional<PublishedSettings> find_active(const std::string &aor, std::int64_t now) override;
+    std::optional<ServiceSettings> active_settings(const std::string &aor, std::int64_t now) override;
     std::int64_t purge_expired(std::int64_t now) override;
     std::vector<PublishedSettings> list_active(std::int64_t now, std::size_t limit) override;
 
@@ -37,6 +38,10 @@ public:
     void forget_prefetched() noexcept { rows_.end_batch(); }
 
 private:
+    // The row of aor from the cache, read into it first when the cache is
+    // persistent; nullptr when not cached (read it with find_active_).
+    const std::optional<PublishedSettings> *cached_row(const std::string &aor);
+
     SqliteDatabase &db_;
     RandomBits random_bits_;
     SqliteStatement publish_initial_;
