@@ -79,10 +79,7 @@ std::vector<AccessRule> SqliteAccessRuleStore::list(const std::string &owner)
 
 void SqliteAccessRuleStore::prefetch(const std::vector<std::string> &owners)
 {
-    rows_.revalidate();
-    std::vector<std::string> missing;
-    for (const std::string &owner : owners)
-        if (rows_.find(owner) == nullptr) missing.push_back(owner);
+    const std::vector<std::string> missing = rows_.missing(owners);
     if (missing.empty()) return;
     std::unordered_map<std::string, OwnerRules> found;
     {

@@ -115,10 +115,7 @@ std::vector<ScopedPolicy> SqlitePolicyStore::list()
 
 void SqlitePolicyStore::prefetch(const std::vector<std::string> &aors)
 {
-    rows_.revalidate();
-    std::vector<std::string> missing;
-    for (const std::string &aor : aors)
-        if (rows_.find(aor) == nullptr) missing.push_back(aor);
+    const std::vector<std::string> missing = rows_.missing(aors);
     if (missing.empty()) return;
     std::optional<Policy> global_row;
     std::unordered_map<std::string, Policy> user_rows;

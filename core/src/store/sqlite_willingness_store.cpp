@@ -42,10 +42,7 @@ bool SqliteWillingnessStore::willing(const std::string &aor)
 
 void SqliteWillingnessStore::prefetch(const std::vector<std::string> &aors)
 {
-    rows_.revalidate();
-    std::vector<std::string> missing;
-    for (const std::string &aor : aors)
-        if (rows_.find(aor) == nullptr) missing.push_back(aor);
+    const std::vector<std::string> missing = rows_.missing(aors);
     if (missing.empty()) return;
     for (const std::string &aor : missing) rows_.put(aor, true);
     const ResetOnExit reset(prefetch_);

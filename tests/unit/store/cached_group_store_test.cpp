@@ -9,7 +9,6 @@
 #include <string>
 
 #include "im/shared/shared_counter.hpp"
-#include "im/shared/test_shm.hpp"
 #include "im/store/cached_group_store.hpp"
 #include "im/store/memory_group_store.hpp"
 #include "im/store/schema_versions.hpp"
@@ -19,9 +18,6 @@
 
 namespace {
 
-using im::shared::SharedCounter;
-using im::shared::SharedMemory;
-using im::shared::test_shm_ops;
 using im::store::CachedGroupStore;
 using im::store::Group;
 using im::store::GroupMember;
@@ -29,6 +25,7 @@ using im::store::GroupRules;
 using im::store::MemoryGroupStore;
 using im::store::SqliteDatabase;
 using im::store::SqliteGroupStore;
+using im::store::testing::Generation;
 using im::store::testing::open_with_schema;
 using im::store::testing::TempDir;
 using im::store::testing::WorkerProcess;
@@ -68,16 +65,6 @@ public:
 
 private:
     MemoryGroupStore store_;
-};
-
-class Generation {
-public:
-    Generation() : counter_(*SharedCounter::create(SharedMemory(test_shm_ops()))) {}
-    ~Generation() { counter_.destroy(); }
-    SharedCounter &counter() { return counter_; }
-
-private:
-    SharedCounter counter_;
 };
 
 TEST(CachedGroupStore, ReadsEachGroupOnceUntilSomethingChanges)

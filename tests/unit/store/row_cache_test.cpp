@@ -8,7 +8,6 @@
 #include <string>
 
 #include "im/shared/shared_counter.hpp"
-#include "im/shared/test_shm.hpp"
 #include "im/store/row_cache.hpp"
 #include "im/store/schema_versions.hpp"
 #include "im/store/sqlite.hpp"
@@ -20,30 +19,18 @@
 
 namespace {
 
-using im::shared::SharedCounter;
-using im::shared::SharedMemory;
-using im::shared::test_shm_ops;
 using im::store::AccessAction;
 using im::store::AccessKind;
 using im::store::RowCache;
 using im::store::RowCacheConfig;
 using im::store::SqliteDatabase;
+using im::store::testing::Generation;
 using im::store::testing::open_with_schema;
 using im::store::testing::TempDir;
 using im::store::testing::WorkerProcess;
 
 const std::string kAlice = "sip:alice@example.com";
 const std::string kBob = "sip:bob@example.com";
-
-class Generation {
-public:
-    Generation() : counter_(*SharedCounter::create(SharedMemory(test_shm_ops()))) {}
-    ~Generation() { counter_.destroy(); }
-    SharedCounter &counter() { return counter_; }
-
-private:
-    SharedCounter counter_;
-};
 
 TEST(RowCache, WithoutAGenerationRowsLiveForOneBatch)
 {

@@ -15,11 +15,27 @@
 
 #include <span>
 
+#include "im/shared/shared_counter.hpp"
+#include "im/shared/test_shm.hpp"
 #include "im/store/schema.hpp"
 #include "im/store/sqlite.hpp"
 #include "im/store/store_error.hpp"
 
 namespace im::store::testing {
+
+// A generation counter in the test's shared memory, as the modules share
+// one between their worker processes; destroyed at scope end.
+class Generation {
+public:
+    Generation() : counter_(*shared::SharedCounter::create(shared::SharedMemory(shared::test_shm_ops()))) {}
+    ~Generation() { counter_.destroy(); }
+    Generation(const Generation &) = delete;
+    Generation &operator=(const Generation &) = delete;
+    shared::SharedCounter &counter() { return counter_; }
+
+private:
+    shared::SharedCounter counter_;
+};
 
 // A fresh directory from mkdtemp, removed with its contents at scope end.
 class TempDir {

@@ -277,14 +277,7 @@ bool SharedTable<Value, MaxKeyLength>::put(std::string_view key, const Value &va
 template <typename Value, std::size_t MaxKeyLength>
 std::optional<Value> SharedTable<Value, MaxKeyLength>::get(std::string_view key) const noexcept
 {
-    if (control_ == nullptr || !key_fits(key))
-        return std::nullopt;
-    const std::uint64_t hash = detail::hash_key(key);
-    const Bucket &bucket = bucket_of(hash);
-    LockGuard guard(memory_, bucket.lock);
-    if (const Entry *entry = find(bucket, hash, key))
-        return entry->value;
-    return std::nullopt;
+    return read(key, [](const Value &value) { return value; });
 }
 
 template <typename Value, std::size_t MaxKeyLength>

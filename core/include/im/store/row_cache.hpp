@@ -23,6 +23,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "im/shared/shared_counter.hpp"
 
@@ -48,6 +49,16 @@ public:
     void revalidate() noexcept
     {
         if (watcher_ && watcher_->changed()) rows_.clear();
+    }
+
+    // Revalidates, then the keys not cached: what a batch read must fetch.
+    std::vector<std::string> missing(const std::vector<std::string> &keys)
+    {
+        revalidate();
+        std::vector<std::string> absent;
+        for (const std::string &key : keys)
+            if (rows_.find(key) == rows_.end()) absent.push_back(key);
+        return absent;
     }
 
     const Row *find(const std::string &key) const
