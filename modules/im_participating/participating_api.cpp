@@ -512,8 +512,8 @@ int im_participating_availability(im_participating_t *p, const char *uri, char *
         if (!key || key->size() >= aor_size) return -1;
         im::bridge::copy_text(*key, aor, aor_size);
         const std::int64_t now = p->clock.now();
-        const bool open = p->registrations.find_active(*key, now).has_value() &&
-                          im::participating::effective(p->settings.find_active(*key, now)).visible;
+        const bool open = p->registrations.is_active(*key, now) &&
+                          im::participating::effective(p->settings.active_settings(*key, now)).visible;
         const std::string document = im::xml::im_availability_document(*key, open);
         if (document.size() >= doc_size) return -1;
         im::bridge::copy_text(document, doc, doc_size);

@@ -4,64 +4,48 @@
 
 namespace im::store {
 
-class CachedGroupStore::ChangeNotice {
-public:
-    explicit ChangeNotice(CachedGroupStore &cache) noexcept : cache_(cache) {}
-    ~ChangeNotice()
-    {
-        cache_.groups_.clear();
-        cache_.generation_.increment();
-    }
-    ChangeNotice(const ChangeNotice &) = delete;
-    ChangeNotice &operator=(const ChangeNotice &) = delete;
-
-private:
-    CachedGroupStore &cache_;
-};
-
 CachedGroupStore::CachedGroupStore(GroupStore &store, shared::SharedCounter &generation, std::size_t max_cached)
-    : store_(store), generation_(generation), watcher_(generation), max_cached_(std::max<std::size_t>(max_cached, 1))
+    : store_(store), groups_(RowCacheConfig{.generation = &generation, .max_rows = std::max<std::size_t>(max_cached, 1)})
 {
 }
 
 void CachedGroupStore::create(const Group &group)
 {
-    const ChangeNotice notice(*this);
+    const RowCacheWrite write(groups_);
     store_.create(group);
 }
 
 bool CachedGroupStore::update(const Group &group)
 {
-    const ChangeNotice notice(*this);
+    const RowCacheWrite write(groups_);
     return store_.update(group);
 }
 
 bool CachedGroupStore::remove(const std::string &uri)
 {
-    const ChangeNotice notice(*this);
+    const RowCacheWrite write(groups_);
     return store_.remove(uri);
 }
 
 bool CachedGroupStore::add_member(const std::string &group_uri, const GroupMember &member)
 {
-    const ChangeNotice notice(*this);
+    const RowCacheWrite write(groups_);
     return store_.add_member(group_uri, member);
 }
 
 bool CachedGroupStore::remove_member(const std::string &group_uri, const std::string &member_uri)
 {
-    const ChangeNotice notice(*this);
+    const RowCacheWrite write(groups_);
     return store_.remove_member(group_uri, member_uri);
 }
 
 std::shared_ptr<const Group> CachedGroupStore::snapshot(const std::string &uri)
 {
     // Before the store is read: see the header.
-    if (watcher_.changed()) groups_.clear();
-    if (auto hit = groups_.find(uri); hit != groups_.end()) return hit->second;
+    groups_.revalidate();
+    if (const auto *hit = groups_.find(uri)) return *hit;
     auto group = store_.snapshot(uri);
-    if (groups_.size() >= max_cached_) groups_.clear();
-    groups_.emplace(uri, group);
+    groups_.put(uri, group);
     return group;
 }
 

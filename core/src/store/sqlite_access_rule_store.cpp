@@ -40,7 +40,6 @@ SqliteAccessRuleStore::SqliteAccessRuleStore(SqliteDatabase &db, RowCacheConfig 
       decide_(db,
               "SELECT action FROM im_access_rule WHERE owner = ?1 AND kind = ?2 AND peer IN (?3, ?4, ?5) "
               "ORDER BY CASE peer WHEN ?3 THEN 0 WHEN ?4 THEN 1 ELSE 2 END LIMIT 1"),
-      rules_of_(db, "SELECT peer, kind, action FROM im_access_rule WHERE owner = ?1"),
       prefetch_(db,
                 "SELECT owner, peer, kind, action FROM im_access_rule WHERE owner IN (SELECT value FROM json_each(?1))"),
       rows_(cache)
@@ -111,19 +110,12 @@ std::optional<AccessAction> SqliteAccessRuleStore::decide(const std::string &own
                                                           AccessKind kind)
 {
     rows_.revalidate();
-    if (const OwnerRules *cached = rows_.find(owner)) return decide_from(*cached, peer_aor, kind);
-    if (rows_.persistent()) {
-        OwnerRules rules;
-        {
-            const ResetOnExit reset(rules_of_);
-            rules_of_.bind_text(1, owner);
-            while (rules_of_.step() == StepResult::row)
-                rules.push_back({rules_of_.column_text(0), kind_column(rules_of_, 1), action_column(rules_of_, 2)});
-        }
-        auto answer = decide_from(rules, peer_aor, kind);
-        rows_.put(owner, std::move(rules));
-        return answer;
+    const OwnerRules *cached = rows_.find(owner);
+    if (cached == nullptr && rows_.persistent()) {
+        prefetch({owner});
+        cached = rows_.find(owner);
     }
+    if (cached != nullptr) return decide_from(*cached, peer_aor, kind);
     const std::vector<std::string> patterns = patterns_matching(peer_aor);
     const bool has_domain = patterns.size() == 3;
     const ResetOnExit reset(decide_);

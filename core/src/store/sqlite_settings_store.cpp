@@ -68,9 +68,6 @@ SqliteSettingsStore::SqliteSettingsStore(SqliteDatabase &db, RandomBits random_b
       find_active_(db,
                    "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
                    "vis_status, hist_active FROM im_service_settings WHERE aor = ?1 AND expires_at > ?2"),
-      find_(db,
-            "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
-            "vis_status, hist_active FROM im_service_settings WHERE aor = ?1"),
       purge_expired_(db, "DELETE FROM im_service_settings WHERE expires_at <= ?1"),
       list_active_(db,
                    "SELECT aor, etag, expires_at, updated_at, document, isb_active, ipab_active, offline_delivery, "
@@ -149,14 +146,10 @@ void SqliteSettingsStore::prefetch(const std::vector<std::string> &aors)
 const std::optional<PublishedSettings> *SqliteSettingsStore::cached_row(const std::string &aor)
 {
     rows_.revalidate();
-    const std::optional<PublishedSettings> *row = rows_.find(aor);
-    if (row == nullptr && rows_.persistent()) {
-        const ResetOnExit reset(find_);
-        find_.bind_text(1, aor);
-        rows_.put(aor, find_.step() == StepResult::row ? std::optional(read_published(find_)) : std::nullopt);
-        row = rows_.find(aor);
-    }
-    return row;
+    if (const std::optional<PublishedSettings> *row = rows_.find(aor)) return row;
+    if (!rows_.persistent()) return nullptr;
+    prefetch({aor});
+    return rows_.find(aor);
 }
 
 std::optional<ServiceSettings> SqliteSettingsStore::active_settings(const std::string &aor, std::int64_t now)

@@ -20,10 +20,10 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "im/shared/shared_counter.hpp"
 #include "im/store/group_store.hpp"
+#include "im/store/row_cache.hpp"
 
 namespace im::store {
 
@@ -53,15 +53,8 @@ public:
     std::size_t cached() const noexcept { return groups_.size(); }
 
 private:
-    // Moves the shared generation when a write is done, also when it threw
-    // after changing the store: a needless reload is cheap, a stale group is not.
-    class ChangeNotice;
-
     GroupStore &store_;
-    shared::SharedCounter &generation_;
-    shared::GenerationWatcher watcher_;
-    std::size_t max_cached_;
-    std::unordered_map<std::string, std::shared_ptr<const Group>> groups_;  // nullptr: known to be absent
+    RowCache<std::shared_ptr<const Group>> groups_;  // nullptr: known to be absent
 };
 
 }  // namespace im::store

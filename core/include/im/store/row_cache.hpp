@@ -1,13 +1,14 @@
 #pragma once
-// The rows a SQLite store read for its users (settings, policies, access
-// rules, willingness), kept by one worker process between requests.
+// The rows a store read, kept by one worker process between requests: the
+// SQLite stores' rows for their users (settings, policies, access rules,
+// willingness) and CachedGroupStore's groups.
 //
 // With a generation counter in shared memory the rows stay until any
 // process's store over the same database writes: the writer moves the
 // generation after its change, and every process drops all its rows before
-// its next read once it sees the generation moved (the protocol of
-// CachedGroupStore: the generation is read before the database, so a change
-// committed during a read is at worst read twice, never missed). A group
+// its next read once it sees the generation moved (the generation is read
+// before the database, so a change committed during a read is at worst read
+// twice, never missed). A group
 // MESSAGE's recipients are then checked without a database read per
 // message.
 //

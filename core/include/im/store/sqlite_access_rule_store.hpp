@@ -44,7 +44,6 @@ private:
     SqliteStatement remove_;
     SqliteStatement list_;
     SqliteStatement decide_;
-    SqliteStatement rules_of_;
     SqliteStatement prefetch_;
     RowCache<OwnerRules> rows_;  // by owner
 };

@@ -49,7 +49,6 @@ private:
     SqliteStatement modify_;
     SqliteStatement remove_;
     SqliteStatement find_active_;
-    SqliteStatement find_;  // the row whether expired or not, for the cache
     SqliteStatement purge_expired_;
     SqliteStatement list_active_;
     SqliteStatement prefetch_;
