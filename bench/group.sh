@@ -14,7 +14,7 @@ source "$(dirname "$0")/bench_lib.sh"
 # after its final reply, and with 1 GB the core ran out of shared memory at
 # about 15,400 copies/s whichever server sent them (build_cell(): could not
 # allocate shared memory), which then decided both rates instead of the CPU.
-export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-4096}
+export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_LOG_PREFIX=0 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-4096}
 read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 MEMBERS=100

@@ -11,7 +11,7 @@
 # Needs a built tree (scripts/test or scripts/im-server built it).
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
 source "$(dirname "$0")/bench_lib.sh"
-export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
+export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_LOG_PREFIX=0 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-1024}
 RATES=("${@:-500 1000 1500 2000 2400 2700 3000 3200 3400 3600 3800 4000 4500 5000}")
 read -r -a RATES <<<"${RATES[*]}"
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}

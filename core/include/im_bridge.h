@@ -94,18 +94,27 @@ typedef struct im_action {
 	int record_history;                      /* 1: run the history hook (6.2.2.1 step 4) */
 } im_action_t;
 
+/* What a recipient's checks decided about one copy (im_request_checks_t). */
+typedef struct im_copy_verdict {
+	int reply_code;            /* 0: deliver it; otherwise the refusal's code */
+	im_rejection_t rejection;  /* why, when refused */
+	im_str_t reason;           /* the refusal's reason phrase */
+	im_str_t request_uri;      /* delivered: the recipient's IM address, the copy's Request-URI */
+	im_str_t request_headers;  /* delivered: "Name: value\r\n" lines the copy gets */
+} im_copy_verdict_t;
+
 /* One module asking another's procedure about requests it made itself:
- * im_controlling asks im_participating's terminating checks about group
- * MESSAGE copies. */
+ * im_controlling asks im_participating's terminating checks about the
+ * copies of a group MESSAGE, all in one call. */
 typedef struct im_request_checks {
-	/* Fills *verdict; returns 0, or -1 after an internal error. */
-	int (*check)(const im_sip_request_t *req, im_action_t *verdict);
-	/* Bracket a batch of checks (one group MESSAGE's recipients) so they
-	 * read one database snapshot, each concern in one query for all the
-	 * recipients not cached; begin returns 0, or -1 (checks still work, one
-	 * by one). */
-	int (*begin)(const im_str_t *recipients, int count);
-	void (*end)(void);
+	/* req is every copy as its recipient's function sees it, but for its
+	 * Request-URI and To, which are recipients[i] for copy i. Fills
+	 * verdicts[0..count); their texts stay valid until the next call in
+	 * this process. The recipients' rows are read in one database snapshot,
+	 * each concern in one query for those not cached. Returns 0, or -1
+	 * after an internal error (the verdicts not decided are then 500). */
+	int (*check_copies)(const im_sip_request_t *req, const im_str_t *recipients, int count,
+			im_copy_verdict_t *verdicts);
 } im_request_checks_t;
 
 #ifdef __cplusplus

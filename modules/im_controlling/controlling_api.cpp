@@ -46,63 +46,38 @@ bool check_copies_here(const char *delivery_proxy)
 
 im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
 
-// One batch of recipient checks: one database snapshot in the checking module.
-class CheckBatch {
-public:
-    CheckBatch(const im_request_checks_t &checks, const std::vector<im::controlling::OutgoingMessage> &copies)
-        : checks_(checks)
-    {
-        if (checks_.begin == nullptr) return;
-        std::vector<im_str_t> recipients;
-        recipients.reserve(copies.size());
-        for (const auto &copy : copies) recipients.push_back(str_of(copy.request_uri));
-        open_ = checks_.begin(recipients.data(), static_cast<int>(recipients.size())) == 0;
-    }
-    CheckBatch(const CheckBatch &) = delete;
-    CheckBatch &operator=(const CheckBatch &) = delete;
-    ~CheckBatch()
-    {
-        if (open_ && checks_.end != nullptr) checks_.end();
-    }
-
-private:
-    const im_request_checks_t &checks_;
-    bool open_ = false;
-};
-
 // The recipients' terminating checks through the participating module (C
-// door). The copies of one group MESSAGE differ only in their recipient, so
-// the request the checks see is built once and only the recipient changes
-// per copy; the answer is read without converting it unless it refuses.
-class CopyChecker {
+// door), one call for all the copies of a group MESSAGE: they differ only in
+// their recipient, so the request the checks see is built once. The buffers
+// keep their capacity from one group MESSAGE to the next.
+class RecipientChecker {
 public:
-    CopyChecker(const im_request_checks_t &checks, const im::controlling::OutgoingMessage &first,
-                const im::Originator &originator)
-        : checks_(checks),
-          request_(im::bridge::to_c_request(im::controlling::terminating_view(first, originator, storage_)))
+    // Asks about every copy; verdict_for(i, copies[i]) then applies the
+    // answer on copy i, until the next check().
+    void check(const im_request_checks_t &checks, const std::vector<im::controlling::OutgoingMessage> &copies,
+               const im::Originator &originator)
     {
+        im::controlling::CopyRequestStorage storage;
+        const im_sip_request_t request =
+            im::bridge::to_c_request(im::controlling::terminating_view(copies.front(), originator, storage));
+        recipients_.clear();
+        for (const auto &copy : copies) recipients_.push_back(str_of(copy.request_uri));
+        verdicts_.resize(copies.size());
+        checks.check_copies(&request, recipients_.data(), static_cast<int>(recipients_.size()), verdicts_.data());
     }
-    CopyChecker(const CopyChecker &) = delete;
-    CopyChecker &operator=(const CopyChecker &) = delete;
 
-    im::controlling::CheckedCopy check(im::controlling::OutgoingMessage copy)
+    im::controlling::CheckedCopy verdict_for(std::size_t i, im::controlling::OutgoingMessage copy) const
     {
-        request_.request_uri = str_of(copy.request_uri);
-        request_.to_uri = str_of(copy.to);
-        if (checks_.check(&request_, &verdict_) < 0 && verdict_.reply_code < 300)
-            im::bridge::write_internal_error(&verdict_);
-        if (verdict_.reply_code == 0)  // forward: the common case
-            return im::controlling::deliver_checked(std::move(copy), verdict_.request_uri, verdict_.request_headers);
-        return im::controlling::apply_terminating_verdict(std::move(copy), im::bridge::read_action(verdict_));
+        const im_copy_verdict_t &v = verdicts_.at(i);
+        if (v.reply_code == 0)  // the common case: deliver it
+            return im::controlling::deliver_checked(std::move(copy), im::bridge::view(v.request_uri),
+                                                    im::bridge::view(v.request_headers));
+        return im::controlling::refuse_checked(std::move(copy), im::bridge::refusal_of(v));
     }
 
 private:
-    const im_request_checks_t &checks_;
-    // request_ points into storage_ and the copies' shared content (which
-    // outlives this); its recipient into the copy being checked.
-    im::controlling::CopyRequestStorage storage_;
-    im_sip_request_t request_;
-    im_action_t verdict_{};
+    std::vector<im_str_t> recipients_;
+    std::vector<im_copy_verdict_t> verdicts_;
 };
 
 im_copy_fate_t c_fate(im::controlling::CopyFate fate)
@@ -170,6 +145,7 @@ struct im_controlling {
     GroupStores stores;
     im::store::GroupStore &groups;
     im::controlling::PagerExploder exploder;
+    RecipientChecker recipient_checker;
     std::string headers;  // the header block of the copy being sent
 };
 
@@ -226,26 +202,17 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
     *copies = 0;
     try {
         auto outcome = c->exploder.handle(im::bridge::to_request(*req));
-        const bool check_here = checks != nullptr && checks->check != nullptr && c->check_here &&
+        const bool check_here = checks != nullptr && checks->check_copies != nullptr && c->check_here &&
                                 outcome.originator && !outcome.copies.empty();
-        // Every check first, in one snapshot, then the sending: the snapshot
+        // Every check first, then the sending: the checks' database snapshot
         // is not held while tm sends.
-        std::vector<im::controlling::CheckedCopy> checked_copies;
-        checked_copies.reserve(outcome.copies.size());
-        {
-            std::optional<CheckBatch> batch;
-            std::optional<CopyChecker> checker;
-            if (check_here) {
-                batch.emplace(*checks, outcome.copies);
-                checker.emplace(*checks, outcome.copies.front(), *outcome.originator);
-            }
-            for (auto &copy : outcome.copies) {
-                if (check_here) checked_copies.push_back(checker->check(std::move(copy)));
-                else checked_copies.push_back({im::controlling::CopyFate::check_remote, std::move(copy), {}});
-            }
-        }
+        if (check_here) c->recipient_checker.check(*checks, outcome.copies, *outcome.originator);
         int failed = 0;
-        for (auto &checked : checked_copies) {
+        for (std::size_t i = 0; i < outcome.copies.size(); ++i) {
+            auto copy = std::move(outcome.copies[i]);
+            const auto checked = check_here ? c->recipient_checker.verdict_for(i, std::move(copy))
+                                            : im::controlling::CheckedCopy{im::controlling::CopyFate::check_remote,
+                                                                           std::move(copy), {}};
             const auto &m = checked.message;
             // One header block per copy in a buffer that keeps its capacity.
             c->headers.assign(m.content->headers).append(m.extra_headers);

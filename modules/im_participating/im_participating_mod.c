@@ -171,19 +171,19 @@ static int lookup_event_route(char *name)
 }
 
 /* Counts a procedure's outcome: accepted, or rejected here and by reason. */
-static void count_outcome(const im_action_t *action, stat_var *accepted, stat_var *rejected_here)
+static void count_outcome(int reply_code, im_rejection_t rejection, stat_var *accepted, stat_var *rejected_here)
 {
-	if(action->reply_code < 300) {
+	if(reply_code < 300) {
 		update_stat(accepted, 1);
 		return;
 	}
 	update_stat(rejected_here, 1);
-	if(action->rejection > IM_REJECT_NONE && action->rejection < IM_REJECT_COUNT)
-		update_stat(rejected[action->rejection], 1);
+	if(rejection > IM_REJECT_NONE && rejection < IM_REJECT_COUNT)
+		update_stat(rejected[rejection], 1);
 	/* 6.2.6.1 steps 5-6: the user cannot take it now; it is a deferred
 	 * message (answered 480 until im_deferred stores them). */
-	if(action->rejection == IM_REJECT_not_registered || action->rejection == IM_REJECT_invisible
-			|| action->rejection == IM_REJECT_unwilling)
+	if(rejection == IM_REJECT_not_registered || rejection == IM_REJECT_invisible
+			|| rejection == IM_REJECT_unwilling)
 		update_stat(deferred, 1);
 }
 
@@ -223,7 +223,7 @@ static int run_procedure(sip_msg_t *msg, procedure_f procedure, stat_var *accept
 		update_stat(internal_errors, 1);
 	if(reply_code)
 		*reply_code = action.reply_code;
-	count_outcome(&action, accepted, rejected_here);
+	count_outcome(action.reply_code, action.rejection, accepted, rejected_here);
 	if(action.reply_code >= 300)
 		LM_INFO("%s %.*s from %s rejected: %d %s\n", what, req.view.method.len,
 				req.view.method.s, req.source_ip, action.reply_code, action.reply_reason);
@@ -283,7 +283,8 @@ static int ki_im_session_modify(sip_msg_t *msg)
 	served = (caller_side == downstream) ? req.view.from_uri : req.view.to_uri;
 	if(im_participating_session_modify(svc, &req.view, served, &action) < 0)
 		update_stat(internal_errors, 1);
-	count_outcome(&action, session_modifications_accepted, session_modifications_rejected);
+	count_outcome(action.reply_code, action.rejection, session_modifications_accepted,
+			session_modifications_rejected);
 	if(action.reply_code >= 300) {
 		LM_INFO("session %.*s %.*s for %.*s rejected: %d %s\n", req.view.call_id.len, req.view.call_id.s,
 				req.view.method.len, req.view.method.s, served.len, served.s, action.reply_code,
@@ -334,48 +335,35 @@ static int w_im_session_relay_answer(sip_msg_t *msg, char *p1, char *p2)
 	return ki_im_session_relay_answer(msg);
 }
 
-/* For im_controlling (api.h): the recipient's checks on a group MESSAGE copy.
- * "No such user here" (404) is not counted: the copy then goes through the
- * core to whichever function serves that address, and is counted there. */
-static int check_copy(const im_sip_request_t *copy, im_action_t *verdict)
+/* For im_controlling (api.h): the recipients' checks on the copies of a
+ * group MESSAGE. "No such user here" (404) is not counted: that copy then
+ * goes through the core to whichever function serves the address, and is
+ * counted there. */
+static int check_copies(const im_sip_request_t *req, const im_str_t *recipients, int count,
+		im_copy_verdict_t *verdicts)
 {
 	im_participating_t *svc = get_service();
-	int rc;
+	int rc, i;
 
 	if(svc == NULL) {
 		update_stat(internal_errors, 1);
 		return -1;
 	}
-	rc = im_participating_check_copy(svc, copy, verdict);
+	rc = im_participating_check_copies(svc, req, recipients, count, verdicts);
 	if(rc < 0)
 		update_stat(internal_errors, 1);
-	if(verdict->reply_code < 300 || verdict->rejection != IM_REJECT_not_found)
-		count_outcome(verdict, terminating_accepted, terminating_rejected);
+	for(i = 0; i < count; i++)
+		if(verdicts[i].reply_code < 300 || verdicts[i].rejection != IM_REJECT_not_found)
+			count_outcome(verdicts[i].reply_code, verdicts[i].rejection, terminating_accepted,
+					terminating_rejected);
 	return rc;
-}
-
-static int checks_begin(const im_str_t *recipients, int count)
-{
-	im_participating_t *svc = get_service();
-
-	return svc ? im_participating_checks_begin(svc, recipients, count) : -1;
-}
-
-static void checks_end(void)
-{
-	im_participating_t *svc = get_service();
-
-	if(svc)
-		im_participating_checks_end(svc);
 }
 
 static int bind_im_participating(im_participating_api_t *api)
 {
 	if(api == NULL)
 		return -1;
-	api->copy_checks.check = check_copy;
-	api->copy_checks.begin = checks_begin;
-	api->copy_checks.end = checks_end;
+	api->copy_checks.check_copies = check_copies;
 	return 0;
 }
 

@@ -142,7 +142,11 @@ struct im_participating {
     im::participating::TerminatingProcedure terminating;
     im::participating::PresenceNotifyProcedure presence_notify;
     im::participating::SettingsPublishProcedure settings_publish;
-    std::optional<im::store::SqliteReadSnapshot> checks_snapshot;  // open between checks_begin and checks_end
+    im::bridge::CopyVerdicts copy_verdicts;  // what the last im_participating_check_copies answered
+    // The recipients' AORs of the copies being checked, and those to
+    // prefetch: kept with their capacity from one group MESSAGE to the next.
+    std::vector<std::optional<std::string>> copy_aors;
+    std::vector<std::string> copy_prefetch;
     // The originator of the last copy checked, by the identity and privacy
     // texts it came from: the copies of one group MESSAGE share it.
     struct CopyOriginator {
@@ -186,6 +190,65 @@ std::string policy_text(const im::store::Policy &policy)
            "\ncontent_types: " + types + "\nanonymity_allowed: " + (policy.anonymity_allowed ? "1" : "0") +
            "\ngroup_advertisement_allowed: " + (policy.group_advertisement_allowed ? "1" : "0");
 }
+
+}  // namespace
+
+namespace {
+
+// The originator of a copy: its first P-Asserted-Identity, parsed once for
+// all the copies of one group MESSAGE (they share it).
+const std::optional<im::Originator> &copy_originator(im_participating &p, const im::sip::Request &request)
+{
+    const std::string_view identity =
+        request.asserted_identities.empty() ? std::string_view() : request.asserted_identities.front();
+    auto &known = p.copy_originator;
+    if (!known || known->identity != identity || known->privacy != request.privacy) {
+        std::optional<im::Originator> originator;
+        if (auto aor = identity.empty() ? std::nullopt : im::sip::aor_of(identity))
+            originator = im::Originator{std::move(*aor), im::privacy_requested(request.privacy)};
+        known = {std::string(identity), std::string(request.privacy), std::move(originator)};
+    }
+    return known->originator;
+}
+
+// One batch of copy checks reads one database snapshot, and the rows of the
+// recipients not cached in one query per table; the prefetched rows go when
+// it ends. Without the snapshot (it failed) every check reads on its own.
+class CopyCheckBatch {
+public:
+    CopyCheckBatch(im_participating &p, const std::vector<std::optional<std::string>> &aors) : p_(p)
+    {
+        try {
+            snapshot_.emplace(p_.db);
+            auto &wanted = p_.copy_prefetch;
+            wanted.clear();
+            for (const auto &aor : aors)
+                if (aor) wanted.push_back(*aor);
+            p_.settings.prefetch(wanted);
+            p_.policies.prefetch(wanted);
+            p_.willingness.prefetch(wanted);
+            p_.access_rules.prefetch(wanted);
+        } catch (...) {
+            forget();
+        }
+    }
+    CopyCheckBatch(const CopyCheckBatch &) = delete;
+    CopyCheckBatch &operator=(const CopyCheckBatch &) = delete;
+    ~CopyCheckBatch() { forget(); }
+
+private:
+    void forget() noexcept
+    {
+        p_.settings.forget_prefetched();
+        p_.policies.forget_prefetched();
+        p_.access_rules.forget_prefetched();
+        p_.willingness.forget_prefetched();
+        snapshot_.reset();
+    }
+
+    im_participating &p_;
+    std::optional<im::store::SqliteReadSnapshot> snapshot_;
+};
 
 }  // namespace
 
@@ -314,52 +377,33 @@ int im_participating_anchor_media(im_str_t content_type, im_str_t body, const ch
     });
 }
 
-int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)
+int im_participating_check_copies(im_participating_t *p, const im_sip_request_t *req, const im_str_t *recipients,
+                                  int count, im_copy_verdict_t *verdicts)
 {
-    return run(req, action, [&](const im::sip::Request &request) {
-        const std::string_view identity = request.asserted_identities.empty() ? std::string_view()
-                                                                               : request.asserted_identities.front();
-        auto &known = p->copy_originator;
-        if (!known || known->identity != identity || known->privacy != request.privacy) {
-            std::optional<im::Originator> originator;
-            if (auto aor = identity.empty() ? std::nullopt : im::sip::aor_of(identity))
-                originator = im::Originator{std::move(*aor), im::privacy_requested(request.privacy)};
-            known = {std::string(identity), std::string(request.privacy), std::move(originator)};
-        }
-        if (!known->originator)
-            return im::Action::reply(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
-                                                         "399 IM-serv \"No Authenticated Originator's IM Address\""));
-        return p->terminating.check_delivery(request, *known->originator);
-    });
-}
-
-int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count)
-{
-    if (p->checks_snapshot) return 0;
+    int decided = 0;
     try {
-        p->checks_snapshot.emplace(p->db);
-        std::vector<std::string> aors;
-        for (int i = 0; i < count; ++i)
-            if (auto aor = im::sip::aor_of(std::string_view(recipients[i].s, static_cast<std::size_t>(recipients[i].len))))
-                aors.push_back(std::move(*aor));
-        p->settings.prefetch(aors);
-        p->policies.prefetch(aors);
-        p->willingness.prefetch(aors);
-        p->access_rules.prefetch(aors);
+        p->copy_verdicts.clear();
+        im::sip::Request request = im::bridge::to_request(*req);
+        const std::optional<im::Originator> &originator = copy_originator(*p, request);
+        auto &aors = p->copy_aors;
+        aors.clear();
+        for (int i = 0; i < count; ++i) aors.push_back(im::sip::aor_of(im::bridge::view(recipients[i])));
+        const CopyCheckBatch batch(*p, aors);
+        for (; decided < count; ++decided) {
+            request.request_uri = request.to_uri = im::bridge::view(recipients[decided]);
+            const auto &aor = aors[static_cast<std::size_t>(decided)];
+            const im::Action action =
+                !originator ? im::Action::reply(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
+                                                                    "399 IM-serv \"No Authenticated Originator's IM Address\""))
+                : aor       ? p->terminating.check_delivery(request, *originator, *aor)
+                            : p->terminating.check_delivery(request, *originator);  // answers the malformed address
+            p->copy_verdicts.write(action, &verdicts[decided]);
+        }
         return 0;
     } catch (...) {
-        im_participating_checks_end(p);
+        for (; decided < count; ++decided) im::bridge::CopyVerdicts::write_internal_error(&verdicts[decided]);
         return -1;
     }
-}
-
-void im_participating_checks_end(im_participating_t *p)
-{
-    p->settings.forget_prefetched();
-    p->policies.forget_prefetched();
-    p->access_rules.forget_prefetched();
-    p->willingness.forget_prefetched();
-    p->checks_snapshot.reset();
 }
 
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)

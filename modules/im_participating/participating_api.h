@@ -86,17 +86,12 @@ int im_participating_session_modify(im_participating_t *p, const im_sip_request_
  * bad relay path, or out too small). */
 int im_participating_anchor_media(im_str_t content_type, im_str_t body, const char *relay_path, size_t *offset,
 		size_t *length, char *out, size_t out_size, size_t *out_len, char *err, size_t err_size);
-/* The terminating checks for a copy this server made (a group MESSAGE copy):
- * the originator is the first P-Asserted-Identity, trusted without a source
- * check because the request never crossed the network. */
-int im_participating_check_copy(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
-/* Brackets the im_participating_check_copy calls of one group MESSAGE so
- * they read one database snapshot, with the settings, policies, access
- * rules and willingness of the recipients not cached yet read in one query
- * each: 0, or -1 on error (checks then run one by one as usual). A begin
- * while one is open is ignored. */
-int im_participating_checks_begin(im_participating_t *p, const im_str_t *recipients, int count);
-void im_participating_checks_end(im_participating_t *p);
+/* The terminating checks on the copies this server made of one request (a
+ * group MESSAGE), as im_request_checks_t.check_copies in im_bridge.h: the
+ * originator is the first P-Asserted-Identity, trusted without a source
+ * check because the copies never crossed the network. */
+int im_participating_check_copies(im_participating_t *p, const im_sip_request_t *req, const im_str_t *recipients,
+		int count, im_copy_verdict_t *verdicts);
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 
 /* Administration (RPC). Each writes a human-readable, line-oriented text

@@ -4,9 +4,10 @@
 #include <cstring>
 
 namespace im::bridge {
-namespace {
 
 std::string_view view(im_str_t s) { return s.s && s.len > 0 ? std::string_view(s.s, s.len) : std::string_view{}; }
+
+namespace {
 
 std::string header_block(const std::vector<Header> &headers)
 {
@@ -134,6 +135,49 @@ bool write_action(const Action &action, im_action_t *out)
     copy_text(request_headers, out->request_headers, sizeof out->request_headers);
     out->record_history = action.record_history ? 1 : 0;
     return true;
+}
+
+void CopyVerdicts::clear() noexcept
+{
+    texts_.clear();
+    last_block_ = {};
+    last_reason_ = {};
+}
+
+std::string_view CopyVerdicts::keep(std::string_view text) { return texts_.emplace_back(text); }
+
+std::string_view CopyVerdicts::keep_repeated(std::string_view text, std::string_view &last)
+{
+    if (last.data() == nullptr || last != text) last = keep(text);
+    return last;
+}
+
+void CopyVerdicts::write(const Action &action, im_copy_verdict_t *out)
+{
+    *out = im_copy_verdict_t{};
+    out->reply_code = action.verdict.code;
+    out->rejection = static_cast<im_rejection_t>(action.verdict.rejection);
+    if (!action.verdict.proceed()) {
+        out->reason = c_view(keep_repeated(action.verdict.reason, last_reason_));
+        return;
+    }
+    block_.clear();
+    for (const Header &h : action.request_headers) block_.append(h.name).append(": ").append(h.value).append("\r\n");
+    out->request_headers = c_view(keep_repeated(block_, last_block_));
+    if (!action.request_uri.empty()) out->request_uri = c_view(keep(action.request_uri));
+}
+
+void CopyVerdicts::write_internal_error(im_copy_verdict_t *out) noexcept
+{
+    static constexpr std::string_view kReason = "Server Internal Error";
+    *out = im_copy_verdict_t{};
+    out->reply_code = 500;
+    out->reason = c_view(kReason);
+}
+
+Verdict refusal_of(const im_copy_verdict_t &in)
+{
+    return Verdict{in.reply_code, std::string(view(in.reason)), {}, static_cast<Rejection>(in.rejection)};
 }
 
 void write_internal_error(im_action_t *out)

@@ -20,12 +20,17 @@ sip::Request terminating_view(const OutgoingMessage &copy, const Originator &ori
 
 CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdict)
 {
-    if (verdict.verdict.code == 404 && verdict.verdict.rejection == Rejection::not_found)
-        return {CopyFate::check_remote, std::move(copy), {}};
-    if (!verdict.verdict.proceed()) return {CopyFate::refuse, std::move(copy), verdict.verdict};
+    if (!verdict.verdict.proceed()) return refuse_checked(std::move(copy), verdict.verdict);
     std::string block;
     for (const Header &h : verdict.request_headers) block += h.name + ": " + h.value + "\r\n";
     return deliver_checked(std::move(copy), verdict.request_uri, block);
+}
+
+CheckedCopy refuse_checked(OutgoingMessage copy, Verdict refusal)
+{
+    if (refusal.code == 404 && refusal.rejection == Rejection::not_found)
+        return {CopyFate::check_remote, std::move(copy), {}};
+    return {CopyFate::refuse, std::move(copy), std::move(refusal)};
 }
 
 CheckedCopy deliver_checked(OutgoingMessage copy, std::string_view request_uri, std::string_view header_block)

@@ -23,9 +23,14 @@ Action TerminatingProcedure::handle(const sip::Request &request) const
 
 Action TerminatingProcedure::check_delivery(const sip::Request &request, const Originator &originator) const
 {
-    auto served = sip::aor_of(request.request_uri);
+    const auto served = sip::aor_of(request.request_uri);
     if (!served) return Action::reply(Verdict::reject(Rejection::malformed, 404, "Not Found", "399 IM-serv \"Request-URI is no IM address\""));
+    return check_delivery(request, originator, *served);
+}
 
+Action TerminatingProcedure::check_delivery(const sip::Request &request, const Originator &originator,
+                                            const std::string &served) const
+{
     const std::int64_t now = clock_.now();
     store::AccessKind kind = access_kind_of(request);
     if (sip::iequals(request.method, "INVITE")) {
@@ -33,21 +38,21 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
         // Large Message session is pager mode for barring and access lists.
         OfferResult offer = read_session_offer(request);
         if (!offer.verdict.proceed()) return Action::reply(std::move(offer.verdict));
-        if (Verdict v = require_media_policy(*offer.offer, stores_.policies.effective(*served)); !v.proceed())
+        if (Verdict v = require_media_policy(*offer.offer, stores_.policies.effective(served)); !v.proceed())
             return Action::reply(std::move(v));
         kind = access_kind_of(*offer.offer);
     }
-    const EffectiveSettings settings = effective(stores_.settings.active_settings(*served, now));
+    const EffectiveSettings settings = effective(stores_.settings.active_settings(served, now));
 
     // 6.2.6.1 step 1: incoming barring set by the user.
     if (Verdict v = require_not_barred(kind, settings); !v.proceed()) return Action::reply(std::move(v));
     // 6.2.6.1 step 2: the user's access list.
-    if (Verdict v = require_access_allowed(stores_.access_rules, *served, originator, kind); !v.proceed())
+    if (Verdict v = require_access_allowed(stores_.access_rules, served, originator, kind); !v.proceed())
         return Action::reply(std::move(v));
     if (kind == store::AccessKind::pager && !sip::iequals(request.method, "INVITE")) {
         // 6.2.6.1 step 3: operator policy for the receiving user (a Large
         // Message session's size and type were checked in its offer).
-        if (Verdict v = require_policy_conformance(request, stores_.policies.effective(*served)); !v.proceed())
+        if (Verdict v = require_policy_conformance(request, stores_.policies.effective(served)); !v.proceed())
             return Action::reply(std::move(v));
         // 6.2.6.1 step 4: Expires.
         if (Verdict v = require_valid_expires(request, now); !v.proceed()) return Action::reply(std::move(v));
@@ -55,15 +60,15 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
 
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
     // the message would become a deferred message (im_deferred).
-    if (!stores_.registrations.is_active(*served, now)) {
+    if (!stores_.registrations.is_active(served, now)) {
         // An address no IM user ever registered (nor a group, which the
         // Controlling Function would have taken) does not exist here.
-        if (!stores_.registrations.known(*served))
+        if (!stores_.registrations.known(served))
             return Action::reply(Verdict::reject(Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\""));
         return Action::reply(Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
     }
     // 6.2.6.1 step 6: the "Willingness for IM" the user published (appendix I).
-    if (!stores_.willingness.willing(*served))
+    if (!stores_.willingness.willing(served))
         return Action::reply(Verdict::reject(Rejection::unwilling, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is not willing to receive IMs\""));
     if (!settings.visible)
         return Action::reply(Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
@@ -71,7 +76,7 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
     // 6.2.8.4 steps 2-4: Request-URI the user, Server, Contact with the feature tag.
     Action action;
     action.record_history = settings.hist;  // the receiving user's "Conversation History" setting
-    action.request_uri = *served;
+    action.request_uri = served;
     action.request_headers.push_back({"Server", kServerProduct});
     if (sip::iequals(request.method, "MESSAGE") && sip::trim(request.contact).empty())
         action.request_headers.push_back({"Contact", "<" + config_.server_uri + ">;" + kImFeatureTag});

@@ -94,6 +94,31 @@ void SqliteDatabase::exec(std::string_view sql)
     }
 }
 
+SqliteDatabase::SqliteDatabase(SqliteDatabase &&) noexcept = default;
+SqliteDatabase &SqliteDatabase::operator=(SqliteDatabase &&) noexcept = default;
+SqliteDatabase::~SqliteDatabase() = default;
+
+void SqliteDatabase::begin_read()
+{
+    if (!begin_read_) begin_read_ = std::make_unique<SqliteStatement>(*this, "BEGIN");
+    const ResetOnExit reset(*begin_read_);
+    begin_read_->step();
+}
+
+void SqliteDatabase::end_read() noexcept
+{
+    if (sqlite3_get_autocommit(handle()) != 0) return;  // already ended by a failed statement
+    try {
+        if (!commit_read_) commit_read_ = std::make_unique<SqliteStatement>(*this, "COMMIT");
+        const ResetOnExit reset(*commit_read_);
+        commit_read_->step();
+        return;
+    } catch (const std::exception &) {
+        // a COMMIT that failed leaves the transaction open: roll it back
+    }
+    sqlite3_exec(handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 std::int64_t SqliteDatabase::changes() const { return sqlite3_changes64(handle()); }
 
 std::int64_t SqliteDatabase::last_insert_rowid() const { return sqlite3_last_insert_rowid(handle()); }
@@ -258,13 +283,8 @@ std::string json_string_array(const std::vector<std::string> &items)
     return json + "]";
 }
 
-SqliteReadSnapshot::SqliteReadSnapshot(SqliteDatabase &db) : db_(db) { db_.exec("BEGIN"); }
+SqliteReadSnapshot::SqliteReadSnapshot(SqliteDatabase &db) : db_(db) { db_.begin_read(); }
 
-SqliteReadSnapshot::~SqliteReadSnapshot()
-{
-    if (sqlite3_get_autocommit(db_.handle()) != 0) return;  // already ended by a failed statement
-    if (sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-        sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
+SqliteReadSnapshot::~SqliteReadSnapshot() { db_.end_read(); }
 
 }  // namespace im::store

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "im/bridge.hpp"
 
@@ -75,6 +76,76 @@ TEST(Bridge, OversizeActionBecomes500NotATruncatedHeader)
     EXPECT_FALSE(im::bridge::write_action(a, &out));
     EXPECT_EQ(out.reply_code, 500);
     EXPECT_STREQ(out.request_headers, "");
+}
+
+namespace {
+std::string text(im_str_t s) { return std::string(im::bridge::view(s)); }
+
+im::Action delivered(std::string request_uri)
+{
+    im::Action a;
+    a.request_uri = std::move(request_uri);
+    a.request_headers = {{"Server", "IM-serv/OMA1.0"}, {"Contact", "<sip:127.0.0.1:5070>;+g.oma.sip-im"}};
+    return a;
+}
+}  // namespace
+
+TEST(CopyVerdicts, DeliveredCopiesGetTheirAddressAndShareOneHeaderBlock)
+{
+    im::bridge::CopyVerdicts verdicts;
+    im_copy_verdict_t bob, carol;
+    verdicts.write(delivered("sip:bob@example.com"), &bob);
+    verdicts.write(delivered("sip:carol@example.com"), &carol);
+    EXPECT_EQ(bob.reply_code, 0);
+    EXPECT_EQ(bob.rejection, IM_REJECT_NONE);
+    EXPECT_EQ(text(bob.request_uri), "sip:bob@example.com");
+    EXPECT_EQ(text(carol.request_uri), "sip:carol@example.com");
+    EXPECT_EQ(text(bob.request_headers), "Server: IM-serv/OMA1.0\r\nContact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n");
+    EXPECT_EQ(bob.request_headers.s, carol.request_headers.s);  // kept once
+    EXPECT_EQ(bob.reason.len, 0);
+}
+
+TEST(CopyVerdicts, TextsOutliveLaterWritesUntilTheNextBatch)
+{
+    im::bridge::CopyVerdicts verdicts;
+    std::vector<im_copy_verdict_t> out(1000);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        im::Action a = delivered("sip:member" + std::to_string(i) + "@example.com");
+        if (i % 3 == 0) a.request_headers.push_back({"X-Other", std::to_string(i % 2)});
+        verdicts.write(a, &out[i]);
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        EXPECT_EQ(text(out[i].request_uri), "sip:member" + std::to_string(i) + "@example.com");
+        EXPECT_EQ(text(out[i].request_headers).find("X-Other") != std::string::npos, i % 3 == 0) << i;
+    }
+    verdicts.clear();
+    im_copy_verdict_t next;
+    verdicts.write(delivered("sip:bob@example.com"), &next);
+    EXPECT_EQ(text(next.request_uri), "sip:bob@example.com");
+}
+
+TEST(CopyVerdicts, RefusalsCarryCodeReasonAndWhyAndReadBackAsVerdicts)
+{
+    im::bridge::CopyVerdicts verdicts;
+    im_copy_verdict_t offline, barred;
+    verdicts.write(im::Action::reply(im::Verdict::reject(im::Rejection::not_registered, 480, "Temporarily Unavailable",
+                                                         "399 IM-serv \"IM user not registered\"")),
+                   &offline);
+    verdicts.write(im::Action::reply(im::Verdict::reject(im::Rejection::barred, 603, "Decline")), &barred);
+    EXPECT_EQ(offline.reply_code, 480);
+    EXPECT_EQ(offline.rejection, IM_REJECT_not_registered);
+    EXPECT_EQ(text(offline.reason), "Temporarily Unavailable");
+    EXPECT_EQ(offline.request_uri.len, 0);
+    EXPECT_EQ(offline.request_headers.len, 0);
+    const im::Verdict v = im::bridge::refusal_of(barred);
+    EXPECT_EQ(v.code, 603);
+    EXPECT_EQ(v.reason, "Decline");
+    EXPECT_EQ(v.rejection, im::Rejection::barred);
+
+    im_copy_verdict_t failed;
+    im::bridge::CopyVerdicts::write_internal_error(&failed);
+    EXPECT_EQ(failed.reply_code, 500);
+    EXPECT_EQ(text(failed.reason), "Server Internal Error");
 }
 
 TEST(Bridge, CopyTextTruncatesAndTerminates)

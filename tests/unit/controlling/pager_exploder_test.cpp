@@ -231,6 +231,25 @@ TEST(RecipientChecks, DeliverCheckedTakesTheAnswersUriAndHeaderBlock)
     EXPECT_EQ(moved.message.to, "<sip:bob@example.com>");
 }
 
+TEST(RecipientChecks, RefusedCheckedSendsANotHereCopyThroughTheCoreAndRefusesTheRest)
+{
+    auto content = std::make_shared<const im::controlling::CopyContent>(
+        im::controlling::CopyContent{"", "", "text/plain", "x"});
+    const im::controlling::OutgoingMessage copy{"sip:bob@example.com", "<sip:bob@example.com>", content};
+    auto remote = im::controlling::refuse_checked(
+        copy, im::Verdict::reject(im::Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\""));
+    EXPECT_EQ(remote.fate, CopyFate::check_remote);
+    EXPECT_EQ(remote.message.request_uri, "sip:bob@example.com");
+
+    auto malformed = im::controlling::refuse_checked(copy, im::Verdict::reject(im::Rejection::malformed, 404, "Not Found"));
+    EXPECT_EQ(malformed.fate, CopyFate::refuse);  // a 404 for another reason is no "served elsewhere"
+    auto barred = im::controlling::refuse_checked(copy, im::Verdict::reject(im::Rejection::barred, 603, "Decline"));
+    EXPECT_EQ(barred.fate, CopyFate::refuse);
+    EXPECT_EQ(barred.refusal.code, 603);
+    EXPECT_EQ(barred.refusal.reason, "Decline");
+    EXPECT_EQ(barred.refusal.rejection, im::Rejection::barred);
+}
+
 TEST(RecipientChecks, FailedCheckWithoutAReplyIsARefusalNotADelivery)
 {
     im::controlling::OutgoingMessage copy{

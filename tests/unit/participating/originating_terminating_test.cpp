@@ -237,6 +237,29 @@ TEST_F(Participating, Terminating_6_2_8_4_DeliversWithServerAndContact)
     EXPECT_EQ(header(a, "Contact"), "<sip:127.0.0.1:5070>;+g.oma.sip-im");
 }
 
+TEST_F(Participating, TerminatingCheckOfAnAlreadyReducedAddressDecidesAsTheRequestUriWould)
+{
+    register_bob();
+    const im::participating::TerminatingProcedure procedure(cfg, {registrations, settings, policies, access, willingness},
+                                                            clock);
+    const im::Originator alice{"sip:alice@example.com", false};
+    auto request = im::test::core_message();
+    request.request_uri = "sip:bob@example.com;user=phone";
+    Action reduced = procedure.check_delivery(request, alice, "sip:bob@example.com");
+    Action parsed = procedure.check_delivery(request, alice);
+    ASSERT_TRUE(reduced.verdict.proceed());
+    EXPECT_EQ(reduced.request_uri, parsed.request_uri);
+    EXPECT_EQ(header(reduced, "Server"), header(parsed, "Server"));
+    EXPECT_EQ(header(reduced, "Contact"), header(parsed, "Contact"));
+
+    access.set("sip:bob@example.com", "sip:alice@example.com", AccessKind::pager, AccessAction::reject);
+    EXPECT_EQ(procedure.check_delivery(request, alice, "sip:bob@example.com").verdict.code, 403);
+    EXPECT_EQ(procedure.check_delivery(request, alice, "sip:carol@example.com").verdict.code, 404);  // never registered
+
+    request.request_uri = "not a uri";
+    EXPECT_EQ(procedure.check_delivery(request, alice).verdict.rejection, im::Rejection::malformed);
+}
+
 TEST_F(Participating, TerminatingKeepsAnExistingContact)
 {
     register_bob();

@@ -274,6 +274,22 @@ TEST(SqliteReadSnapshot, QueriesInsideSeeOneSnapshotAndItEndsWithTheScope)
     next.commit();
 }
 
+TEST(SqliteReadSnapshot, OneConnectionTakesSnapshotAfterSnapshotAlsoAfterAMove)
+{
+    TempDir dir;
+    SqliteDatabase first(dir.file("im.db"));
+    first.exec("CREATE TABLE t (x INTEGER)");
+    SqliteDatabase writer(dir.file("im.db"));
+    SqliteDatabase db(std::move(first));  // its prepared BEGIN and COMMIT move with it
+    for (int i = 1; i <= 3; ++i) {
+        writer.exec("INSERT INTO t VALUES (1)");
+        SqliteReadSnapshot snapshot(db);
+        EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), i);  // each snapshot sees the writes before it
+    }
+    SqliteTransaction next(db);  // no transaction left open
+    next.commit();
+}
+
 TEST(SqliteReadSnapshot, EndsCleanlyAfterAFailedStatementInside)
 {
     TempDir dir;

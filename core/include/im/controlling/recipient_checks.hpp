@@ -36,6 +36,10 @@ struct CheckedCopy {
 // becomes `check_remote`, any other reply `refuse`.
 CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdict);
 
+// The refusal of apply_terminating_verdict(): 404 "no such user here"
+// becomes `check_remote`, any other `refuse`.
+CheckedCopy refuse_checked(OutgoingMessage copy, Verdict refusal);
+
 // The forward of apply_terminating_verdict() from the answer's text as the
 // C bridge carries it, without converting the whole answer: request_uri
 // replaces the copy's when not empty, header_block ("Name: value\r\n"

@@ -33,6 +33,9 @@ public:
     // 6.2.6.1 and 6.2.8.4 for a request whose originator is already known:
     // a group MESSAGE copy made by the Controlling Function of this server.
     Action check_delivery(const sip::Request &request, const Originator &originator) const;
+    // The same for a Request-URI already reduced to the served user's AOR
+    // (the copies of one group MESSAGE are checked in one batch).
+    Action check_delivery(const sip::Request &request, const Originator &originator, const std::string &served) const;
 
 private:
     const Config &config_;

@@ -20,6 +20,8 @@ struct sqlite3_stmt;
 
 namespace im::store {
 
+class SqliteStatement;
+
 class SqliteDatabase {
 public:
     static constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
@@ -32,9 +34,9 @@ public:
 
     SqliteDatabase(const SqliteDatabase &) = delete;
     SqliteDatabase &operator=(const SqliteDatabase &) = delete;
-    SqliteDatabase(SqliteDatabase &&) noexcept = default;
-    SqliteDatabase &operator=(SqliteDatabase &&) noexcept = default;
-    ~SqliteDatabase() = default;
+    SqliteDatabase(SqliteDatabase &&) noexcept;
+    SqliteDatabase &operator=(SqliteDatabase &&) noexcept;
+    ~SqliteDatabase();
 
     // Runs every statement of a script (rows produced are discarded).
     void exec(std::string_view sql);
@@ -47,12 +49,20 @@ public:
     // The raw connection, for the statement and transaction wrappers.
     sqlite3 *handle() const { return connection_.get(); }
 
+    // A deferred BEGIN and its end (COMMIT, or ROLLBACK when that fails),
+    // prepared once: SqliteReadSnapshot runs them once per group MESSAGE.
+    void begin_read();
+    void end_read() noexcept;
+
 private:
     struct Closer {
         void operator()(sqlite3 *connection) const noexcept;
     };
     std::unique_ptr<sqlite3, Closer> connection_;
     std::filesystem::path path_;
+    // After connection_: finalized before it closes.
+    std::unique_ptr<SqliteStatement> begin_read_;
+    std::unique_ptr<SqliteStatement> commit_read_;
 };
 
 enum class StepResult { row, done };
