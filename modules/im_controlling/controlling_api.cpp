@@ -62,7 +62,9 @@ public:
             im::bridge::to_c_request(im::controlling::terminating_view(copies.front(), originator, storage));
         recipients_.clear();
         for (const auto &copy : copies) recipients_.push_back(str_of(copy.request_uri));
+        // Undecided unless the checks answer: a copy is never sent unchecked.
         verdicts_.resize(copies.size());
+        for (auto &v : verdicts_) im::bridge::CopyVerdicts::write_internal_error(&v);
         checks.check_copies(&request, recipients_.data(), static_cast<int>(recipients_.size()), verdicts_.data());
     }
 
