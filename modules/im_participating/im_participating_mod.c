@@ -347,12 +347,7 @@ static int check_copies(const im_sip_request_t *req, const im_str_t *recipients,
 
 	if(svc == NULL) {
 		update_stat(internal_errors, 1);
-		for(i = 0; i < count; i++) {
-			memset(&verdicts[i], 0, sizeof(verdicts[i]));
-			verdicts[i].reply_code = 500;
-			verdicts[i].reason.s = "Server Internal Error";
-			verdicts[i].reason.len = sizeof("Server Internal Error") - 1;
-		}
+		im_participating_copies_failed(verdicts, count);
 		return -1;
 	}
 	rc = im_participating_check_copies(svc, req, recipients, count, verdicts);

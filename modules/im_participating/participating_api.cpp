@@ -401,9 +401,14 @@ int im_participating_check_copies(im_participating_t *p, const im_sip_request_t 
         }
         return 0;
     } catch (...) {
-        for (; decided < count; ++decided) im::bridge::CopyVerdicts::write_internal_error(&verdicts[decided]);
+        im_participating_copies_failed(verdicts + decided, count - decided);
         return -1;
     }
+}
+
+void im_participating_copies_failed(im_copy_verdict_t *verdicts, int count)
+{
+    for (int i = 0; i < count; ++i) im::bridge::CopyVerdicts::write_internal_error(&verdicts[i]);
 }
 
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action)

@@ -92,6 +92,9 @@ int im_participating_anchor_media(im_str_t content_type, im_str_t body, const ch
  * check because the copies never crossed the network. */
 int im_participating_check_copies(im_participating_t *p, const im_sip_request_t *req, const im_str_t *recipients,
 		int count, im_copy_verdict_t *verdicts);
+/* Answers 500 for count copies: what check_copies answers for the copies it
+ * could not decide, for a caller that could not even ask. */
+void im_participating_copies_failed(im_copy_verdict_t *verdicts, int count);
 int im_participating_publish_settings(im_participating_t *p, const im_sip_request_t *req, im_action_t *action);
 
 /* Administration (RPC). Each writes a human-readable, line-oriented text

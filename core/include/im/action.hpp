@@ -12,6 +12,12 @@ struct Header {
     std::string value;
 };
 
+// Appends headers as a SIP header block: "Name: value\r\n" per header.
+inline void append_header_block(std::string &out, const std::vector<Header> &headers)
+{
+    for (const Header &h : headers) out.append(h.name).append(": ").append(h.value).append("\r\n");
+}
+
 struct Action {
     enum class Next {
         Forward,      // relay the request (with the changes below)

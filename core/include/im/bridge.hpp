@@ -17,9 +17,6 @@ sip::Request to_request(const im_sip_request_t &in);
 // the strings `in` views, which must outlive it.
 im_sip_request_t to_c_request(const sip::Request &in);
 
-// Reads back what write_action wrote (header blocks split into lines).
-Action read_action(const im_action_t &in);
-
 // Writes the action for the glue; returns false when a header block does not
 // fit (the action is then turned into a 500 so nothing half-applied goes out).
 bool write_action(const Action &action, im_action_t *out);

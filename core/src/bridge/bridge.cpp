@@ -12,27 +12,11 @@ namespace {
 std::string header_block(const std::vector<Header> &headers)
 {
     std::string out;
-    for (const Header &h : headers) out += h.name + ": " + h.value + "\r\n";
+    append_header_block(out, headers);
     return out;
 }
 
 im_str_t c_view(std::string_view s) { return {s.data(), static_cast<int>(s.size())}; }
-
-std::vector<Header> header_lines(std::string_view block)
-{
-    std::vector<Header> headers;
-    while (!block.empty()) {
-        const auto end = block.find("\r\n");
-        const std::string_view line = block.substr(0, end);
-        block = end == std::string_view::npos ? std::string_view{} : block.substr(end + 2);
-        const auto colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
-        std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-        headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
-    }
-    return headers;
-}
 
 }  // namespace
 
@@ -97,23 +81,6 @@ im_sip_request_t to_c_request(const sip::Request &in)
     return r;
 }
 
-Action read_action(const im_action_t &in)
-{
-    Action action;
-    action.verdict.code = in.reply_code;
-    action.verdict.reason = in.reply_reason;
-    action.verdict.rejection = static_cast<Rejection>(in.rejection);
-    action.next = in.next == IM_NEXT_CONTROLLING ? Action::Next::Controlling : Action::Next::Forward;
-    action.request_uri = in.request_uri;
-    action.request_headers = header_lines(in.request_headers);
-    action.record_history = in.record_history != 0;
-    for (Header &h : header_lines(in.reply_headers)) {
-        if (h.name == "Warning") action.verdict.warning = std::move(h.value);
-        else action.reply_headers.push_back(std::move(h));
-    }
-    return action;
-}
-
 bool write_action(const Action &action, im_action_t *out)
 {
     *out = im_action_t{};
@@ -162,7 +129,7 @@ void CopyVerdicts::write(const Action &action, im_copy_verdict_t *out)
         return;
     }
     block_.clear();
-    for (const Header &h : action.request_headers) block_.append(h.name).append(": ").append(h.value).append("\r\n");
+    append_header_block(block_, action.request_headers);
     out->request_headers = c_view(keep_repeated(block_, last_block_));
     if (!action.request_uri.empty()) out->request_uri = c_view(keep(action.request_uri));
 }

@@ -22,7 +22,7 @@ CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdic
 {
     if (!verdict.verdict.proceed()) return refuse_checked(std::move(copy), verdict.verdict);
     std::string block;
-    for (const Header &h : verdict.request_headers) block += h.name + ": " + h.value + "\r\n";
+    append_header_block(block, verdict.request_headers);
     return deliver_checked(std::move(copy), verdict.request_uri, block);
 }
 

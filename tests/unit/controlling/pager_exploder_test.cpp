@@ -182,27 +182,32 @@ TEST(RecipientChecks, CopyViewSurvivesTheCBridgeBothWays)
     EXPECT_FALSE(back.expires);
 }
 
-TEST(RecipientChecks, ActionReadBackFromTheCBridge)
+TEST(RecipientChecks, VerdictCrossesTheCBridgeOntoTheCopy)
 {
+    const auto content = std::make_shared<const im::controlling::CopyContent>(
+        im::controlling::CopyContent{"<sip:alice@example.com>", "Content-Type: text/plain\r\n", "text/plain", "x"});
+    const im::controlling::OutgoingMessage copy{"sip:bob@example.com;user=phone", "<sip:bob@example.com>", content};
+    im::bridge::CopyVerdicts verdicts;
     im::Action a;
     a.request_uri = "sip:bob@example.com";
     a.request_headers = {{"Server", "IM-serv/OMA1.0"}, {"Contact", "<sip:127.0.0.1:5070>;+g.oma.sip-im"}};
-    im_action_t c;
-    ASSERT_TRUE(im::bridge::write_action(a, &c));
-    const im::Action back = im::bridge::read_action(c);
-    EXPECT_TRUE(back.verdict.proceed());
-    EXPECT_EQ(back.request_uri, a.request_uri);
-    ASSERT_EQ(back.request_headers.size(), 2u);
-    EXPECT_EQ(back.request_headers[1].name, "Contact");
-    EXPECT_EQ(back.request_headers[1].value, "<sip:127.0.0.1:5070>;+g.oma.sip-im");
+    im_copy_verdict_t c;
+    verdicts.write(a, &c);
+    ASSERT_EQ(c.reply_code, 0);
+    const auto delivered = im::controlling::deliver_checked(copy, im::bridge::view(c.request_uri),
+                                                            im::bridge::view(c.request_headers));
+    EXPECT_EQ(delivered.fate, CopyFate::deliver);
+    EXPECT_EQ(delivered.message.request_uri, a.request_uri);
+    EXPECT_EQ(delivered.message.extra_headers,
+              "Server: IM-serv/OMA1.0\r\nContact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n");
 
-    const im::Action refused = im::Action::reply(im::Verdict::reject(im::Rejection::barred, 603, "Decline", "399 IM-serv \"barred\""));
-    ASSERT_TRUE(im::bridge::write_action(refused, &c));
-    const im::Action refused_back = im::bridge::read_action(c);
-    EXPECT_EQ(refused_back.verdict.code, 603);
-    EXPECT_EQ(refused_back.verdict.reason, "Decline");
-    EXPECT_EQ(refused_back.verdict.rejection, im::Rejection::barred);
-    EXPECT_EQ(refused_back.verdict.warning, "399 IM-serv \"barred\"");
+    verdicts.write(im::Action::reply(im::Verdict::reject(im::Rejection::barred, 603, "Decline", "399 IM-serv \"barred\"")),
+                   &c);
+    const auto refused = im::controlling::refuse_checked(copy, im::bridge::refusal_of(c));
+    EXPECT_EQ(refused.fate, CopyFate::refuse);
+    EXPECT_EQ(refused.refusal.code, 603);
+    EXPECT_EQ(refused.refusal.reason, "Decline");
+    EXPECT_EQ(refused.refusal.rejection, im::Rejection::barred);
 }
 
 TEST_F(GroupMessage, CopiesShareOneContentAndDifferOnlyInTheirRecipient)
