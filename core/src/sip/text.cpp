@@ -1,7 +1,6 @@
 #include "im/sip/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace im::sip {
 
@@ -16,15 +15,14 @@ std::string_view trim(std::string_view s)
 std::string to_lower(std::string_view s)
 {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
     return out;
 }
 
 bool iequals(std::string_view a, std::string_view b)
 {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-               return std::tolower(x) == std::tolower(y);
-           });
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 std::vector<std::string_view> words(std::string_view s)

@@ -1,7 +1,6 @@
 #include "im/sip/uri.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "im/sip/text.hpp"
@@ -16,35 +15,49 @@ std::string Uri::aor() const
     return out + host;
 }
 
-std::optional<Uri> parse_uri(std::string_view text)
+namespace {
+
+// The pieces of "scheme:user@host:port;params?headers", as views into the
+// text (scheme and host not yet lower-cased).
+struct UriParts {
+    std::string_view scheme;
+    std::string_view user;
+    std::string_view host;
+    int port = 0;
+    std::string_view params;
+    bool tel = false;
+};
+
+std::optional<UriParts> split_uri(std::string_view text)
 {
     text = trim(text);
     const auto colon = text.find(':');
     if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-    Uri uri;
-    uri.scheme = to_lower(text.substr(0, colon));
+    UriParts uri;
+    uri.scheme = text.substr(0, colon);
     std::string_view rest = text.substr(colon + 1);
     if (const auto q = rest.find('?'); q != std::string_view::npos) rest = rest.substr(0, q);
 
-    if (uri.scheme == "tel") {
+    if (iequals(uri.scheme, "tel")) {
         const auto semi = rest.find(';');
-        uri.user = std::string(rest.substr(0, semi));
-        if (semi != std::string_view::npos) uri.params = std::string(rest.substr(semi));
+        uri.tel = true;
+        uri.user = rest.substr(0, semi);
+        if (semi != std::string_view::npos) uri.params = rest.substr(semi);
         if (uri.user.empty()) return std::nullopt;
         return uri;
     }
-    if (uri.scheme != "sip" && uri.scheme != "sips") return std::nullopt;
+    if (!iequals(uri.scheme, "sip") && !iequals(uri.scheme, "sips")) return std::nullopt;
 
     const auto at = rest.rfind('@', rest.find(';'));
     std::string_view hostport = rest;
     if (at != std::string_view::npos) {
         std::string_view userinfo = rest.substr(0, at);
-        uri.user = std::string(userinfo.substr(0, userinfo.find(':')));  // drop a password
+        uri.user = userinfo.substr(0, userinfo.find(':'));  // drop a password
         hostport = rest.substr(at + 1);
     }
     const auto semi = hostport.find(';');
     if (semi != std::string_view::npos) {
-        uri.params = std::string(hostport.substr(semi));
+        uri.params = hostport.substr(semi);
         hostport = hostport.substr(0, semi);
     }
     std::string_view host = hostport;
@@ -62,11 +75,11 @@ std::optional<Uri> parse_uri(std::string_view text)
         port = hostport.substr(pc + 1);
     }
     if (host.empty()) return std::nullopt;
-    if (!std::all_of(host.begin(), host.end(), [](unsigned char c) {
-            return std::isalnum(c) || c == '.' || c == '-' || c == '[' || c == ']' || c == ':' || c == '_';
+    if (!std::all_of(host.begin(), host.end(), [](char c) {
+            return ascii_alnum(c) || c == '.' || c == '-' || c == '[' || c == ']' || c == ':' || c == '_';
         }))
         return std::nullopt;
-    uri.host = to_lower(host);
+    uri.host = host;
     if (!port.empty()) {
         int value = 0;
         auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -74,6 +87,26 @@ std::optional<Uri> parse_uri(std::string_view text)
             return std::nullopt;
         uri.port = value;
     }
+    return uri;
+}
+
+void append_lower(std::string &out, std::string_view s)
+{
+    for (const char c : s) out += ascii_lower(c);
+}
+
+}  // namespace
+
+std::optional<Uri> parse_uri(std::string_view text)
+{
+    const auto parts = split_uri(text);
+    if (!parts) return std::nullopt;
+    Uri uri;
+    uri.scheme = to_lower(parts->scheme);
+    uri.user = std::string(parts->user);
+    if (!parts->tel) uri.host = to_lower(parts->host);
+    uri.port = parts->port;
+    uri.params = std::string(parts->params);
     return uri;
 }
 
@@ -97,11 +130,19 @@ std::string_view uri_of_name_addr(std::string_view value)
     return trim(value.substr(0, value.find(';')));
 }
 
+// Uri::aor() without the Uri: one string built, for every copy's recipient.
 std::optional<std::string> aor_of(std::string_view header_value)
 {
-    auto uri = parse_uri(uri_of_name_addr(header_value));
+    const auto uri = split_uri(uri_of_name_addr(header_value));
     if (!uri) return std::nullopt;
-    return uri->aor();
+    std::string aor;
+    aor.reserve(uri->scheme.size() + 1 + uri->user.size() + 1 + uri->host.size());
+    append_lower(aor, uri->scheme);
+    aor += ':';
+    if (uri->tel) return aor.append(uri->user);
+    if (!uri->user.empty()) aor.append(uri->user) += '@';
+    append_lower(aor, uri->host);
+    return aor;
 }
 
 }  // namespace im::sip

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
 
 using im::sip::aor_of;
@@ -48,4 +49,32 @@ TEST(SipUri, NameAddrForms)
     EXPECT_EQ(uri_of_name_addr("Alice <sip:unterminated"), "");
     EXPECT_EQ(aor_of("Bob <sip:Bob@EXAMPLE.com:5060>"), "sip:Bob@example.com");
     EXPECT_FALSE(aor_of("<mailto:x@y>"));
+}
+
+// aor_of builds the AOR without a Uri: it must say what parse_uri()->aor() says.
+TEST(SipUri, AorOfAgreesWithParsedUri)
+{
+    for (const char *text : {"sip:alice@Example.COM:5070;transport=tcp?subject=x", "SIP:Alice:secret@host",
+                             "sip:127.0.0.1:5070", "sips:bob@[2001:db8::1]:5061", "tel:+15551234;phone-context=x",
+                             "TEL:+1", "Sips:x@H_1.Example-Net", "sip:a;b@h;c", "sip:%41@h", "", "sip:", "sip:a@",
+                             "sip:a@h:0", "sip:a@[::1", "sip:a@ho st", "tel:", "http://example.com", "sip:a@h:5x"}) {
+        const auto uri = parse_uri(text);
+        const auto aor = aor_of(text);
+        ASSERT_EQ(uri.has_value(), aor.has_value()) << text;
+        if (uri) {
+            EXPECT_EQ(uri->aor(), *aor) << text;
+        }
+    }
+}
+
+TEST(SipText, AsciiCaseHelpers)
+{
+    EXPECT_EQ(im::sip::to_lower("SIP:Alice@EXAMPLE.com-_0"), "sip:alice@example.com-_0");
+    EXPECT_TRUE(im::sip::iequals("Accept-Contact", "accept-CONTACT"));
+    EXPECT_FALSE(im::sip::iequals("a", "b"));
+    EXPECT_FALSE(im::sip::iequals("a", "aa"));
+    // Bytes outside ASCII are compared as they are, never folded.
+    EXPECT_FALSE(im::sip::iequals("\xC4", "\xE4"));
+    EXPECT_TRUE(im::sip::ascii_alnum('z') && im::sip::ascii_alnum('Q') && im::sip::ascii_alnum('7'));
+    EXPECT_FALSE(im::sip::ascii_alnum('_') || im::sip::ascii_alnum('\xE4'));
 }

@@ -6,6 +6,15 @@
 
 namespace im::sip {
 
+// SIP's case-insensitive parts (scheme, host, header names, tokens) are
+// ASCII: no locale, and inline, since URIs are compared per copy of a group
+// MESSAGE.
+constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr bool ascii_alnum(char c) noexcept
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
