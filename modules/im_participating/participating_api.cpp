@@ -143,9 +143,10 @@ struct im_participating {
     im::participating::PresenceNotifyProcedure presence_notify;
     im::participating::SettingsPublishProcedure settings_publish;
     im::bridge::CopyVerdicts copy_verdicts;  // what the last im_participating_check_copies answered
-    // The recipients' AORs of the copies being checked, and those to
-    // prefetch: kept with their capacity from one group MESSAGE to the next.
-    std::vector<std::optional<std::string>> copy_aors;
+    // The recipients' AORs of the copies being checked (empty: no SIP URI;
+    // delivered verdicts point into them until the next batch), and those
+    // to prefetch: kept with their capacity from one group MESSAGE to the next.
+    std::vector<std::string> copy_aors;
     std::vector<std::string> copy_prefetch;
     // The originator of the last copy checked, by the identity and privacy
     // texts it came from: the copies of one group MESSAGE share it.
@@ -216,14 +217,20 @@ const std::optional<im::Originator> &copy_originator(im_participating &p, const 
 // it ends. Without the snapshot (it failed) every check reads on its own.
 class CopyCheckBatch {
 public:
-    CopyCheckBatch(im_participating &p, const std::vector<std::optional<std::string>> &aors) : p_(p)
+    CopyCheckBatch(im_participating &p, const std::vector<std::string> &aors) : p_(p)
     {
         try {
             snapshot_.emplace(p_.db);
+            // Assigned into the strings already there: no allocation once
+            // they are long enough.
             auto &wanted = p_.copy_prefetch;
-            wanted.clear();
-            for (const auto &aor : aors)
-                if (aor) wanted.push_back(*aor);
+            std::size_t count = 0;
+            for (const auto &aor : aors) {
+                if (aor.empty()) continue;
+                if (count == wanted.size()) wanted.emplace_back();
+                wanted[count++] = aor;
+            }
+            wanted.resize(count);
             p_.settings.prefetch(wanted);
             p_.policies.prefetch(wanted);
             p_.willingness.prefetch(wanted);
@@ -386,18 +393,29 @@ int im_participating_check_copies(im_participating_t *p, const im_sip_request_t 
         im::sip::Request request = im::bridge::to_request(*req);
         const std::optional<im::Originator> &originator = copy_originator(*p, request);
         auto &aors = p->copy_aors;
-        aors.clear();
-        for (int i = 0; i < count; ++i) aors.push_back(im::sip::aor_of(im::bridge::view(recipients[i])));
+        aors.resize(static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i) im::sip::aor_of(im::bridge::view(recipients[i]), aors[static_cast<std::size_t>(i)]);
         const CopyCheckBatch batch(*p, aors);
+        // The copies differ only in their recipient: what depends on the
+        // request alone is worked out once.
+        const im::participating::DeliveryChecks checks = p->terminating.prepare_delivery(request);
+        const std::string_view delivered_headers = p->copy_verdicts.keep_header_block(checks.headers);
         for (; decided < count; ++decided) {
             request.request_uri = request.to_uri = im::bridge::view(recipients[decided]);
-            const auto &aor = aors[static_cast<std::size_t>(decided)];
-            const im::Action action =
-                !originator ? im::Action::reply(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
-                                                                    "399 IM-serv \"No Authenticated Originator's IM Address\""))
-                : aor       ? p->terminating.check_delivery(request, *originator, *aor)
-                            : p->terminating.check_delivery(request, *originator);  // answers the malformed address
-            p->copy_verdicts.write(action, &verdicts[decided]);
+            const std::string &aor = aors[static_cast<std::size_t>(decided)];
+            im_copy_verdict_t *out = &verdicts[decided];
+            if (!originator) {
+                p->copy_verdicts.refuse(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
+                                                            "399 IM-serv \"No Authenticated Originator's IM Address\""),
+                                        out);
+            } else if (aor.empty()) {
+                p->copy_verdicts.write(p->terminating.check_delivery(request, *originator), out);  // answers the malformed address
+            } else if (const auto admission = p->terminating.admit(request, checks, *originator, aor);
+                       admission.verdict.proceed()) {
+                im::bridge::CopyVerdicts::deliver(aor, delivered_headers, out);
+            } else {
+                p->copy_verdicts.refuse(admission.verdict, out);
+            }
         }
         return 0;
     } catch (...) {

@@ -10,6 +10,8 @@ namespace im {
 struct Header {
     std::string name;
     std::string value;
+
+    bool operator==(const Header &) const = default;
 };
 
 // Appends headers as a SIP header block: "Name: value\r\n" per header.

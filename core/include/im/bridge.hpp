@@ -4,6 +4,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "im/action.hpp"
 #include "im/sip/request.hpp"
@@ -41,6 +42,12 @@ public:
     // The recipient's answer on one copy: 0 and the changes to make when it
     // goes, or the refusal.
     void write(const Action &action, im_copy_verdict_t *out);
+    // The same in parts, for a batch whose delivered copies share a header
+    // block: keep_header_block() once, then deliver() with a Request-URI the
+    // caller keeps until the next batch, or refuse().
+    std::string_view keep_header_block(const std::vector<Header> &headers);
+    static void deliver(std::string_view request_uri, std::string_view header_block, im_copy_verdict_t *out) noexcept;
+    void refuse(const Verdict &refusal, im_copy_verdict_t *out);
     // 500 for a copy left undecided by an internal error.
     static void write_internal_error(im_copy_verdict_t *out) noexcept;
 

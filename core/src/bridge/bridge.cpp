@@ -121,17 +121,31 @@ std::string_view CopyVerdicts::keep_repeated(std::string_view text, std::string_
 
 void CopyVerdicts::write(const Action &action, im_copy_verdict_t *out)
 {
-    *out = im_copy_verdict_t{};
-    out->reply_code = action.verdict.code;
-    out->rejection = static_cast<im_rejection_t>(action.verdict.rejection);
-    if (!action.verdict.proceed()) {
-        out->reason = c_view(keep_repeated(action.verdict.reason, last_reason_));
-        return;
-    }
+    if (!action.verdict.proceed()) return refuse(action.verdict, out);
+    deliver(action.request_uri.empty() ? std::string_view() : keep(action.request_uri),
+            keep_header_block(action.request_headers), out);
+}
+
+std::string_view CopyVerdicts::keep_header_block(const std::vector<Header> &headers)
+{
     block_.clear();
-    append_header_block(block_, action.request_headers);
-    out->request_headers = c_view(keep_repeated(block_, last_block_));
-    if (!action.request_uri.empty()) out->request_uri = c_view(keep(action.request_uri));
+    append_header_block(block_, headers);
+    return keep_repeated(block_, last_block_);
+}
+
+void CopyVerdicts::deliver(std::string_view request_uri, std::string_view header_block, im_copy_verdict_t *out) noexcept
+{
+    *out = im_copy_verdict_t{};
+    out->request_uri = c_view(request_uri);
+    out->request_headers = c_view(header_block);
+}
+
+void CopyVerdicts::refuse(const Verdict &refusal, im_copy_verdict_t *out)
+{
+    *out = im_copy_verdict_t{};
+    out->reply_code = refusal.code;
+    out->rejection = static_cast<im_rejection_t>(refusal.rejection);
+    out->reason = c_view(keep_repeated(refusal.reason, last_reason_));
 }
 
 void CopyVerdicts::write_internal_error(im_copy_verdict_t *out) noexcept

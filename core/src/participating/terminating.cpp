@@ -31,56 +31,83 @@ Action TerminatingProcedure::check_delivery(const sip::Request &request, const O
 Action TerminatingProcedure::check_delivery(const sip::Request &request, const Originator &originator,
                                             const std::string &served) const
 {
-    const std::int64_t now = clock_.now();
-    store::AccessKind kind = access_kind_of(request);
-    if (sip::iequals(request.method, "INVITE")) {
-        // 6.2.7: the offer's media against the receiving user's policy; a
+    const DeliveryChecks checks = prepare_delivery(request);
+    Admission admission = admit(request, checks, originator, served);
+    if (!admission.verdict.proceed()) return Action::reply(std::move(admission.verdict));
+    Action action;
+    action.record_history = admission.record_history;
+    action.request_uri = served;
+    action.request_headers = checks.headers;
+    return action;
+}
+
+DeliveryChecks TerminatingProcedure::prepare_delivery(const sip::Request &request) const
+{
+    DeliveryChecks checks;
+    checks.now = clock_.now();
+    checks.kind = access_kind_of(request);
+    const bool invite = sip::iequals(request.method, "INVITE");
+    if (invite) {
+        // 6.2.7: the offer's media, against each receiving user's policy; a
         // Large Message session is pager mode for barring and access lists.
         OfferResult offer = read_session_offer(request);
-        if (!offer.verdict.proceed()) return Action::reply(std::move(offer.verdict));
-        if (Verdict v = require_media_policy(*offer.offer, stores_.policies.effective(served)); !v.proceed())
-            return Action::reply(std::move(v));
-        kind = access_kind_of(*offer.offer);
+        if (!offer.verdict.proceed()) {
+            checks.refusal = std::move(offer.verdict);
+            return checks;
+        }
+        checks.offer = std::move(offer.offer);
+        checks.kind = access_kind_of(*checks.offer);
     }
-    const EffectiveSettings settings = effective(stores_.settings.active_settings(served, now));
+    // Steps 3-4 for pager mode (a Large Message session's size and type
+    // are checked in its offer).
+    checks.pager_message = checks.kind == store::AccessKind::pager && !invite;
+    if (checks.pager_message) checks.expires = require_valid_expires(request, checks.now);
+
+    // 6.2.8.4 steps 2-4: Request-URI the user, Server, Contact with the feature tag.
+    checks.headers.push_back({"Server", kServerProduct});
+    if (sip::iequals(request.method, "MESSAGE") && sip::trim(request.contact).empty())
+        checks.headers.push_back({"Contact", "<" + config_.server_uri + ">;" + kImFeatureTag});
+    return checks;
+}
+
+Admission TerminatingProcedure::admit(const sip::Request &request, const DeliveryChecks &checks,
+                                      const Originator &originator, const std::string &served) const
+{
+    if (!checks.refusal.proceed()) return {checks.refusal};
+    if (checks.offer) {
+        if (Verdict v = require_media_policy(*checks.offer, stores_.policies.effective(served)); !v.proceed())
+            return {std::move(v)};
+    }
+    const EffectiveSettings settings = effective(stores_.settings.active_settings(served, checks.now));
 
     // 6.2.6.1 step 1: incoming barring set by the user.
-    if (Verdict v = require_not_barred(kind, settings); !v.proceed()) return Action::reply(std::move(v));
+    if (Verdict v = require_not_barred(checks.kind, settings); !v.proceed()) return {std::move(v)};
     // 6.2.6.1 step 2: the user's access list.
-    if (Verdict v = require_access_allowed(stores_.access_rules, served, originator, kind); !v.proceed())
-        return Action::reply(std::move(v));
-    if (kind == store::AccessKind::pager && !sip::iequals(request.method, "INVITE")) {
-        // 6.2.6.1 step 3: operator policy for the receiving user (a Large
-        // Message session's size and type were checked in its offer).
+    if (Verdict v = require_access_allowed(stores_.access_rules, served, originator, checks.kind); !v.proceed())
+        return {std::move(v)};
+    if (checks.pager_message) {
+        // 6.2.6.1 step 3: operator policy for the receiving user.
         if (Verdict v = require_policy_conformance(request, stores_.policies.effective(served)); !v.proceed())
-            return Action::reply(std::move(v));
+            return {std::move(v)};
         // 6.2.6.1 step 4: Expires.
-        if (Verdict v = require_valid_expires(request, now); !v.proceed()) return Action::reply(std::move(v));
+        if (!checks.expires.proceed()) return {checks.expires};
     }
 
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
     // the message would become a deferred message (im_deferred).
-    if (!stores_.registrations.is_active(served, now)) {
+    if (!stores_.registrations.is_active(served, checks.now)) {
         // An address no IM user ever registered (nor a group, which the
         // Controlling Function would have taken) does not exist here.
         if (!stores_.registrations.known(served))
-            return Action::reply(Verdict::reject(Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\""));
-        return Action::reply(Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\""));
+            return {Verdict::reject(Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\"")};
+        return {Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\"")};
     }
     // 6.2.6.1 step 6: the "Willingness for IM" the user published (appendix I).
     if (!stores_.willingness.willing(served))
-        return Action::reply(Verdict::reject(Rejection::unwilling, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is not willing to receive IMs\""));
+        return {Verdict::reject(Rejection::unwilling, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is not willing to receive IMs\"")};
     if (!settings.visible)
-        return Action::reply(Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\""));
-
-    // 6.2.8.4 steps 2-4: Request-URI the user, Server, Contact with the feature tag.
-    Action action;
-    action.record_history = settings.hist;  // the receiving user's "Conversation History" setting
-    action.request_uri = served;
-    action.request_headers.push_back({"Server", kServerProduct});
-    if (sip::iequals(request.method, "MESSAGE") && sip::trim(request.contact).empty())
-        action.request_headers.push_back({"Contact", "<" + config_.server_uri + ">;" + kImFeatureTag});
-    return action;
+        return {Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\"")};
+    return {Verdict::next(), settings.hist};
 }
 
 }  // namespace im::participating

@@ -131,17 +131,27 @@ std::string_view uri_of_name_addr(std::string_view value)
 }
 
 // Uri::aor() without the Uri: one string built, for every copy's recipient.
+bool aor_of(std::string_view header_value, std::string &out)
+{
+    out.clear();
+    const auto uri = split_uri(uri_of_name_addr(header_value));
+    if (!uri) return false;
+    out.reserve(uri->scheme.size() + 1 + uri->user.size() + 1 + uri->host.size());
+    append_lower(out, uri->scheme);
+    out += ':';
+    if (uri->tel) {
+        out.append(uri->user);
+        return true;
+    }
+    if (!uri->user.empty()) out.append(uri->user) += '@';
+    append_lower(out, uri->host);
+    return true;
+}
+
 std::optional<std::string> aor_of(std::string_view header_value)
 {
-    const auto uri = split_uri(uri_of_name_addr(header_value));
-    if (!uri) return std::nullopt;
     std::string aor;
-    aor.reserve(uri->scheme.size() + 1 + uri->user.size() + 1 + uri->host.size());
-    append_lower(aor, uri->scheme);
-    aor += ':';
-    if (uri->tel) return aor.append(uri->user);
-    if (!uri->user.empty()) aor.append(uri->user) += '@';
-    append_lower(aor, uri->host);
+    if (!aor_of(header_value, aor)) return std::nullopt;
     return aor;
 }
 

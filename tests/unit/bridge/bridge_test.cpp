@@ -148,6 +148,30 @@ TEST(CopyVerdicts, RefusalsCarryCodeReasonAndWhyAndReadBackAsVerdicts)
     EXPECT_EQ(text(failed.reason), "Server Internal Error");
 }
 
+TEST(CopyVerdicts, BatchPartsShareTheHeaderBlockAndPointAtTheCallersAddress)
+{
+    im::bridge::CopyVerdicts verdicts;
+    const std::vector<im::Header> headers{{"Server", "IM-serv/OMA1.0"}, {"Contact", "<sip:127.0.0.1:5070>;+g.oma.sip-im"}};
+    const std::string_view block = verdicts.keep_header_block(headers);
+    EXPECT_EQ(block, "Server: IM-serv/OMA1.0\r\nContact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n");
+    EXPECT_EQ(verdicts.keep_header_block(headers).data(), block.data());  // the same block, kept once
+
+    const std::string bob = "sip:bob@example.com";
+    im_copy_verdict_t delivered, refused;
+    im::bridge::CopyVerdicts::deliver(bob, block, &delivered);
+    EXPECT_EQ(delivered.reply_code, 0);
+    EXPECT_EQ(delivered.request_uri.s, bob.data());  // not copied: the caller keeps it
+    EXPECT_EQ(text(delivered.request_headers), block);
+    EXPECT_EQ(delivered.reason.len, 0);
+
+    verdicts.refuse(im::Verdict::reject(im::Rejection::invisible, 480, "Temporarily Unavailable"), &refused);
+    EXPECT_EQ(refused.reply_code, 480);
+    EXPECT_EQ(refused.rejection, IM_REJECT_invisible);
+    EXPECT_EQ(text(refused.reason), "Temporarily Unavailable");
+    EXPECT_EQ(refused.request_uri.len, 0);
+    EXPECT_EQ(refused.request_headers.len, 0);
+}
+
 TEST(Bridge, CopyTextTruncatesAndTerminates)
 {
     char buffer[4];

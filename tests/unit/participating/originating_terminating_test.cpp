@@ -260,6 +260,52 @@ TEST_F(Participating, TerminatingCheckOfAnAlreadyReducedAddressDecidesAsTheReque
     EXPECT_EQ(procedure.check_delivery(request, alice).verdict.rejection, im::Rejection::malformed);
 }
 
+// A group MESSAGE's copies are checked with one prepare_delivery() and one
+// admit() per recipient: each must decide as check_delivery() does.
+TEST_F(Participating, PreparedChecksDecideEveryRecipientAsCheckDeliveryDoes)
+{
+    const im::participating::TerminatingProcedure procedure(cfg, {registrations, settings, policies, access, willingness},
+                                                            clock);
+    const im::Originator alice{"sip:alice@example.com", false};
+    registrations.upsert({"sip:bob@example.com", "", 2000, 900});
+    registrations.upsert({"sip:carol@example.com", "", 2000, 900});
+    registrations.upsert({"sip:dave@example.com", "", 2000, 900});
+    registrations.upsert({"sip:erin@example.com", "", 500, 400});  // expired: offline
+    settings.publish_initial("sip:carol@example.com", "<doc/>", only(&im::store::ServiceSettings::ipab_active, true), 5000, 1000);
+    settings.publish_initial("sip:dave@example.com", "<doc/>", only(&im::store::ServiceSettings::hist_active, true), 5000, 1000);
+    access.set("sip:bob@example.com", "sip:mallory@example.com", AccessKind::pager, AccessAction::reject);
+    willingness.set("sip:frank@example.com", false, 1000);
+    registrations.upsert({"sip:frank@example.com", "", 2000, 900});
+
+    auto request = im::test::core_message();
+    const im::participating::DeliveryChecks checks = procedure.prepare_delivery(request);
+    ASSERT_TRUE(checks.refusal.proceed());
+    EXPECT_TRUE(checks.pager_message);
+    for (const char *served : {"sip:bob@example.com", "sip:carol@example.com", "sip:dave@example.com",
+                               "sip:erin@example.com", "sip:frank@example.com", "sip:nobody@example.com"}) {
+        const Action alone = procedure.check_delivery(request, alice, served);
+        const im::participating::Admission admitted = procedure.admit(request, checks, alice, served);
+        EXPECT_EQ(admitted.verdict.code, alone.verdict.code) << served;
+        EXPECT_EQ(admitted.verdict.rejection, alone.verdict.rejection) << served;
+        EXPECT_EQ(admitted.record_history, alone.record_history) << served;
+        if (alone.verdict.proceed()) {
+            EXPECT_EQ(checks.headers, alone.request_headers) << served;
+        }
+    }
+    EXPECT_TRUE(procedure.admit(request, checks, alice, "sip:dave@example.com").record_history);
+    EXPECT_EQ(procedure.admit(request, checks, alice, "sip:carol@example.com").verdict.code, 603);
+    EXPECT_EQ(procedure.admit(request, checks, alice, "sip:erin@example.com").verdict.code, 480);
+    EXPECT_EQ(procedure.admit(request, checks, alice, "sip:nobody@example.com").verdict.code, 404);
+
+    // A request-level failure (here: expired by Date + Expires) comes after
+    // each recipient's own earlier steps, as in check_delivery.
+    request.date = "Thu, 01 Jan 1970 00:16:00 GMT";
+    request.expires = "30";
+    const im::participating::DeliveryChecks expired = procedure.prepare_delivery(request);
+    EXPECT_EQ(procedure.admit(request, expired, alice, "sip:bob@example.com").verdict.code, 408);
+    EXPECT_EQ(procedure.admit(request, expired, alice, "sip:carol@example.com").verdict.code, 603);  // barred first
+}
+
 TEST_F(Participating, TerminatingKeepsAnExistingContact)
 {
     register_bob();

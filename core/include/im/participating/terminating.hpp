@@ -1,9 +1,15 @@
 #pragma once
 // Spec 6.2.6 and 6.2.8.4: requests towards a served IM user.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "im/action.hpp"
 #include "im/clock.hpp"
 #include "im/identity.hpp"
 #include "im/participating/config.hpp"
+#include "im/participating/session_media.hpp"
 #include "im/sip/request.hpp"
 #include "im/store/access_rule_store.hpp"
 #include "im/store/policy_store.hpp"
@@ -22,6 +28,24 @@ struct TerminatingStores {
     store::WillingnessStore &willingness;
 };
 
+// What the delivery checks (6.2.6.1, 6.2.8.4) make of the request alone,
+// whoever receives it: worked out once for all the copies of a group MESSAGE.
+struct DeliveryChecks {
+    std::int64_t now = 0;
+    Verdict refusal;                    // refuses every recipient unless proceed(): a malformed offer
+    std::optional<SessionOffer> offer;  // INVITE: checked against each recipient's policy
+    store::AccessKind kind = store::AccessKind::pager;
+    bool pager_message = false;         // steps 3-4 apply: pager mode, and no Large Message session
+    Verdict expires;                    // step 4, when pager_message
+    std::vector<Header> headers;        // 6.2.8.4 steps 3-4: what a delivered request gets
+};
+
+// One recipient's answer to a prepared request.
+struct Admission {
+    Verdict verdict;              // proceed(): deliver it to the recipient
+    bool record_history = false;  // the recipient's "Conversation History" setting
+};
+
 class TerminatingProcedure {
 public:
     TerminatingProcedure(const Config &config, TerminatingStores stores, const Clock &clock)
@@ -36,6 +60,13 @@ public:
     // The same for a Request-URI already reduced to the served user's AOR
     // (the copies of one group MESSAGE are checked in one batch).
     Action check_delivery(const sip::Request &request, const Originator &originator, const std::string &served) const;
+
+    // check_delivery() in two parts, for many recipients of one request:
+    // what depends on the request alone, then each recipient's checks. A
+    // delivered request goes to the recipient's AOR with checks.headers.
+    DeliveryChecks prepare_delivery(const sip::Request &request) const;
+    Admission admit(const sip::Request &request, const DeliveryChecks &checks, const Originator &originator,
+                    const std::string &served) const;
 
 private:
     const Config &config_;

@@ -27,5 +27,8 @@ std::string_view uri_of_name_addr(std::string_view header_value);
 
 // The AOR of a header value or bare URI, or nullopt when it is no SIP URI.
 std::optional<std::string> aor_of(std::string_view header_value);
+// The same into `out`, reusing its capacity; false (and `out` empty) when
+// it is no SIP URI. An AOR is never empty.
+bool aor_of(std::string_view header_value, std::string &out);
 
 }  // namespace im::sip
