@@ -44,7 +44,7 @@ bool check_copies_here(const char *delivery_proxy)
     return true;
 }
 
-im_str_t str_of(const std::string &s) { return {s.data(), static_cast<int>(s.size())}; }
+im_str_t str_of(std::string_view s) { return {s.data(), static_cast<int>(s.size())}; }
 
 // The recipients' terminating checks through the participating module (C
 // door), one call for all the copies of a group MESSAGE: they differ only in
@@ -68,13 +68,14 @@ public:
         checks.check_copies(&request, recipients_.data(), static_cast<int>(recipients_.size()), verdicts_.data());
     }
 
-    im::controlling::CheckedCopy verdict_for(std::size_t i, im::controlling::OutgoingMessage copy) const
+    // Views into `copy` and the answer, valid until the next check().
+    im::controlling::CheckedCopy verdict_for(std::size_t i, const im::controlling::OutgoingMessage &copy) const
     {
         const im_copy_verdict_t &v = verdicts_.at(i);
         if (v.reply_code == 0)  // the common case: deliver it
-            return im::controlling::deliver_checked(std::move(copy), im::bridge::view(v.request_uri),
+            return im::controlling::deliver_checked(copy, im::bridge::view(v.request_uri),
                                                     im::bridge::view(v.request_headers));
-        return im::controlling::refuse_checked(std::move(copy), im::bridge::refusal_of(v));
+        return im::controlling::refuse_checked(copy, im::bridge::refusal_of(v));
     }
 
 private:
@@ -211,14 +212,11 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
         if (check_here) c->recipient_checker.check(*checks, outcome.copies, *outcome.originator);
         int failed = 0;
         for (std::size_t i = 0; i < outcome.copies.size(); ++i) {
-            auto copy = std::move(outcome.copies[i]);
-            const auto checked = check_here ? c->recipient_checker.verdict_for(i, std::move(copy))
-                                            : im::controlling::CheckedCopy{im::controlling::CopyFate::check_remote,
-                                                                           std::move(copy), {}};
-            const auto &m = checked.message;
+            const auto &m = outcome.copies[i];
+            const auto checked = check_here ? c->recipient_checker.verdict_for(i, m) : im::controlling::unchecked(m);
             // One header block per copy in a buffer that keeps its capacity.
-            c->headers.assign(m.content->headers).append(m.extra_headers);
-            const im_copy_t out{str_of(m.request_uri), str_of(m.content->from), str_of(m.to), str_of(c->headers),
+            c->headers.assign(m.content->headers).append(checked.extra_headers);
+            const im_copy_t out{str_of(checked.request_uri), str_of(m.content->from), str_of(m.to), str_of(c->headers),
                                 str_of(m.content->body), c_fate(checked.fate), checked.refusal.code,
                                 checked.refusal.reason.c_str(), static_cast<im_rejection_t>(checked.refusal.rejection)};
             if (sink(sink_ctx, &out) < 0) ++failed;

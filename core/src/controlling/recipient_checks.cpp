@@ -18,26 +18,17 @@ sip::Request terminating_view(const OutgoingMessage &copy, const Originator &ori
     return r;
 }
 
-CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdict)
+CheckedCopy unchecked(const OutgoingMessage &copy) { return {CopyFate::check_remote, copy.request_uri, {}, {}}; }
+
+CheckedCopy deliver_checked(const OutgoingMessage &copy, std::string_view request_uri, std::string_view header_block)
 {
-    if (!verdict.verdict.proceed()) return refuse_checked(std::move(copy), verdict.verdict);
-    std::string block;
-    append_header_block(block, verdict.request_headers);
-    return deliver_checked(std::move(copy), verdict.request_uri, block);
+    return {CopyFate::deliver, request_uri.empty() ? std::string_view(copy.request_uri) : request_uri, header_block, {}};
 }
 
-CheckedCopy refuse_checked(OutgoingMessage copy, Verdict refusal)
+CheckedCopy refuse_checked(const OutgoingMessage &copy, Verdict refusal)
 {
-    if (refusal.code == 404 && refusal.rejection == Rejection::not_found)
-        return {CopyFate::check_remote, std::move(copy), {}};
-    return {CopyFate::refuse, std::move(copy), std::move(refusal)};
-}
-
-CheckedCopy deliver_checked(OutgoingMessage copy, std::string_view request_uri, std::string_view header_block)
-{
-    if (!request_uri.empty()) copy.request_uri = request_uri;
-    copy.extra_headers += header_block;
-    return {CopyFate::deliver, std::move(copy), {}};
+    if (refusal.code == 404 && refusal.rejection == Rejection::not_found) return unchecked(copy);
+    return {CopyFate::refuse, copy.request_uri, {}, std::move(refusal)};
 }
 
 }  // namespace im::controlling

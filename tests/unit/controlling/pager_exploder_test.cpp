@@ -47,14 +47,21 @@ protected:
         return exploder.handle(r);
     }
 
-    // What the recipient's terminating function of this server says of a copy.
+    // What the recipient's terminating function of this server says of a
+    // copy, carried across the C bridge as im_controlling gets it. Views
+    // into `outcome` and this fixture.
     im::controlling::CheckedCopy check(const ExplodeOutcome &outcome, std::size_t i)
     {
         im::controlling::CopyRequestStorage storage;
-        const auto view = im::controlling::terminating_view(outcome.copies.at(i), *outcome.originator, storage);
+        const auto &copy = outcome.copies.at(i);
+        const auto view = im::controlling::terminating_view(copy, *outcome.originator, storage);
         const im::participating::TerminatingProcedure terminating(pcfg, {registrations, settings, policies, access, willingness}, clock);
-        return im::controlling::apply_terminating_verdict(outcome.copies.at(i),
-                                                          terminating.check_delivery(view, *outcome.originator));
+        verdicts.clear();
+        verdicts.write(terminating.check_delivery(view, *outcome.originator), &verdict);
+        if (verdict.reply_code == 0)
+            return im::controlling::deliver_checked(copy, im::bridge::view(verdict.request_uri),
+                                                    im::bridge::view(verdict.request_headers));
+        return im::controlling::refuse_checked(copy, im::bridge::refusal_of(verdict));
     }
 
     void register_user(const std::string &aor) { registrations.upsert({aor, "", 2000, 900}); }
@@ -68,6 +75,8 @@ protected:
     im::store::MemoryPolicyStore policies;
     im::store::MemoryAccessRuleStore access;
     im::store::MemoryWillingnessStore willingness;
+    im::bridge::CopyVerdicts verdicts;
+    im_copy_verdict_t verdict{};
     im::test::FixedClock clock;
 };
 
@@ -100,11 +109,12 @@ TEST_F(GroupMessage, RefusedMessageHasNoOriginatorAndNoCopies)
 TEST_F(GroupMessage, RegisteredRecipientCopyIsDeliveredWithTheTerminatingHeaders)
 {
     register_user("sip:bob@example.com");
-    auto checked = check(to_group(), 0);
+    const auto outcome = to_group();
+    auto checked = check(outcome, 0);
     EXPECT_EQ(checked.fate, CopyFate::deliver);
-    EXPECT_EQ(checked.message.request_uri, "sip:bob@example.com");
-    EXPECT_NE(checked.message.extra_headers.find("Server: "), std::string::npos);
-    EXPECT_NE(checked.message.extra_headers.find("Contact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n"), std::string::npos);
+    EXPECT_EQ(checked.request_uri, "sip:bob@example.com");
+    EXPECT_NE(checked.extra_headers.find("Server: "), std::string::npos);
+    EXPECT_NE(checked.extra_headers.find("Contact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n"), std::string::npos);
 }
 
 TEST_F(GroupMessage, RecipientWhoBarredPagerModeRefusesTheCopy_6_2_6_1_Step1)
@@ -113,7 +123,8 @@ TEST_F(GroupMessage, RecipientWhoBarredPagerModeRefusesTheCopy_6_2_6_1_Step1)
     im::store::ServiceSettings barred;
     barred.ipab_active = true;
     settings.publish_initial("sip:bob@example.com", "<doc/>", barred, 5000, 1000);
-    auto checked = check(to_group(), 0);
+    const auto outcome = to_group();
+    auto checked = check(outcome, 0);
     EXPECT_EQ(checked.fate, CopyFate::refuse);
     EXPECT_EQ(checked.refusal.code, 603);
     EXPECT_EQ(checked.refusal.rejection, im::Rejection::barred);
@@ -123,7 +134,8 @@ TEST_F(GroupMessage, RecipientAccessListRefusesTheSender_6_2_6_1_Step2)
 {
     register_user("sip:bob@example.com");
     access.set("sip:bob@example.com", "sip:alice@example.com", im::store::AccessKind::pager, im::store::AccessAction::reject);
-    auto checked = check(to_group(), 0);
+    const auto outcome = to_group();
+    auto checked = check(outcome, 0);
     EXPECT_EQ(checked.fate, CopyFate::refuse);
     EXPECT_EQ(checked.refusal.code, 403);
 }
@@ -131,7 +143,8 @@ TEST_F(GroupMessage, RecipientAccessListRefusesTheSender_6_2_6_1_Step2)
 TEST_F(GroupMessage, OfflineKnownRecipientRefusesWith480UntilDeferralExists)
 {
     registrations.upsert({"sip:carol@example.com", "", 900, 100});  // expired before now
-    auto checked = check(to_group(), 1);
+    const auto outcome = to_group();
+    auto checked = check(outcome, 1);
     EXPECT_EQ(checked.fate, CopyFate::refuse);
     EXPECT_EQ(checked.refusal.code, 480);
     EXPECT_EQ(checked.refusal.rejection, im::Rejection::not_registered);
@@ -139,10 +152,11 @@ TEST_F(GroupMessage, OfflineKnownRecipientRefusesWith480UntilDeferralExists)
 
 TEST_F(GroupMessage, RecipientNotServedHereGoesThroughTheCore)
 {
-    auto checked = check(to_group(), 1);  // carol never registered here
+    const auto outcome = to_group();
+    auto checked = check(outcome, 1);  // carol never registered here
     EXPECT_EQ(checked.fate, CopyFate::check_remote);
-    EXPECT_EQ(checked.message.request_uri, "sip:carol@example.com");
-    EXPECT_EQ(checked.message.extra_headers.find("Server: "), std::string::npos);
+    EXPECT_EQ(checked.request_uri, "sip:carol@example.com");
+    EXPECT_EQ(checked.extra_headers.find("Server: "), std::string::npos);
 }
 
 TEST_F(GroupMessage, AnonymousSenderIsCheckedUnderTheRealIdentityWithPrivacy)
@@ -197,8 +211,8 @@ TEST(RecipientChecks, VerdictCrossesTheCBridgeOntoTheCopy)
     const auto delivered = im::controlling::deliver_checked(copy, im::bridge::view(c.request_uri),
                                                             im::bridge::view(c.request_headers));
     EXPECT_EQ(delivered.fate, CopyFate::deliver);
-    EXPECT_EQ(delivered.message.request_uri, a.request_uri);
-    EXPECT_EQ(delivered.message.extra_headers,
+    EXPECT_EQ(delivered.request_uri, a.request_uri);
+    EXPECT_EQ(delivered.extra_headers,
               "Server: IM-serv/OMA1.0\r\nContact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n");
 
     verdicts.write(im::Action::reply(im::Verdict::reject(im::Rejection::barred, 603, "Decline", "399 IM-serv \"barred\"")),
@@ -217,23 +231,25 @@ TEST_F(GroupMessage, CopiesShareOneContentAndDifferOnlyInTheirRecipient)
     EXPECT_EQ(outcome.copies[0].content, outcome.copies[1].content);  // built once, not per copy
     EXPECT_EQ(outcome.copies[0].to, "<sip:bob@example.com>");
     EXPECT_EQ(outcome.copies[1].to, "<sip:carol@example.com>");
-    EXPECT_TRUE(outcome.copies[0].extra_headers.empty());
 }
 
 TEST(RecipientChecks, DeliverCheckedTakesTheAnswersUriAndHeaderBlock)
 {
     auto content = std::make_shared<const im::controlling::CopyContent>(
         im::controlling::CopyContent{"<sip:alice@example.com>", "Content-Type: text/plain\r\n", "text/plain", "x"});
-    auto same = im::controlling::deliver_checked({"sip:bob@example.com", "<sip:bob@example.com>", content}, "",
-                                                 "Server: IM-serv/OMA1.0\r\n");
+    const im::controlling::OutgoingMessage copy{"sip:bob@example.com", "<sip:bob@example.com>", content};
+    auto same = im::controlling::deliver_checked(copy, "", "Server: IM-serv/OMA1.0\r\n");
     EXPECT_EQ(same.fate, CopyFate::deliver);
-    EXPECT_EQ(same.message.request_uri, "sip:bob@example.com");
-    EXPECT_EQ(same.message.extra_headers, "Server: IM-serv/OMA1.0\r\n");
-    EXPECT_EQ(same.message.content, content);
-    auto moved = im::controlling::deliver_checked({"sip:bob@example.com", "<sip:bob@example.com>", content},
-                                                  "sip:bob@10.0.0.1:5090", "");
-    EXPECT_EQ(moved.message.request_uri, "sip:bob@10.0.0.1:5090");
-    EXPECT_EQ(moved.message.to, "<sip:bob@example.com>");
+    EXPECT_EQ(same.request_uri, "sip:bob@example.com");
+    EXPECT_EQ(same.extra_headers, "Server: IM-serv/OMA1.0\r\n");
+    auto moved = im::controlling::deliver_checked(copy, "sip:bob@10.0.0.1:5090", "");
+    EXPECT_EQ(moved.request_uri, "sip:bob@10.0.0.1:5090");
+    EXPECT_TRUE(moved.extra_headers.empty());
+
+    const auto remote = im::controlling::unchecked(copy);
+    EXPECT_EQ(remote.fate, CopyFate::check_remote);
+    EXPECT_EQ(remote.request_uri, "sip:bob@example.com");
+    EXPECT_TRUE(remote.extra_headers.empty());
 }
 
 TEST(RecipientChecks, RefusedCheckedSendsANotHereCopyThroughTheCoreAndRefusesTheRest)
@@ -244,7 +260,7 @@ TEST(RecipientChecks, RefusedCheckedSendsANotHereCopyThroughTheCoreAndRefusesThe
     auto remote = im::controlling::refuse_checked(
         copy, im::Verdict::reject(im::Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\""));
     EXPECT_EQ(remote.fate, CopyFate::check_remote);
-    EXPECT_EQ(remote.message.request_uri, "sip:bob@example.com");
+    EXPECT_EQ(remote.request_uri, "sip:bob@example.com");
 
     auto malformed = im::controlling::refuse_checked(copy, im::Verdict::reject(im::Rejection::malformed, 404, "Not Found"));
     EXPECT_EQ(malformed.fate, CopyFate::refuse);  // a 404 for another reason is no "served elsewhere"
@@ -260,7 +276,7 @@ TEST(RecipientChecks, FailedCheckWithoutAReplyIsARefusalNotADelivery)
     im::controlling::OutgoingMessage copy{
         "sip:bob@example.com", "",
         std::make_shared<const im::controlling::CopyContent>(im::controlling::CopyContent{"", "", "text/plain", "x"})};
-    auto checked = im::controlling::apply_terminating_verdict(copy, im::Action::reply(im::Verdict::reply(500, "Server Internal Error")));
+    auto checked = im::controlling::refuse_checked(copy, im::Verdict::reply(500, "Server Internal Error"));
     EXPECT_EQ(checked.fate, CopyFate::refuse);
 }
 

@@ -36,12 +36,12 @@ struct CopyContent {
 };
 
 // One copy for one recipient (8.3.2.1), ready for the host to send: its
-// headers are content->headers, then extra_headers.
+// headers are content->headers, then those its recipient's terminating
+// function adds (recipient_checks.hpp).
 struct OutgoingMessage {
     std::string request_uri;  // the recipient
     std::string to;           // To header value
     std::shared_ptr<const CopyContent> content;
-    std::string extra_headers{};  // added by the recipient's terminating function, CRLF-terminated
 };
 
 struct ExplodeOutcome {

@@ -4,6 +4,7 @@
 // recipients served by this IM server the checks run here, before sending,
 // so a copy crosses the core once instead of visiting this server again.
 #include <string>
+#include <string_view>
 
 #include "im/action.hpp"
 #include "im/controlling/pager_exploder.hpp"
@@ -25,25 +26,24 @@ enum class CopyFate {
     refuse,        // refused by the recipient's checks (barred, offline, ...): not sent
 };
 
+// What becomes of one copy once its recipient's checks answered: views into
+// the copy and the answer, valid while both are.
 struct CheckedCopy {
     CopyFate fate;
-    OutgoingMessage message;  // with the terminating function's changes when delivered
-    Verdict refusal;          // why, when refused
+    std::string_view request_uri;    // where it goes: the copy's, or the one the checks gave
+    std::string_view extra_headers;  // the terminating function's header block ("Name: value\r\n" lines), when delivered
+    Verdict refusal;                 // why, when refused
 };
 
-// Applies the terminating function's answer for one copy: a forward becomes
-// `deliver` (its Request-URI and headers applied), 404 "no such user here"
-// becomes `check_remote`, any other reply `refuse`.
-CheckedCopy apply_terminating_verdict(OutgoingMessage copy, const Action &verdict);
+// A copy not checked here: it goes through the core's terminating filter.
+CheckedCopy unchecked(const OutgoingMessage &copy);
 
-// The refusal of apply_terminating_verdict(): 404 "no such user here"
-// becomes `check_remote`, any other `refuse`.
-CheckedCopy refuse_checked(OutgoingMessage copy, Verdict refusal);
+// The terminating function let it through: request_uri replaces the copy's
+// when not empty, header_block is added to its headers.
+CheckedCopy deliver_checked(const OutgoingMessage &copy, std::string_view request_uri, std::string_view header_block);
 
-// The forward of apply_terminating_verdict() from the answer's text as the
-// C bridge carries it, without converting the whole answer: request_uri
-// replaces the copy's when not empty, header_block ("Name: value\r\n"
-// lines) is added to its headers.
-CheckedCopy deliver_checked(OutgoingMessage copy, std::string_view request_uri, std::string_view header_block);
+// The terminating function refused it: 404 "no such user here" becomes
+// `check_remote`, any other refusal `refuse`.
+CheckedCopy refuse_checked(const OutgoingMessage &copy, Verdict refusal);
 
 }  // namespace im::controlling
