@@ -127,11 +127,22 @@ static void copy_completed(struct cell *t, int type, struct tmcb_params *ps)
 
 static str message_method = str_init("MESSAGE");
 
+/* What happened to the copies of one group MESSAGE, added to the statistics
+ * once per group MESSAGE: each update is an atomic add on shared memory
+ * that every worker writes. */
+typedef struct copy_tally {
+	int sent;
+	int checked_here;
+	int refused;
+	int failed;
+} copy_tally_t;
+
 /* Sends one copy through the SIP/IP core, statefully; a copy its
  * recipient's checks refused is only counted and logged (8.3: it does not
  * change the 202). */
 static int send_copy(void *ctx, const im_copy_t *copy)
 {
+	copy_tally_t *tally = ctx;
 	uac_req_t uac_r;
 	str ruri = {(char *)copy->request_uri.s, copy->request_uri.len};
 	str from = {(char *)copy->from.s, copy->from.len};
@@ -142,22 +153,34 @@ static int send_copy(void *ctx, const im_copy_t *copy)
 	str *proxy = copy->fate == IM_COPY_DELIVER ? &delivery_proxy_str : &outbound_proxy_str;
 
 	if(copy->fate == IM_COPY_REFUSED) {
-		update_stat(copies_refused, 1);
-		update_stat(copies_failed, 1);
+		tally->refused++;
+		tally->failed++;
 		LM_INFO("group MESSAGE copy to %.*s refused by the recipient's checks: %d %s\n",
 				ruri.len, ruri.s, copy->refusal_code, copy->refusal_reason);
 		return 0;
 	}
 	if(copy->fate == IM_COPY_DELIVER)
-		update_stat(copies_checked_here, 1);
+		tally->checked_here++;
 	set_uac_req(&uac_r, &message_method, &headers, &body, 0, TMCB_LOCAL_COMPLETED, copy_completed, 0);
 	if(tmb.t_request(&uac_r, &ruri, &to, &from, proxy->len ? proxy : NULL) < 0) {
 		LM_ERR("cannot send the group MESSAGE copy to %.*s\n", ruri.len, ruri.s);
-		update_stat(copies_failed, 1);
+		tally->failed++;
 		return -1;
 	}
-	update_stat(copies_sent, 1);
+	tally->sent++;
 	return 0;
+}
+
+static void count_copies(const copy_tally_t *tally)
+{
+	if(tally->sent)
+		update_stat(copies_sent, tally->sent);
+	if(tally->checked_here)
+		update_stat(copies_checked_here, tally->checked_here);
+	if(tally->refused)
+		update_stat(copies_refused, tally->refused);
+	if(tally->failed)
+		update_stat(copies_failed, tally->failed);
 }
 
 static int ki_im_controlling_target(sip_msg_t *msg)
@@ -174,6 +197,7 @@ static int ki_im_group_message(sip_msg_t *msg)
 {
 	kam_request_t req;
 	im_action_t action;
+	copy_tally_t tally = {0, 0, 0, 0};
 	int copies = 0, failed;
 	im_controlling_t *svc = get_service();
 
@@ -183,7 +207,8 @@ static int ki_im_group_message(sip_msg_t *msg)
 		return 0;
 	}
 	failed = im_controlling_group_message(svc, &req.view, &action, &participating.copy_checks,
-			send_copy, NULL, &copies);
+			send_copy, &tally, &copies);
+	count_copies(&tally);
 	if(failed < 0)
 		update_stat(internal_errors, 1);
 	if(action.reply_code >= 300) {

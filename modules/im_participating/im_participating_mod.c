@@ -343,7 +343,7 @@ static int check_copies(const im_sip_request_t *req, const im_str_t *recipients,
 		im_copy_verdict_t *verdicts)
 {
 	im_participating_t *svc = get_service();
-	int rc, i;
+	int rc, i, accepted = 0;
 
 	if(svc == NULL) {
 		update_stat(internal_errors, 1);
@@ -353,10 +353,16 @@ static int check_copies(const im_sip_request_t *req, const im_str_t *recipients,
 	rc = im_participating_check_copies(svc, req, recipients, count, verdicts);
 	if(rc < 0)
 		update_stat(internal_errors, 1);
-	for(i = 0; i < count; i++)
-		if(verdicts[i].reply_code < 300 || verdicts[i].rejection != IM_REJECT_not_found)
+	/* The accepted ones in one shared-memory update for the whole batch. */
+	for(i = 0; i < count; i++) {
+		if(verdicts[i].reply_code < 300)
+			accepted++;
+		else if(verdicts[i].rejection != IM_REJECT_not_found)
 			count_outcome(verdicts[i].reply_code, verdicts[i].rejection, terminating_accepted,
 					terminating_rejected);
+	}
+	if(accepted)
+		update_stat(terminating_accepted, accepted);
 	return rc;
 }
 
