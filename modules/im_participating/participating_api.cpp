@@ -388,6 +388,7 @@ int im_participating_check_copies(im_participating_t *p, const im_sip_request_t 
                                   int count, im_copy_verdict_t *verdicts)
 {
     int decided = 0;
+    if (count <= 0) return 0;
     try {
         p->copy_verdicts.clear();
         im::sip::Request request = im::bridge::to_request(*req);
