@@ -71,11 +71,7 @@ public:
     // Views into `copy` and the answer, valid until the next check().
     im::controlling::CheckedCopy verdict_for(std::size_t i, const im::controlling::OutgoingMessage &copy) const
     {
-        const im_copy_verdict_t &v = verdicts_.at(i);
-        if (v.reply_code == 0)  // the common case: deliver it
-            return im::controlling::deliver_checked(copy, im::bridge::view(v.request_uri),
-                                                    im::bridge::view(v.request_headers));
-        return im::controlling::refuse_checked(copy, im::bridge::refusal_of(v));
+        return im::controlling::checked_copy(copy, verdicts_.at(i));
     }
 
 private:

@@ -1,5 +1,7 @@
 #include "im/controlling/recipient_checks.hpp"
 
+#include "im/bridge.hpp"
+
 namespace im::controlling {
 
 sip::Request terminating_view(const OutgoingMessage &copy, const Originator &originator, CopyRequestStorage &storage)
@@ -29,6 +31,13 @@ CheckedCopy refuse_checked(const OutgoingMessage &copy, Verdict refusal)
 {
     if (refusal.code == 404 && refusal.rejection == Rejection::not_found) return unchecked(copy);
     return {CopyFate::refuse, copy.request_uri, {}, std::move(refusal)};
+}
+
+CheckedCopy checked_copy(const OutgoingMessage &copy, const im_copy_verdict_t &verdict)
+{
+    if (verdict.reply_code == 0)  // the common case: deliver it
+        return deliver_checked(copy, bridge::view(verdict.request_uri), bridge::view(verdict.request_headers));
+    return refuse_checked(copy, bridge::refusal_of(verdict));
 }
 
 }  // namespace im::controlling

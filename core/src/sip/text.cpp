@@ -14,9 +14,15 @@ std::string_view trim(std::string_view s)
 
 std::string to_lower(std::string_view s)
 {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    std::string out;
+    out.reserve(s.size());
+    append_lower(out, s);
     return out;
+}
+
+void append_lower(std::string &out, std::string_view s)
+{
+    for (const char c : s) out += ascii_lower(c);
 }
 
 bool iequals(std::string_view a, std::string_view b)

@@ -90,11 +90,6 @@ std::optional<UriParts> split_uri(std::string_view text)
     return uri;
 }
 
-void append_lower(std::string &out, std::string_view s)
-{
-    for (const char c : s) out += ascii_lower(c);
-}
-
 }  // namespace
 
 std::optional<Uri> parse_uri(std::string_view text)

@@ -58,10 +58,7 @@ protected:
         const im::participating::TerminatingProcedure terminating(pcfg, {registrations, settings, policies, access, willingness}, clock);
         verdicts.clear();
         verdicts.write(terminating.check_delivery(view, *outcome.originator), &verdict);
-        if (verdict.reply_code == 0)
-            return im::controlling::deliver_checked(copy, im::bridge::view(verdict.request_uri),
-                                                    im::bridge::view(verdict.request_headers));
-        return im::controlling::refuse_checked(copy, im::bridge::refusal_of(verdict));
+        return im::controlling::checked_copy(copy, verdict);
     }
 
     void register_user(const std::string &aor) { registrations.upsert({aor, "", 2000, 900}); }
@@ -208,8 +205,7 @@ TEST(RecipientChecks, VerdictCrossesTheCBridgeOntoTheCopy)
     im_copy_verdict_t c;
     verdicts.write(a, &c);
     ASSERT_EQ(c.reply_code, 0);
-    const auto delivered = im::controlling::deliver_checked(copy, im::bridge::view(c.request_uri),
-                                                            im::bridge::view(c.request_headers));
+    const auto delivered = im::controlling::checked_copy(copy, c);
     EXPECT_EQ(delivered.fate, CopyFate::deliver);
     EXPECT_EQ(delivered.request_uri, a.request_uri);
     EXPECT_EQ(delivered.extra_headers,
@@ -217,7 +213,7 @@ TEST(RecipientChecks, VerdictCrossesTheCBridgeOntoTheCopy)
 
     verdicts.write(im::Action::reply(im::Verdict::reject(im::Rejection::barred, 603, "Decline", "399 IM-serv \"barred\"")),
                    &c);
-    const auto refused = im::controlling::refuse_checked(copy, im::bridge::refusal_of(c));
+    const auto refused = im::controlling::checked_copy(copy, c);
     EXPECT_EQ(refused.fate, CopyFate::refuse);
     EXPECT_EQ(refused.refusal.code, 603);
     EXPECT_EQ(refused.refusal.reason, "Decline");

@@ -10,6 +10,7 @@
 #include "im/controlling/pager_exploder.hpp"
 #include "im/identity.hpp"
 #include "im/sip/request.hpp"
+#include "im_bridge.h"
 
 namespace im::controlling {
 
@@ -45,5 +46,9 @@ CheckedCopy deliver_checked(const OutgoingMessage &copy, std::string_view reques
 // The terminating function refused it: 404 "no such user here" becomes
 // `check_remote`, any other refusal `refuse`.
 CheckedCopy refuse_checked(const OutgoingMessage &copy, Verdict refusal);
+
+// The answer as the C bridge carries it (im_request_checks_t.check_copies):
+// deliver_checked() when it lets the copy through, else refuse_checked().
+CheckedCopy checked_copy(const OutgoingMessage &copy, const im_copy_verdict_t &verdict);
 
 }  // namespace im::controlling

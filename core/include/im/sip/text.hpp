@@ -17,6 +17,8 @@ constexpr bool ascii_alnum(char c) noexcept
 
 std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
+// Appends s lower-cased (ASCII) to out.
+void append_lower(std::string &out, std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 // Splits on `sep` outside double-quoted strings and <...> brackets; trims parts.
 std::vector<std::string_view> split_outside_quotes(std::string_view s, char sep);
