@@ -39,6 +39,12 @@ typedef struct im_shm_ops {
 	void (*lock_get)(void *lock);
 	/* Releases a lock this process holds. */
 	void (*lock_release)(void *lock);
+	/* Optional (may be NULL): 1 when the `size` bytes at p lie wholly inside
+	 * the memory alloc hands out, which stays mapped in every process for the
+	 * host's lifetime, else 0. With it, tables read without taking a lock:
+	 * a reader may follow a pointer into a block freed meanwhile, and checks
+	 * it here before touching it (see im/shared/shared_table.hpp). */
+	int (*contains)(const void *p, size_t size);
 } im_shm_ops_t;
 
 #ifdef __cplusplus

@@ -56,6 +56,17 @@ static void kam_shm_lock_release(void *lock)
 	lock_release((gen_lock_t *)lock);
 }
 
+/* The whole shm pool stays mapped in every process until Kamailio exits,
+ * freed blocks included: a table reader may check a pointer here and then
+ * read through it even if the block was freed meanwhile. */
+static int kam_shm_contains(const void *p, size_t size)
+{
+	const char *first = p;
+	if(size == 0 || first + (size - 1) < first)
+		return 0;
+	return shm_address_in((void *)first) && shm_address_in((void *)(first + (size - 1)));
+}
+
 static const im_shm_ops_t kam_shm_ops_table = {
 	.alloc = kam_shm_alloc,
 	.free = kam_shm_free,
@@ -63,6 +74,7 @@ static const im_shm_ops_t kam_shm_ops_table = {
 	.lock_destroy = kam_shm_lock_destroy,
 	.lock_get = kam_shm_lock_get,
 	.lock_release = kam_shm_lock_release,
+	.contains = kam_shm_contains,
 };
 
 const im_shm_ops_t *kam_shm_ops(void)

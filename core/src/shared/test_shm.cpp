@@ -93,6 +93,15 @@ public:
         return arena;
     }
 
+    // True when [p, p + size) lies inside the mapping (which is never unmapped).
+    bool holds(const void *p, std::size_t size) const noexcept
+    {
+        const auto begin = reinterpret_cast<std::uintptr_t>(this);
+        const auto end = reinterpret_cast<std::uintptr_t>(limit_);
+        const auto at = reinterpret_cast<std::uintptr_t>(p);
+        return at >= begin && at <= end && size <= end - at;
+    }
+
     // Lives in its mapping for good: never copied, moved or destroyed.
     Arena(const Arena &) = delete;
     Arena &operator=(const Arena &) = delete;
@@ -299,12 +308,19 @@ static void test_shm_lock_release(void *lock)
         die("lock_release of a lock not held", rc);
 }
 
+static int test_shm_contains(const void *p, size_t size)
+{
+    const Arena *arena = process_arena();
+    return arena != nullptr && arena->holds(p, size) ? 1 : 0;
+}
+
 }  // extern "C"
 
 const im_shm_ops_t &test_shm_ops() noexcept
 {
     static constexpr im_shm_ops_t ops{
-        test_shm_alloc, test_shm_free, test_shm_lock_create, test_shm_lock_destroy, test_shm_lock_get, test_shm_lock_release,
+        test_shm_alloc,    test_shm_free,         test_shm_lock_create, test_shm_lock_destroy,
+        test_shm_lock_get, test_shm_lock_release, test_shm_contains,
     };
     process_arena();  // map now, so that children forked from here on share it
     return ops;

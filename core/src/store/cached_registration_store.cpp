@@ -44,7 +44,7 @@ std::optional<Registration> CachedRegistrationStore::find_active(const std::stri
 
 bool CachedRegistrationStore::is_active(const std::string &aor, std::int64_t now)
 {
-    if (auto expires_at = cache_.read(aor, [](const CachedRegistration &r) { return r.expires_at; }))
+    if (auto expires_at = cache_.peek(aor, [](const CachedRegistration &r) { return r.expires_at; }))
         return *expires_at > now;
     return find_active(aor, now).has_value();  // a miss reads the store and fills the cache
 }

@@ -24,7 +24,7 @@ public:
     }
     static const im_shm_ops_t &ops()
     {
-        static const im_shm_ops_t recording{test_shm_ops().alloc, test_shm_ops().free, create, destroy, get, release};
+        static const im_shm_ops_t recording{test_shm_ops().alloc, test_shm_ops().free, create, destroy, get, release, nullptr};
         return recording;
     }
 

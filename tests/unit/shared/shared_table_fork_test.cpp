@@ -249,4 +249,80 @@ TEST_F(SharedTableAcrossProcesses, EntriesAllocatedByChildrenAreFreedByTheParent
     EXPECT_EQ(test_shm_usage().blocks, baseline_.blocks);
 }
 
+// A value whose halves must always agree: a reader that returned a value
+// half written by another process would show b != ~a.
+struct Pair {
+    std::uint64_t a;
+    std::uint64_t b;
+    std::uint64_t padding[6];
+};
+using PairTable = SharedTable<Pair>;
+
+Pair pair_of(std::uint64_t a)
+{
+    return Pair{a, ~a, {}};
+}
+
+TEST(SharedTableReadsWithoutLock, ReadersSeeWholeValuesWhileWritersReplaceEraseAndReinsert)
+{
+    constexpr int kKeys = 24;
+    constexpr int kRounds = 20000;
+    const StartLine start(4);
+    const auto baseline = test_shm_usage();
+    // Two buckets: every chain is shared by many keys, and a block one writer
+    // frees is soon reused by the other, under the readers' feet.
+    auto created = PairTable::create(SharedMemory(test_shm_ops()), 2);
+    ASSERT_TRUE(created);
+    PairTable table = std::move(*created);
+    ASSERT_TRUE(SharedMemory(test_shm_ops()).knows_bounds());
+    ASSERT_TRUE(table.put("anchor", pair_of(0)));
+
+    std::vector<pid_t> writers;
+    for (int w = 0; w < 2; ++w)
+        writers.push_back(spawn(
+            [&, w] {
+                bool ok = true;
+                for (int round = 0; round < kRounds; ++round) {
+                    const std::uint64_t stamp = static_cast<std::uint64_t>(round) * 2 + static_cast<std::uint64_t>(w);
+                    for (int k = w; k < kKeys; k += 2) {
+                        const std::string key = "key-" + std::to_string(k);
+                        ok &= (round % 3 == 2) ? table.erase(key) : table.put(key, pair_of(stamp + k));
+                    }
+                    ok &= table.put("anchor", pair_of(stamp));
+                }
+                return ok;
+            },
+            &start));
+    std::vector<pid_t> readers;
+    for (int r = 0; r < 2; ++r)
+        readers.push_back(spawn(
+            [&] {
+                std::uint64_t seen = 0;
+                for (int round = 0; round < kRounds * 4; ++round) {
+                    auto anchor = table.get("anchor");
+                    if (!anchor || anchor->b != ~anchor->a)
+                        return false;  // the anchor is never erased
+                    for (int k = 0; k < kKeys; k += 5) {
+                        const std::string key = "key-" + std::to_string(k);
+                        if (auto value = table.get(key)) {
+                            if (value->b != ~value->a)
+                                return false;
+                            ++seen;
+                        }
+                        auto halves = table.peek(key, [](const Pair &pair) { return pair.a ^ pair.b; });
+                        if (halves && *halves != ~std::uint64_t{0})
+                            return false;
+                    }
+                }
+                return seen > 0;
+            },
+            &start));
+    for (pid_t child : writers)
+        EXPECT_TRUE(succeeded(child));
+    for (pid_t child : readers)
+        EXPECT_TRUE(succeeded(child)) << "a reader saw a torn value, or missed the anchor";
+    table.destroy();
+    EXPECT_EQ(test_shm_usage().blocks, baseline.blocks) << "shared memory leaked";
+}
+
 }  // namespace

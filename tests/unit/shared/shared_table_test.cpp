@@ -33,7 +33,8 @@ public:
     static const im_shm_ops_t &ops()
     {
         static const im_shm_ops_t budgeted{alloc, test_shm_ops().free, lock_create, test_shm_ops().lock_destroy,
-                                           test_shm_ops().lock_get, test_shm_ops().lock_release};
+                                           test_shm_ops().lock_get, test_shm_ops().lock_release,
+                                           test_shm_ops().contains};
         return budgeted;
     }
 
@@ -56,6 +57,34 @@ private:
 };
 
 void *no_memory(size_t) { return nullptr; }
+
+// The test arena, counting the locks taken; `bounds` says whether the host
+// tells its memory's bounds (the optional contains operation).
+class LockCounting {
+public:
+    static const im_shm_ops_t &ops(bool bounds)
+    {
+        static const im_shm_ops_t with{test_shm_ops().alloc,  test_shm_ops().free,         test_shm_ops().lock_create,
+                                       test_shm_ops().lock_destroy, lock_get, test_shm_ops().lock_release,
+                                       test_shm_ops().contains};
+        static const im_shm_ops_t without{test_shm_ops().alloc,  test_shm_ops().free,         test_shm_ops().lock_create,
+                                          test_shm_ops().lock_destroy, lock_get, test_shm_ops().lock_release,
+                                          nullptr};
+        return bounds ? with : without;
+    }
+    static int &taken()
+    {
+        static int count = 0;
+        return count;
+    }
+
+private:
+    static void lock_get(void *lock)
+    {
+        ++taken();
+        test_shm_ops().lock_get(lock);
+    }
+};
 
 class SharedTableTest : public ::testing::Test {
 protected:
@@ -105,6 +134,47 @@ TEST_F(SharedTableTest, ReadAppliesAFunctionToTheStoredValueOnly)
     bool called = false;
     EXPECT_FALSE(table.read("sip:bob@example.com", [&](const Presence &) { return called = true; }));
     EXPECT_FALSE(called);
+    table.destroy();
+}
+
+TEST_F(SharedTableTest, PeekAppliesAFunctionToTheStoredValueOnly)
+{
+    auto table = make_table();
+    ASSERT_TRUE(table.put("a", Presence{100, 3}));
+    EXPECT_EQ(table.peek("a", [](const Presence &p) { return p.hits; }), std::optional<std::uint32_t>(3));
+    EXPECT_FALSE(table.peek("b", [](const Presence &p) { return p.hits; }));
+    EXPECT_FALSE(table.peek(std::string(PresenceTable::kMaxKeyLength + 1, 'x'), [](const Presence &p) { return p.hits; }));
+    table.destroy();
+}
+
+TEST_F(SharedTableTest, GetAndPeekTakeNoLockWhenTheHostKnowsItsBounds)
+{
+    auto created = PresenceTable::create(SharedMemory(LockCounting::ops(true)), 4);
+    ASSERT_TRUE(created);
+    PresenceTable table = std::move(*created);
+    for (int i = 0; i < 20; ++i)  // chains of five: lookups walk past other keys
+        ASSERT_TRUE(table.put("k" + std::to_string(i), Presence{i, 0}));
+    LockCounting::taken() = 0;
+    for (int i = 0; i < 20; ++i) {
+        EXPECT_EQ(table.get("k" + std::to_string(i))->expires_at, i);
+        EXPECT_EQ(table.peek("k" + std::to_string(i), [](const Presence &p) { return p.expires_at; }), i);
+    }
+    EXPECT_FALSE(table.get("absent"));
+    EXPECT_EQ(LockCounting::taken(), 0);
+    table.destroy();
+}
+
+TEST_F(SharedTableTest, GetAndPeekTakeTheLockWhenTheHostCannotTellItsBounds)
+{
+    auto created = PresenceTable::create(SharedMemory(LockCounting::ops(false)), 4);
+    ASSERT_TRUE(created);
+    PresenceTable table = std::move(*created);
+    ASSERT_TRUE(table.put("k", Presence{5, 0}));
+    LockCounting::taken() = 0;
+    EXPECT_EQ(table.get("k")->expires_at, 5);
+    EXPECT_EQ(table.peek("k", [](const Presence &p) { return p.expires_at; }), 5);
+    EXPECT_FALSE(table.get("absent"));
+    EXPECT_EQ(LockCounting::taken(), 3);
     table.destroy();
 }
 

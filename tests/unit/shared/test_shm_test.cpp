@@ -67,6 +67,22 @@ TEST(SharedTestHost, ImpossibleRequestsGiveNull)
     EXPECT_EQ(ops.alloc(std::numeric_limits<std::size_t>::max() - 8), nullptr);
 }
 
+TEST(SharedTestHost, ContainsTellsArenaMemoryFromAnyOther)
+{
+    const im_shm_ops_t &ops = test_shm_ops();
+    ASSERT_NE(ops.contains, nullptr);
+    auto *block = static_cast<char *>(ops.alloc(64));
+    ASSERT_NE(block, nullptr);
+    EXPECT_EQ(ops.contains(block, 64), 1);
+    ops.free(block);
+    EXPECT_EQ(ops.contains(block, 64), 1) << "a freed block stays mapped, so readers may still look at it";
+    int on_stack = 0;
+    EXPECT_EQ(ops.contains(&on_stack, sizeof on_stack), 0);
+    EXPECT_EQ(ops.contains(block, kTestArenaBytes), 0) << "a range running past the arena's end";
+    EXPECT_EQ(ops.contains(block, std::numeric_limits<std::size_t>::max()), 0);
+    EXPECT_EQ(ops.contains(nullptr, 1), 0);
+}
+
 TEST(SharedTestHost, ChildAllocationIsReadableByTheParent)
 {
     const im_shm_ops_t &ops = test_shm_ops();

@@ -50,6 +50,16 @@ public:
         }
     }
 
+    // Whether the host can tell which addresses are its memory (the optional
+    // contains operation); lock-free readers need it.
+    bool knows_bounds() const noexcept { return ops_->contains != nullptr; }
+    // True when the `bytes` at p lie wholly in host memory (false when the
+    // host cannot tell). Host memory stays mapped, freed blocks included.
+    bool contains(const void *p, std::size_t bytes) const noexcept
+    {
+        return ops_->contains != nullptr && ops_->contains(p, bytes) != 0;
+    }
+
     // A new unlocked host lock, nullptr on failure.
     HostLock create_lock() const noexcept;
     void destroy_lock(HostLock lock) const noexcept;

@@ -3,12 +3,20 @@
 // used by every worker and timer process. Each bucket has its own host lock;
 // entries, buckets and the control block all come from the host allocator so
 // that every process sees the same data. See docs/shared-state.md.
+//
+// Writers hold the bucket lock. get() and peek() read without it when the
+// host can tell its memory's bounds (im_shm_ops_t.contains): each bucket has a
+// version that writers make odd while they change the bucket, and a reader
+// keeps what it read only if the version was even and unchanged around its
+// read (a sequence lock). Readers then write no shared cache line, which a
+// lock word is; that matters when every worker reads the same entries.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,12 +94,21 @@ public:
     // the host is out of memory.
     bool put(std::string_view key, const Value &value) noexcept;
 
+    // A copy of the value (read without the lock where the host allows it).
     std::optional<Value> get(std::string_view key) const noexcept;
 
     // fn(const Value &) applied under the bucket lock, its result returned:
     // reads part of a value without copying all of it out.
     template <typename Fn>
     auto read(std::string_view key, Fn &&fn) const -> std::optional<std::invoke_result_t<Fn &, const Value &>>;
+
+    // Like read, but without the lock where the host allows it: fn may then
+    // see a value a writer is changing, or memory freed meanwhile, and what
+    // it returned is thrown away and the read tried again. So fn must only
+    // copy fields out (no loops over lengths it read, no allocation, no side
+    // effects), and return a trivially copyable result.
+    template <typename Fn>
+    auto peek(std::string_view key, Fn &&fn) const -> std::optional<std::invoke_result_t<Fn &, const Value &>>;
 
     // Applies fn(Value &) to the stored value under the bucket lock; the value
     // changes only if fn returns normally. False when the key is absent.
@@ -129,27 +146,76 @@ public:
     std::size_t bucket_count() const noexcept { return control_ != nullptr ? control_->bucket_mask + 1 : 0; }
 
 private:
-    // One host allocation: this header, then the key bytes.
+    // One host allocation: this header, the key bytes, then the value (at its
+    // alignment), so that a lookup compares the key on the entry's first
+    // cache line and finds a small value's first fields right after it.
     struct Entry {
-        Entry *next;
+        std::atomic<Entry *> next;
         std::uint64_t hash;
         std::uint16_t key_length;
-        Value value;
 
+        static constexpr std::size_t value_offset(std::size_t key_length) noexcept
+        {
+            return (sizeof(Entry) + key_length + alignof(Value) - 1) / alignof(Value) * alignof(Value);
+        }
+        static constexpr std::size_t size_for(std::size_t key_length) noexcept
+        {
+            return value_offset(key_length) + sizeof(Value);
+        }
         const char *key_bytes() const noexcept { return reinterpret_cast<const char *>(this) + sizeof(Entry); }
         char *key_bytes() noexcept { return reinterpret_cast<char *>(this) + sizeof(Entry); }
         std::string_view key() const noexcept { return {key_bytes(), key_length}; }
+        const Value &value() const noexcept
+        {
+            return *std::launder(reinterpret_cast<const Value *>(reinterpret_cast<const char *>(this) + value_offset(key_length)));
+        }
+        Value &value() noexcept
+        {
+            return *std::launder(reinterpret_cast<Value *>(reinterpret_cast<char *>(this) + value_offset(key_length)));
+        }
         bool holds(std::uint64_t other_hash, std::string_view other_key) const noexcept
         {
             return hash == other_hash && key_length == other_key.size() &&
                    std::memcmp(key_bytes(), other_key.data(), other_key.size()) == 0;
         }
     };
+    static_assert(alignof(Entry) <= kHostAlignment, "host memory is only aligned to IM_SHM_ALIGNMENT");
 
     struct Bucket {
         HostLock lock = nullptr;
-        Entry *head = nullptr;
+        std::atomic<Entry *> head{nullptr};
+        // Odd while a writer changes this bucket; see peek().
+        std::atomic<std::uint32_t> version{0};
     };
+    static_assert(std::atomic<std::uint32_t>::is_always_lock_free && std::atomic<Entry *>::is_always_lock_free,
+                  "readers in other processes see these without a lock");
+
+    // Marks a bucket as being changed for its scope (the bucket lock held).
+    class WriteSection {
+    public:
+        explicit WriteSection(Bucket &bucket) noexcept : bucket_(bucket)
+        {
+            bucket_.version.store(bucket_.version.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+            std::atomic_thread_fence(std::memory_order_release);  // the odd version before any change
+        }
+        ~WriteSection() { bucket_.version.store(bucket_.version.load(std::memory_order_relaxed) + 1, std::memory_order_release); }
+        WriteSection(const WriteSection &) = delete;
+        WriteSection &operator=(const WriteSection &) = delete;
+
+    private:
+        Bucket &bucket_;
+    };
+
+    // What one read without the lock found; `settled` is false when what it
+    // saw cannot be trusted (a pointer out of host memory, a chain too long).
+    template <typename Result>
+    struct Glimpse {
+        bool settled = false;
+        std::optional<Result> found;
+    };
+    // A chain longer than this (or a cycle in freed memory) sends the reader to the lock.
+    static constexpr std::size_t kMaxGlimpseSteps = 64;
+    static constexpr int kGlimpseAttempts = 4;
 
     struct Control {
         std::atomic<std::uint64_t> size{0};  // entries plus inserts in progress
@@ -165,18 +231,26 @@ private:
 
     Bucket &bucket_of(std::uint64_t hash) const noexcept { return control_->buckets[hash & control_->bucket_mask]; }
 
+    // With the bucket lock held.
     static Entry *find(const Bucket &bucket, std::uint64_t hash, std::string_view key) noexcept
     {
-        for (Entry *entry = bucket.head; entry != nullptr; entry = entry->next)
+        for (Entry *entry = bucket.head.load(std::memory_order_relaxed); entry != nullptr;
+             entry = entry->next.load(std::memory_order_relaxed))
             if (entry->holds(hash, key))
                 return entry;
         return nullptr;
     }
 
+    // Without the lock: every pointer is checked to lie in host memory
+    // before it is read through (the entry may have been freed meanwhile).
+    template <typename Fn>
+    auto glimpse(const Bucket &bucket, std::uint64_t hash, std::string_view key, Fn &fn) const noexcept
+        -> Glimpse<std::invoke_result_t<Fn &, const Value &>>;
+
     // Links a new entry at the head of the (locked) bucket; false when the
     // table is full or the host is out of memory.
     bool insert(Bucket &bucket, std::uint64_t hash, std::string_view key, const Value &value) noexcept;
-    void free_entry(Entry *entry) const noexcept { memory_.destroy(entry); }
+    void free_entry(Entry *entry) const noexcept { memory_.deallocate(entry); }
 
     SharedMemory memory_;
     Control *control_;
@@ -229,9 +303,9 @@ void SharedTable<Value, MaxKeyLength>::destroy() noexcept
         return;
     const std::size_t buckets = control_->bucket_mask + 1;
     for (std::size_t i = 0; i < buckets; ++i) {
-        Entry *entry = control_->buckets[i].head;
+        Entry *entry = control_->buckets[i].head.load(std::memory_order_relaxed);
         while (entry != nullptr)
-            free_entry(std::exchange(entry, entry->next));
+            free_entry(std::exchange(entry, entry->next.load(std::memory_order_relaxed)));
     }
     release(memory_, control_, buckets);
     control_ = nullptr;
@@ -247,15 +321,20 @@ bool SharedTable<Value, MaxKeyLength>::insert(Bucket &bucket, std::uint64_t hash
         control_->size.fetch_sub(1, std::memory_order_relaxed);
         return false;
     }
-    void *block = memory_.allocate(sizeof(Entry) + key.size());
+    void *block = memory_.allocate(Entry::size_for(key.size()));
     if (block == nullptr) {
         control_->size.fetch_sub(1, std::memory_order_relaxed);
         return false;
     }
-    Entry *entry = ::new (block) Entry{bucket.head, hash, static_cast<std::uint16_t>(key.size()), value};
+    Entry *entry = ::new (block) Entry{};
+    entry->next.store(bucket.head.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    entry->hash = hash;
+    entry->key_length = static_cast<std::uint16_t>(key.size());
     if (!key.empty())
         std::memcpy(entry->key_bytes(), key.data(), key.size());
-    bucket.head = entry;
+    ::new (static_cast<void *>(reinterpret_cast<char *>(entry) + Entry::value_offset(key.size()))) Value(value);
+    WriteSection section(bucket);
+    bucket.head.store(entry, std::memory_order_relaxed);
     return true;
 }
 
@@ -268,7 +347,8 @@ bool SharedTable<Value, MaxKeyLength>::put(std::string_view key, const Value &va
     Bucket &bucket = bucket_of(hash);
     LockGuard guard(memory_, bucket.lock);
     if (Entry *entry = find(bucket, hash, key)) {
-        entry->value = value;
+        WriteSection section(bucket);
+        entry->value() = value;
         return true;
     }
     return insert(bucket, hash, key, value);
@@ -277,7 +357,9 @@ bool SharedTable<Value, MaxKeyLength>::put(std::string_view key, const Value &va
 template <typename Value, std::size_t MaxKeyLength>
 std::optional<Value> SharedTable<Value, MaxKeyLength>::get(std::string_view key) const noexcept
 {
-    return read(key, [](const Value &value) { return value; });
+    // A whole copy is safe to take from a value being changed: it is kept
+    // only once the bucket's version shows that nobody changed it.
+    return peek(key, [](const Value &value) { return value; });
 }
 
 template <typename Value, std::size_t MaxKeyLength>
@@ -291,8 +373,66 @@ auto SharedTable<Value, MaxKeyLength>::read(std::string_view key, Fn &&fn) const
     const Bucket &bucket = bucket_of(hash);
     LockGuard guard(memory_, bucket.lock);
     if (const Entry *entry = find(bucket, hash, key))
-        return std::invoke(fn, entry->value);
+        return std::invoke(fn, entry->value());
     return std::nullopt;
+}
+
+template <typename Value, std::size_t MaxKeyLength>
+template <typename Fn>
+auto SharedTable<Value, MaxKeyLength>::peek(std::string_view key, Fn &&fn) const
+    -> std::optional<std::invoke_result_t<Fn &, const Value &>>
+{
+    using Result = std::invoke_result_t<Fn &, const Value &>;
+    static_assert(std::is_trivially_copyable_v<Result>, "peek may have to throw a result away");
+    if (control_ == nullptr || !key_fits(key))
+        return std::nullopt;
+    const std::uint64_t hash = detail::hash_key(key);
+    const Bucket &bucket = bucket_of(hash);
+    if (memory_.knows_bounds()) {
+        for (int attempt = 0; attempt < kGlimpseAttempts; ++attempt) {
+            const std::uint32_t before = bucket.version.load(std::memory_order_acquire);
+            if ((before & 1U) != 0)
+                continue;  // a writer is at work: look again
+            Glimpse<Result> seen = glimpse(bucket, hash, key, fn);
+            std::atomic_thread_fence(std::memory_order_acquire);  // what was read, before the version again
+            if (bucket.version.load(std::memory_order_relaxed) != before)
+                continue;
+            if (seen.settled)
+                return seen.found;
+            break;  // nobody wrote, yet it looked wrong (a long chain): take the lock
+        }
+    }
+    return read(key, fn);
+}
+
+template <typename Value, std::size_t MaxKeyLength>
+template <typename Fn>
+auto SharedTable<Value, MaxKeyLength>::glimpse(const Bucket &bucket, std::uint64_t hash, std::string_view key,
+                                               Fn &fn) const noexcept
+    -> Glimpse<std::invoke_result_t<Fn &, const Value &>>
+{
+    Glimpse<std::invoke_result_t<Fn &, const Value &>> seen;
+    const Entry *entry = bucket.head.load(std::memory_order_relaxed);
+    for (std::size_t step = 0; step < kMaxGlimpseSteps; ++step) {
+        if (entry == nullptr) {
+            seen.settled = true;
+            return seen;
+        }
+        if (reinterpret_cast<std::uintptr_t>(entry) % alignof(Entry) != 0 || !memory_.contains(entry, sizeof(Entry)))
+            return seen;
+        if (entry->hash == hash && entry->key_length == key.size()) {
+            // The length matched the key's, so the entry's extent is known.
+            if (!memory_.contains(entry, Entry::size_for(key.size())))
+                return seen;
+            if (std::memcmp(entry->key_bytes(), key.data(), key.size()) == 0) {
+                seen.found.emplace(std::invoke(fn, entry->value()));
+                seen.settled = true;
+                return seen;
+            }
+        }
+        entry = entry->next.load(std::memory_order_relaxed);
+    }
+    return seen;
 }
 
 template <typename Value, std::size_t MaxKeyLength>
@@ -309,9 +449,10 @@ bool SharedTable<Value, MaxKeyLength>::update(std::string_view key, Fn &&fn)
     if (entry == nullptr)
         return false;
     // Work on a copy so that a throwing fn leaves the stored value whole.
-    Value working = entry->value;
+    Value working = entry->value();
     std::invoke(fn, working);
-    entry->value = working;
+    WriteSection section(bucket);
+    entry->value() = working;
     return true;
 }
 
@@ -326,10 +467,11 @@ bool SharedTable<Value, MaxKeyLength>::upsert(std::string_view key, const Value 
     Bucket &bucket = bucket_of(hash);
     LockGuard guard(memory_, bucket.lock);
     Entry *entry = find(bucket, hash, key);
-    Value working = entry != nullptr ? entry->value : initial;
+    Value working = entry != nullptr ? entry->value() : initial;
     std::invoke(fn, working);
     if (entry != nullptr) {
-        entry->value = working;
+        WriteSection section(bucket);
+        entry->value() = working;
         return true;
     }
     return insert(bucket, hash, key, working);
@@ -343,11 +485,16 @@ bool SharedTable<Value, MaxKeyLength>::erase(std::string_view key) noexcept
     const std::uint64_t hash = detail::hash_key(key);
     Bucket &bucket = bucket_of(hash);
     LockGuard guard(memory_, bucket.lock);
-    for (Entry **link = &bucket.head; *link != nullptr; link = &(*link)->next) {
-        Entry *entry = *link;
+    for (std::atomic<Entry *> *link = &bucket.head; link->load(std::memory_order_relaxed) != nullptr;
+         link = &link->load(std::memory_order_relaxed)->next) {
+        Entry *entry = link->load(std::memory_order_relaxed);
         if (entry->holds(hash, key)) {
-            *link = entry->next;
-            free_entry(entry);
+            {
+                // Readers that saw the entry learn it went before it is freed.
+                WriteSection section(bucket);
+                link->store(entry->next.load(std::memory_order_relaxed), std::memory_order_relaxed);
+                free_entry(entry);
+            }
             control_->size.fetch_sub(1, std::memory_order_relaxed);
             return true;
         }
@@ -368,12 +515,14 @@ std::size_t SharedTable<Value, MaxKeyLength>::erase_if(Pred &&pred)
     for (std::size_t i = 0; i < buckets; ++i) {
         Bucket &bucket = control_->buckets[i];
         LockGuard guard(memory_, bucket.lock);
-        Entry **link = &bucket.head;
-        while (*link != nullptr) {
-            Entry *entry = *link;
-            if (std::invoke(pred, entry->key(), std::as_const(entry->value))) {
-                *link = entry->next;
-                free_entry(entry);
+        std::atomic<Entry *> *link = &bucket.head;
+        while (Entry *entry = link->load(std::memory_order_relaxed)) {
+            if (std::invoke(pred, entry->key(), std::as_const(*entry).value())) {
+                {
+                    WriteSection section(bucket);
+                    link->store(entry->next.load(std::memory_order_relaxed), std::memory_order_relaxed);
+                    free_entry(entry);
+                }
                 control_->size.fetch_sub(1, std::memory_order_relaxed);
                 ++erased;
             } else {
@@ -399,8 +548,9 @@ void SharedTable<Value, MaxKeyLength>::for_each(Fn &&fn) const
         {
             const Bucket &bucket = control_->buckets[i];
             LockGuard guard(memory_, bucket.lock);
-            for (const Entry *entry = bucket.head; entry != nullptr; entry = entry->next)
-                snapshot.emplace_back(entry->key(), entry->value);
+            for (const Entry *entry = bucket.head.load(std::memory_order_relaxed); entry != nullptr;
+                 entry = entry->next.load(std::memory_order_relaxed))
+                snapshot.emplace_back(entry->key(), entry->value());
         }
         for (const auto &[key, value] : snapshot)
             std::invoke(fn, std::string_view(key), value);
