@@ -3,7 +3,11 @@
 // three connections in turn, parsed, and handed to the MsrpSwitch serving a relay
 // session and a conference whose participant ids the input can name
 // ("AAAA...", "BBBB..."). Every byte the switch sends must parse again, and
-// CPIM bodies go through parse_cpim/restamp_cpim. Built only with the relay.
+// CPIM bodies go through parse_cpim/restamp_cpim. RFC 4976 AUTH is offered
+// (user alice, also over TCP) and one client has AUTHed on connection 1
+// before the input starts, so requests can name its Use-Path (a predictable
+// id, like the sessions'), be forwarded to an "outbound" connection (3) or
+// back to it, and further AUTHs meet the Digest checks. Built only with the relay.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -15,7 +19,10 @@
 
 #include "im/msrp/parser.hpp"
 #include "msrp_relay/cpim.hpp"
+#include "im/msrp/serializer.hpp"
+#include "msrp_relay/digest.hpp"
 #include "msrp_relay/msrp_switch.hpp"
+#include "msrp_relay/relay_auth.hpp"
 
 namespace {
 
@@ -43,6 +50,34 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     std::string conference_id = conference->id;
     for (const char *identity : {"sip:a@example.com", "sip:b@example.com", "sip:c@example.com"})
         registry.add_participant(conference_id, identity, {"text/*", "message/cpim"}, identity[4] == 'c', error);
+
+    AuthSettings auth_settings;
+    auth_settings.realm = "fuzz";
+    auth_settings.allow_plain_tcp = true;
+    AuthUsers users;
+    users.add_password("alice", "fuzz", "wonderland");
+    RelayAuth auth(auth_settings, users, counting_random());
+    msrp_switch.set_auth(&auth);
+    msrp_switch.set_outbound([](const im::msrp::Uri &) { return ConnectionId{3}; });
+    msrp_switch.set_secure(1);
+    {
+        im::msrp::Request login;
+        login.transaction_id = "fuzzauth1";
+        login.method = "AUTH";
+        login.to_path = {address.uri_for("", false)};
+        login.to_path.front().session_id.clear();
+        login.from_path = {im::msrp::parse_uri("msrp://192.0.2.1:7001/client;tcp").value()};
+        auto challenged = msrp_switch.on_frame(1, login, SteadyClock::now());
+        std::vector<im::msrp::Frame> frames;
+        im::msrp::Parser parser;
+        parser.feed(challenged.at(0).bytes, frames);
+        const auto &challenge = std::get<im::msrp::Response>(frames.at(0));
+        auto parsed = parse_digest_challenge(*challenge.fields.find_header("WWW-Authenticate"));
+        login.transaction_id = "fuzzauth2";
+        login.fields.add("Authorization", authorization_header({"alice", "wonderland"}, *parsed, "AUTH",
+                                                               im::msrp::to_string(login.to_path.front()), "cnonce"));
+        msrp_switch.on_frame(1, login, SteadyClock::now());
+    }
 
     if (size == 0) return 0;
     im::msrp::Parser parsers[3];

@@ -55,6 +55,10 @@ was answered (and reported, with --success-report) and --expect messages
 arrived.
 
   --to-path PATH        To-Path of every request, space-separated URIs
+  --to-path-file FILE   instead of --to-path: the path is the first line of
+                        FILE, read once the file exists (the far end's path
+                        may only be known after this client's AUTH); the
+                        client prints "self <our URI>" first
   --relay URI           RFC 4976: the client's own relay (e.g.
                         "msrp://relay.example.com:2855;tcp"): connect there,
                         AUTH first, put the Use-Path of its 200 in front of
@@ -89,6 +93,7 @@ arrived.
   -h, --help            show this text
 
 Output, one line per event on stdout:
+  self <our URI>                             with --to-path-file, at the start
   authenticated use-path=PATH expires=SEC   the client's relay accepted AUTH
   auth-failed CODE COMMENT                   ... refused it
   bound <our URI>                            the relay accepted the connection
@@ -109,6 +114,7 @@ timeout, 2 on a usage error.
 
 struct Arguments {
     std::string to_path;
+    std::optional<std::string> to_path_file;
     std::optional<std::string> relay;
     std::optional<std::string> auth;
     std::vector<std::string> texts;
@@ -164,6 +170,7 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
         };
         bool ok = true;
         if (arg == "--to-path") args.to_path = value;
+        else if (arg == "--to-path-file") args.to_path_file = value;
         else if (arg == "--relay") args.relay = value;
         else if (arg == "--auth") ok = value.find(':') != std::string::npos && (args.auth = value, true);
         else if (arg == "--text") args.texts.push_back(value);
@@ -193,7 +200,7 @@ std::optional<Arguments> parse_arguments(int argc, char **argv)
             return std::nullopt;
         }
     }
-    if (args.to_path.empty()) return std::nullopt;
+    if (args.to_path.empty() == !args.to_path_file) return std::nullopt;  // exactly one of them
     return args;
 }
 
@@ -551,6 +558,20 @@ std::string trace_line(const im::msrp::Frame &frame)
     return escape_for_line(line);
 }
 
+// The path in the first line of file, once the file exists with a whole line.
+std::optional<im::msrp::Result<im::msrp::Path>> read_path_file(const std::string &name)
+{
+    std::FILE *file = std::fopen(name.c_str(), "r");
+    if (file == nullptr) return std::nullopt;
+    char line[4096];
+    bool got = std::fgets(line, sizeof(line), file) != nullptr;
+    std::fclose(file);
+    std::string_view text = got ? std::string_view(line) : std::string_view();
+    if (text.empty() || text.back() != '\n') return std::nullopt;  // not written whole yet
+    text.remove_suffix(1);
+    return im::msrp::parse_path(text);
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -561,7 +582,7 @@ int main(int argc, char **argv)
         return kExitUsage;
     }
     const Arguments &args = *parsed;
-    auto path = im::msrp::parse_path(args.to_path);
+    auto path = args.to_path_file ? im::msrp::Result<im::msrp::Path>(im::msrp::Path{}) : im::msrp::parse_path(args.to_path);
     if (!path.ok()) {
         std::fprintf(stderr, "im-msrp-client: bad --to-path: %s\n", path.error().reason.c_str());
         return kExitUsage;
@@ -612,6 +633,10 @@ int main(int argc, char **argv)
     im::msrp::RandomSource random = [&engine] { return engine(); };
     auto deadline = Clock::now() + std::chrono::seconds(args.timeout_seconds);
     // The first hop: the client's own relay, else the first URI of the path.
+    if (!relay && args.to_path_file) {
+        std::fprintf(stderr, "im-msrp-client: --to-path-file needs --relay (the first hop must be known)\n");
+        return kExitUsage;
+    }
     const im::msrp::Uri first_hop = relay ? *relay : path.value().front();
     Fd socket(connect_to(first_hop));
     if (socket.get() < 0) return 1;
@@ -624,6 +649,11 @@ int main(int argc, char **argv)
     options.stream_output = output != nullptr || verifier.has_value();
     options.self.secure = first_hop.secure;
     options.accept_types = args.accept_types;
+    options.await_to_path = args.to_path_file.has_value();
+    if (args.to_path_file) {
+        std::printf("self %s\n", im::msrp::to_string(options.self).c_str());
+        std::fflush(stdout);
+    }
     if (args.auth) {
         std::size_t colon = args.auth->find(':');
         options.credentials = DigestCredentials{args.auth->substr(0, colon), args.auth->substr(colon + 1)};
@@ -655,6 +685,16 @@ int main(int argc, char **argv)
                 outbox.append(std::move(*chunk));
             }
         };
+        if (session.awaiting_to_path()) {
+            if (auto far = read_path_file(*args.to_path_file)) {
+                if (!far->ok()) {
+                    std::fprintf(stderr, "im-msrp-client: bad path in %s: %s\n", args.to_path_file->c_str(),
+                                 far->error().reason.c_str());
+                    return kExitUsage;
+                }
+                outbox.append(session.set_to_path(far->value()));
+            }
+        }
         refill();
         pollfd fds[2] = {{socket.get(), static_cast<short>(POLLIN | (outbox.empty() ? 0 : POLLOUT)), 0},
                          {STDIN_FILENO, POLLIN, 0}};

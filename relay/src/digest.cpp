@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cctype>
+#include <cstddef>
 
 namespace im::msrp_relay {
 namespace {
@@ -62,15 +63,23 @@ std::string quoted(std::string_view value)
     return out;
 }
 
-}  // namespace
-
-std::optional<DigestChallenge> parse_digest_challenge(std::string_view header_value)
+// The auth-params after "Digest ", or nullopt for another scheme.
+std::optional<std::string_view> digest_params(std::string_view header_value)
 {
     std::string_view text = header_value;
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
     std::size_t space = text.find(' ');
     if (space == std::string_view::npos || !iequals(text.substr(0, space), "Digest")) return std::nullopt;
-    text.remove_prefix(space + 1);
+    return text.substr(space + 1);
+}
+
+}  // namespace
+
+std::optional<DigestChallenge> parse_digest_challenge(std::string_view header_value)
+{
+    auto params = digest_params(header_value);
+    if (!params) return std::nullopt;
+    std::string_view text = *params;
     DigestChallenge challenge;
     std::string name;
     std::string value;
@@ -113,14 +122,26 @@ std::string md5_hex(std::string_view text)
     return out;
 }
 
+std::string digest_ha1(std::string_view username, std::string_view realm, std::string_view password)
+{
+    return md5_hex(std::string(username) + ":" + std::string(realm) + ":" + std::string(password));
+}
+
+std::string digest_response_from_ha1(std::string_view ha1, std::string_view nonce, std::string_view method,
+                                     std::string_view uri, std::string_view nc, std::string_view cnonce)
+{
+    std::string ha2 = md5_hex(std::string(method) + ":" + std::string(uri));
+    std::string prefix = std::string(ha1) + ":" + std::string(nonce) + ":";
+    if (cnonce.empty()) return md5_hex(prefix + ha2);
+    return md5_hex(prefix + std::string(nc) + ":" + std::string(cnonce) + ":auth:" + ha2);
+}
+
 std::string digest_response(const DigestCredentials &credentials, const DigestChallenge &challenge,
                             std::string_view method, std::string_view uri, std::string_view nc,
                             std::string_view cnonce)
 {
-    std::string ha1 = md5_hex(credentials.username + ":" + challenge.realm + ":" + credentials.password);
-    std::string ha2 = md5_hex(std::string(method) + ":" + std::string(uri));
-    if (cnonce.empty()) return md5_hex(ha1 + ":" + challenge.nonce + ":" + ha2);
-    return md5_hex(ha1 + ":" + challenge.nonce + ":" + std::string(nc) + ":" + std::string(cnonce) + ":auth:" + ha2);
+    return digest_response_from_ha1(digest_ha1(credentials.username, challenge.realm, credentials.password),
+                                     challenge.nonce, method, uri, nc, cnonce);
 }
 
 std::string authorization_header(const DigestCredentials &credentials, const DigestChallenge &challenge,
@@ -136,6 +157,54 @@ std::string authorization_header(const DigestCredentials &credentials, const Dig
         value += ", qop=auth, nc=" + std::string(kNc) + ", cnonce=" + quoted(cnonce);
     if (!challenge.opaque.empty()) value += ", opaque=" + quoted(challenge.opaque);
     return value;
+}
+
+std::string challenge_header(std::string_view realm, std::string_view nonce, bool stale)
+{
+    std::string value = "Digest realm=" + quoted(realm) + ", nonce=" + quoted(nonce) + ", qop=\"auth\", algorithm=MD5";
+    if (stale) value += ", stale=true";
+    return value;
+}
+
+std::optional<DigestAuthorization> parse_digest_authorization(std::string_view header_value)
+{
+    auto params = digest_params(header_value);
+    if (!params) return std::nullopt;
+    std::string_view text = *params;
+    DigestAuthorization authorization;
+    std::string name;
+    std::string value;
+    while (next_param(text, name, value)) {
+        if (iequals(name, "username")) authorization.username = value;
+        else if (iequals(name, "realm")) authorization.realm = value;
+        else if (iequals(name, "nonce")) authorization.nonce = value;
+        else if (iequals(name, "uri")) authorization.uri = value;
+        else if (iequals(name, "response")) authorization.response = value;
+        else if (iequals(name, "algorithm")) authorization.algorithm = value;
+        else if (iequals(name, "qop")) authorization.qop = value;
+        else if (iequals(name, "nc")) authorization.nc = value;
+        else if (iequals(name, "cnonce")) authorization.cnonce = value;
+    }
+    if (authorization.username.empty() || authorization.nonce.empty() || authorization.uri.empty() ||
+        authorization.response.empty())
+        return std::nullopt;
+    return authorization;
+}
+
+bool digest_matches(const DigestAuthorization &authorization, std::string_view ha1, std::string_view method)
+{
+    if (!authorization.algorithm.empty() && !iequals(authorization.algorithm, "MD5")) return false;
+    // We offer qop="auth" only: its nc and cnonce protect the client against chosen plaintext.
+    if (!iequals(authorization.qop, "auth") || authorization.nc.empty() || authorization.cnonce.empty()) return false;
+    std::string expected = digest_response_from_ha1(ha1, authorization.nonce, method, authorization.uri,
+                                                    authorization.nc, authorization.cnonce);
+    if (expected.size() != authorization.response.size()) return false;
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i)
+        difference |= static_cast<unsigned char>(
+            std::tolower(static_cast<unsigned char>(expected[i])) ^
+            std::tolower(static_cast<unsigned char>(authorization.response[i])));
+    return difference == 0;
 }
 
 }  // namespace im::msrp_relay

@@ -90,7 +90,18 @@ MsrpClientSession::MsrpClientSession(ClientOptions options, im::msrp::RandomSour
 std::string MsrpClientSession::binding_request()
 {
     if (options_.relay) return auth_request(std::nullopt);
-    return bind_send();
+    authenticated_ = true;
+    return awaiting_to_path() ? std::string() : bind_send();
+}
+
+std::string MsrpClientSession::set_to_path(im::msrp::Path to_path)
+{
+    if (!awaiting_to_path()) return {};
+    to_path_known_ = true;
+    options_.to_path = std::move(to_path);
+    options_.to_path.insert(options_.to_path.begin(), use_path_.begin(), use_path_.end());
+    paths_text_.clear();
+    return authenticated_ ? bind_send() : std::string();
 }
 
 std::string MsrpClientSession::auth_request(const std::optional<std::string> &authorization)
@@ -138,7 +149,10 @@ void MsrpClientSession::on_auth_response(const Response &response, ClientReactio
     const std::string *expires = response.fields.find_header("Expires");
     reaction.lines.push_back("authenticated use-path=" + im::msrp::to_string(use_path.value()) +
                              " expires=" + (expires ? escape_for_line(*expires) : std::string("none")));
-    options_.to_path.insert(options_.to_path.begin(), use_path.value().begin(), use_path.value().end());
+    authenticated_ = true;
+    use_path_ = use_path.value();
+    if (awaiting_to_path()) return;  // the binding SEND follows set_to_path()
+    options_.to_path.insert(options_.to_path.begin(), use_path_.begin(), use_path_.end());
     paths_text_.clear();
     reaction.bytes += bind_send();
 }

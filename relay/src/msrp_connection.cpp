@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <asio/connect.hpp>
+
 #include "msrp_dispatcher.hpp"
 
 namespace im::msrp_relay {
@@ -52,17 +54,62 @@ void MsrpConnection::start(std::uint64_t id)
     handshake();
 }
 
+void MsrpConnection::connect(std::uint64_t id, const std::string &host, std::uint16_t port)
+{
+    id_ = id;
+    outbound_ = true;
+    peer_ = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port) +
+            (stream_.secure() ? " (outbound, TLS)" : " (outbound)");
+    stream_.expect_peer(host);
+    if (log_.enabled(LogLevel::Debug)) log_.debug("msrp: connecting to " + peer_);
+    watch_idle();
+    resolver_.emplace(stream_.socket().get_executor());
+    resolver_->async_resolve(host, std::to_string(port), asio::ip::tcp::resolver::numeric_service,
+                             [self = shared_from_this()](const asio::error_code &error,
+                                                         asio::ip::tcp::resolver::results_type results) {
+                                 self->resolver_.reset();
+                                 if (self->closed_) return;
+                                 if (error) {
+                                     self->on_connected(error);
+                                     return;
+                                 }
+                                 asio::async_connect(self->stream_.socket(), results,
+                                                     [self](const asio::error_code &connect_error,
+                                                            const asio::ip::tcp::endpoint &) {
+                                                         self->on_connected(connect_error);
+                                                     });
+                             });
+}
+
+void MsrpConnection::on_connected(const asio::error_code &error)
+{
+    if (closed_) return;
+    if (error) {
+        connect_failed_ = true;
+        log_.warning("msrp: cannot connect to " + peer_ + ": " + error.message());
+        close_because("connect failed");
+        return;
+    }
+    asio::error_code ignored;
+    stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    handshake();
+}
+
 void MsrpConnection::handshake()
 {
     stream_.async_handshake([self = shared_from_this()](const asio::error_code &error) {
         if (self->closed_) return;
         if (error) {
             ++self->traffic_.tls_failures;
+            // Outbound, a refused certificate is a failure to reach the next hop.
+            self->connect_failed_ = self->outbound_;
             self->log_.warning("msrp: TLS handshake with " + self->peer_ + " failed: " + error.message());
             self->close_because("TLS handshake failed");
             return;
         }
+        self->ready_ = true;
         self->read_more();
+        self->write_next();
     });
 }
 
@@ -146,7 +193,7 @@ void MsrpConnection::send(std::string head, std::string body, std::string tail)
 
 void MsrpConnection::write_next()
 {
-    if (writing_ || write_queue_.empty() || closed_) return;
+    if (!ready_ || writing_ || write_queue_.empty() || closed_) return;
     writing_ = true;
     // Everything queued goes out in one gathered write: one system call for
     // a burst of responses and forwarded chunks instead of one each.
@@ -205,6 +252,7 @@ void MsrpConnection::close_because(std::string_view reason)
     if (closed_) return;
     closed_ = true;
     idle_.cancel();
+    if (resolver_) resolver_->cancel();
     stream_.close();
     write_queue_.clear();
     queued_bytes_ = 0;

@@ -11,10 +11,13 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+
+#include <asio/ip/tcp.hpp>
 
 #include "idle_watch.hpp"
 #include "im/msrp/parser.hpp"
@@ -37,6 +40,12 @@ public:
                    TrafficCounters &traffic, Logger &log);
 
     void start(std::uint64_t id);
+    // An outbound connection (RFC 4976 7: to a next hop): resolves host,
+    // connects, shakes hands; what is sent meanwhile waits in the queue. A
+    // failure closes it with connect_failed() true.
+    void connect(std::uint64_t id, const std::string &host, std::uint16_t port);
+    bool connect_failed() const { return connect_failed_; }
+    bool outbound() const { return outbound_; }
     // Idempotent; pending reads, writes and the idle timer complete as cancelled.
     void close() { close_because("shutdown"); }
 
@@ -56,6 +65,7 @@ public:
 
 private:
     void handshake();
+    void on_connected(const asio::error_code &error);
     void read_more();
     void on_read(std::size_t length);
     void write_next();
@@ -75,6 +85,10 @@ private:
     std::uint64_t id_ = 0;
     std::uint64_t bytes_in_ = 0;
     bool closed_ = false;
+    bool ready_ = false;           // handshake done: writes may start
+    bool outbound_ = false;
+    bool connect_failed_ = false;
+    std::optional<asio::ip::tcp::resolver> resolver_;  // outbound, while resolving
 
     im::msrp::Parser parser_;
     std::vector<char> read_buffer_;

@@ -1,5 +1,7 @@
 #include "msrp_dispatcher.hpp"
 
+#include "im/msrp/replies.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -7,15 +9,43 @@
 namespace im::msrp_relay {
 
 MsrpDispatcher::MsrpDispatcher(MsrpSwitch &msrp_switch, ConnectionOptions options, TrafficCounters &traffic,
-                               Logger &log)
-    : switch_(msrp_switch), options_(options), traffic_(traffic), log_(log)
+                               Logger &log, asio::any_io_executor executor, asio::ssl::context *tls_client)
+    : switch_(msrp_switch), options_(options), traffic_(traffic), log_(log), executor_(std::move(executor)),
+      tls_client_(tls_client)
 {
+    switch_.set_outbound([this](const im::msrp::Uri &next_hop) { return open_outbound(next_hop); });
 }
 
 void MsrpDispatcher::adopt(MsrpStream stream)
 {
+    bool secure = stream.secure();
     auto connection = std::make_shared<MsrpConnection>(std::move(stream), *this, options_, traffic_, log_);
-    connection->start(connections_.add(connection));
+    std::uint64_t id = connections_.add(connection);
+    if (secure) switch_.set_secure(id);
+    connection->start(id);
+}
+
+ConnectionId MsrpDispatcher::open_outbound(const im::msrp::Uri &next_hop)
+{
+    std::string host = next_hop.host;
+    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    for (char &c : host) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    Authority authority{next_hop.secure, host, next_hop.port.value_or(2855)};
+    if (auto known = outbound_.find(authority); known != outbound_.end()) {
+        if (connections_.find(known->second)) return known->second;
+        outbound_.erase(known);
+    }
+    if (next_hop.secure && tls_client_ == nullptr) return 0;
+    asio::ip::tcp::socket socket(executor_);
+    MsrpStream stream = next_hop.secure ? MsrpStream(std::move(socket), *tls_client_, asio::ssl::stream_base::client)
+                                        : MsrpStream(std::move(socket));
+    auto connection = std::make_shared<MsrpConnection>(std::move(stream), *this, options_, traffic_, log_);
+    std::uint64_t id = connections_.add(connection);
+    outbound_[authority] = id;
+    ++traffic_.outbound_opened;
+    if (next_hop.secure) switch_.set_secure(id);
+    connection->connect(id, host, std::get<2>(authority));
+    return id;
 }
 
 void MsrpDispatcher::on_frames(MsrpConnection &from, std::vector<im::msrp::Frame> &frames)
@@ -58,6 +88,15 @@ void MsrpDispatcher::deliver(std::vector<Outgoing> outgoing)
 void MsrpDispatcher::on_closed(MsrpConnection &connection)
 {
     connections_.remove(connection.id());
+    if (connection.outbound()) {
+        std::erase_if(outbound_, [&connection](const auto &entry) { return entry.second == connection.id(); });
+        if (connection.connect_failed()) {
+            // RFC 4975 7.1.1 / RFC 4976 7.3: the SENDs for that hop were
+            // answered 200 here; their senders learn of the failure by REPORT.
+            ++traffic_.outbound_failed;
+            deliver(switch_.fail_pending(connection.id(), im::msrp::kStatusTimeout, "Next hop unreachable"));
+        }
+    }
     switch_.on_connection_closed(connection.id());
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "im/msrp/encapsulation.hpp"
+#include "im/msrp/parser.hpp"
 #include "im/msrp/replies.hpp"
 #include "im/msrp/serializer.hpp"
 #include "msrp_relay/cpim.hpp"
@@ -82,23 +83,6 @@ Participant *other_side(Session &session, const Participant &sender)
 
 }  // namespace
 
-im::msrp::Uri RelayAddress::uri_for(std::string_view participant_id, bool secure) const
-{
-    im::msrp::Uri uri;
-    bool v6 = host.find(':') != std::string::npos && host.front() != '[';
-    uri.secure = secure;
-    uri.host = v6 ? "[" + host + "]" : host;
-    uri.port = secure && tls_port ? *tls_port : port;
-    uri.session_id = std::string(participant_id);
-    uri.transport = "tcp";
-    return uri;
-}
-
-std::string RelayAddress::path_for(std::string_view participant_id, bool secure) const
-{
-    return im::msrp::to_string(uri_for(participant_id, secure));
-}
-
 MsrpSwitch::MsrpSwitch(SessionRegistry &sessions, const RelayAddress &address, im::msrp::RandomSource random,
                        WallClock wall_clock, SwitchLimits limits)
     : sessions_(sessions), address_(address), random_(std::move(random)),
@@ -116,6 +100,37 @@ std::vector<Outgoing> MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame fr
 void MsrpSwitch::on_frame(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now,
                           std::vector<Outgoing> &out)
 {
+    std::size_t first = out.size();
+    on_frame_here(from, std::move(frame), now, out);
+    route_loopback(first, now, out);
+}
+
+void MsrpSwitch::route_loopback(std::size_t first, SteadyClock::time_point now, std::vector<Outgoing> &out)
+{
+    // Each round takes the frames sent to ourselves and receives them; a
+    // request loses our URI at every hop, so paths through our own URIs end,
+    // and the bound stops a loop a peer could build with paths that do not.
+    constexpr int kMaxLoopbackRounds = 16;
+    for (int round = 0; round < kMaxLoopbackRounds; ++round) {
+        std::vector<std::string> looped;
+        auto kept = std::stable_partition(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                                          [](const Outgoing &o) { return o.connection != kLoopbackConnection; });
+        if (kept == out.end()) return;
+        for (auto it = kept; it != out.end(); ++it) looped.push_back(it->wire());
+        out.erase(kept, out.end());
+        for (const std::string &wire : looped) {
+            im::msrp::Parser parser;
+            std::vector<im::msrp::Frame> frames;
+            parser.feed(wire, frames);  // our own output: always whole and valid
+            for (im::msrp::Frame &frame : frames) on_frame_here(kLoopbackConnection, std::move(frame), now, out);
+        }
+    }
+    std::erase_if(out, [](const Outgoing &o) { return o.connection == kLoopbackConnection; });
+}
+
+void MsrpSwitch::on_frame_here(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now,
+                               std::vector<Outgoing> &out)
+{
     now_ = now;
     if (auto *request = std::get_if<Request>(&frame)) {
         ++counters_.messages_in;
@@ -129,6 +144,24 @@ void MsrpSwitch::on_connection_closed(ConnectionId connection)
 {
     sessions_.unbind(connection);
     pending_.erase(connection);
+    secure_.erase(connection);
+    if (auth_ != nullptr) auth_->drop_connection(connection);
+}
+
+std::vector<Outgoing> MsrpSwitch::fail_pending(ConnectionId connection, int status, std::string comment)
+{
+    std::vector<Outgoing> out;
+    auto found = pending_.find(connection);
+    if (found == pending_.end()) return out;
+    PendingOnConnection pending = std::move(found->second);
+    pending_.erase(found);
+    for (const std::string &transaction_id : pending.order) {
+        auto sent = pending.by_transaction.find(transaction_id);
+        if (sent == pending.by_transaction.end()) continue;
+        ++counters_.unreachable;
+        report_failure(sent->second, status, comment, out);
+    }
+    return out;
 }
 
 std::vector<Outgoing> MsrpSwitch::expire_transactions(SteadyClock::time_point now)
@@ -159,7 +192,18 @@ void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::tim
                             std::vector<Outgoing> &out)
 {
     // The parser guarantees a non-empty To-Path; its first URI is ours.
-    auto leg = sessions_.find_leg(request.to_path.front().session_id);
+    if (request.kind() == MethodKind::auth && request.to_path.size() == 1) {
+        on_auth(from, request, now, out);
+        return;
+    }
+    const std::string &session_id = request.to_path.front().session_id;
+    if (auth_ != nullptr && !session_id.empty()) {
+        if (const AuthGrant *grant = auth_->find(session_id, now)) {
+            grant_request(*grant, from, std::move(request), out);
+            return;
+        }
+    }
+    auto leg = sessions_.find_leg(session_id);
     if (!leg) {
         ++counters_.no_session;
         reply(from, request, im::msrp::kStatusNoSession, out);
@@ -187,7 +231,7 @@ void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::tim
     session.last_activity = now;
 
     if (request.kind() != MethodKind::send && request.kind() != MethodKind::report) {
-        // AUTH included: sessions are created over the control socket, not by RFC 4976 AUTH.
+        // An AUTH to a session path, not to this relay, included.
         ++counters_.unknown_method;
         reply(from, request, im::msrp::kStatusUnknownMethod, out);
         return;
@@ -197,6 +241,74 @@ void MsrpSwitch::on_request(ConnectionId from, Request request, SteadyClock::tim
     case SessionKind::conference: conference_request(session, sender, from, std::move(request), out); return;
     case SessionKind::endpoint: endpoint_request(session, sender, from, std::move(request), out); return;
     }
+}
+
+void MsrpSwitch::on_auth(ConnectionId from, const Request &request, SteadyClock::time_point now,
+                         std::vector<Outgoing> &out)
+{
+    if (auth_ == nullptr) {
+        // No credentials configured: this relay authorizes nobody (RFC 4976
+        // leaves the policy to the relay; 403 is its refusal).
+        out.push_back({from, im::msrp::serialize(im::msrp::make_response(request, im::msrp::kStatusForbidden,
+                                                                         "AUTH not offered here"))});
+        return;
+    }
+    RelayAuth::Answer answer = auth_->answer(from, secure_.contains(from), request, address_, now);
+    if (!answer.log.empty() && auth_log_) auth_log_(answer.log);
+    out.push_back({from, im::msrp::serialize(answer.response)});
+}
+
+void MsrpSwitch::grant_request(const AuthGrant &grant, ConnectionId from, Request request,
+                               std::vector<Outgoing> &out)
+{
+    bool is_send = request.kind() == MethodKind::send;
+    if (!is_send && request.kind() != MethodKind::report) {
+        // An AUTH for a relay further on would need its response carried
+        // back; this relay does not chain AUTH (see the README).
+        ++counters_.unknown_method;
+        reply(from, request, im::msrp::kStatusUnknownMethod, out);
+        return;
+    }
+    if (request.to_path.size() < 2) {
+        // Addressed to the Use-Path alone: there is nobody to forward to.
+        ++counters_.no_session;
+        reply(from, request, im::msrp::kStatusNoSession, out);
+        return;
+    }
+    Origin origin{{}, from, request.to_path.front()};
+    ConnectionId target = 0;
+    im::msrp::Uri ours;
+    if (from == grant.connection) {
+        // From the client (RFC 4976 7.3): on to the next hop, which may be
+        // this relay itself (a session path or another client's Use-Path).
+        const im::msrp::Uri &next = request.to_path[1];
+        if (address_.is_ours(next)) target = kLoopbackConnection;
+        else if (outbound_) target = outbound_(next);
+        ours = address_.uri_for(grant.id, next.secure);
+    } else {
+        // For the client: only with the client's own URI next (a request
+        // using the Use-Path to go elsewhere must come from its owner).
+        if (!im::msrp::equivalent(request.to_path[1], grant.client_path.front())) {
+            ++counters_.forbidden;
+            reply(from, request, im::msrp::kStatusForbidden, out);
+            return;
+        }
+        target = grant.connection;
+        ours = address_.uri_for(grant.id, grant.secure);
+    }
+    // SENDs are answered hop by hop (as the two-party relay does); a next hop
+    // that fails is reported.
+    if (is_send) reply(from, request, im::msrp::kStatusOk, out);
+    request.to_path.erase(request.to_path.begin());
+    request.from_path.insert(request.from_path.begin(), std::move(ours));
+    if (target == 0) {
+        ++counters_.unreachable;
+        if (!is_send || im::msrp::failure_report(request) == im::msrp::FailureReport::no) return;
+        PendingSend failed{std::move(origin), without_body(request), body_size(request), now_};
+        report_failure(failed, im::msrp::kStatusTimeout, "Next hop unreachable", out);
+        return;
+    }
+    deliver(target, std::move(request), std::move(origin), out);
 }
 
 void MsrpSwitch::endpoint_request(Session &session, Participant &peer, ConnectionId from, Request request,
@@ -583,14 +695,19 @@ std::size_t MsrpSwitch::fan_out(Session &session, const Participant &sender,
 
 void MsrpSwitch::deliver(Participant &target, Request request, std::string_view origin, std::vector<Outgoing> &out)
 {
+    if (request.to_path.empty()) request.to_path = target.peer_path;
+    deliver(target.connection, std::move(request), Origin{std::string(origin), 0, {}}, out);
+}
+
+void MsrpSwitch::deliver(ConnectionId target, Request request, Origin origin, std::vector<Outgoing> &out)
+{
     // Transaction ids are per hop: a fresh one cannot collide with another
     // sender's on the target connection, and must not occur in the body (7.1).
     request.transaction_id =
         im::msrp::make_transaction_id(random_, request.body ? std::string_view(request.body->bytes) : "");
-    if (request.to_path.empty()) request.to_path = target.peer_path;
     bool remember = request.kind() == MethodKind::send && im::msrp::failure_report(request) != im::msrp::FailureReport::no;
     if (remember) {
-        PendingOnConnection &pending = pending_[target.connection];
+        PendingOnConnection &pending = pending_[target];
         // order may also hold ids answered out of order (see on_response);
         // they are bounded too, at twice the limit.
         while (!pending.order.empty() && (pending.by_transaction.size() >= limits_.max_pending_per_connection ||
@@ -602,7 +719,7 @@ void MsrpSwitch::deliver(Participant &target, Request request, std::string_view 
         pending.order.push_back(request.transaction_id);
     }
     std::uint64_t size = body_size(request);
-    Outgoing frame(target.connection, {});
+    Outgoing frame(target, {});
     if (size >= kSeparateBodyBytes) {
         frame.body = std::move(request.body->bytes);  // the head needs only its Content-Type
         im::msrp::append_head(frame.bytes, request);
@@ -616,8 +733,8 @@ void MsrpSwitch::deliver(Participant &target, Request request, std::string_view 
         // What a failure REPORT needs, moved rather than copied: the request is sent.
         request.body.reset();
         std::string transaction_id = request.transaction_id;
-        pending_[target.connection].by_transaction.emplace(
-            std::move(transaction_id), PendingSend{std::string(origin), std::move(request), size, now_});
+        pending_[target].by_transaction.emplace(std::move(transaction_id),
+                                                PendingSend{std::move(origin), std::move(request), size, now_});
     }
 }
 
@@ -666,9 +783,15 @@ void MsrpSwitch::on_response(ConnectionId from, const Response &response, std::v
 void MsrpSwitch::report_failure(const PendingSend &pending, int status, std::string comment,
                                 std::vector<Outgoing> &out)
 {
-    if (pending.origin.empty()) return;
-    auto leg = sessions_.find_leg(pending.origin);
-    if (!leg || !leg->participant->bound()) return;
+    ConnectionId to = pending.origin.connection;
+    im::msrp::Uri ours = pending.origin.our_uri;
+    if (!pending.origin.participant.empty()) {
+        auto leg = sessions_.find_leg(pending.origin.participant);
+        if (!leg || !leg->participant->bound()) return;
+        to = leg->participant->connection;
+        ours = uri_toward(*leg->participant);
+    }
+    if (to == 0) return;
     const Request &sent = pending.request;
     // RFC 4976 7.3: the relay that got the failure reports it to the sender,
     // along the From-Path it received (ours, for the next hop, comes first).
@@ -679,9 +802,9 @@ void MsrpSwitch::report_failure(const PendingSend &pending, int status, std::str
     Request report = im::msrp::make_report(sent, im::msrp::make_transaction_id(random_), status,
                                            comment.empty() ? std::nullopt : std::optional(std::move(comment)), range);
     report.to_path.assign(sent.from_path.begin() + 1, sent.from_path.end());
-    report.from_path = {uri_toward(*leg->participant)};
+    report.from_path = {std::move(ours)};
     if (report.to_path.empty()) return;
-    out.push_back({leg->participant->connection, im::msrp::serialize(report)});
+    out.push_back({to, im::msrp::serialize(report)});
     ++counters_.messages_out;
 }
 

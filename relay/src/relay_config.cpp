@@ -31,6 +31,13 @@ constexpr std::array kFlags{
     Flag{"--tls-certificate", "tls_certificate"},
     Flag{"--tls-private-key", "tls_private_key"},
     Flag{"--store-database", "store_database"},
+    Flag{"--auth-users", "auth_users"},
+    Flag{"--auth-realm", "auth_realm"},
+    Flag{"--auth-expires", "auth_expires"},
+    Flag{"--auth-min-expires", "auth_min_expires"},
+    Flag{"--auth-max-expires", "auth_max_expires"},
+    Flag{"--auth-over-tcp", "auth_over_tcp"},
+    Flag{"--tls-ca-file", "tls_ca_file"},
 };
 
 std::string_view trim(std::string_view text)
@@ -105,6 +112,26 @@ std::optional<std::string> apply_one(RelayConfig &config, const Setting &setting
         config.tls_private_key = setting.value;
     } else if (setting.key == "store_database") {
         config.store_database = setting.value == "off" ? std::string() : setting.value;
+    } else if (setting.key == "auth_users") {
+        config.auth_users = setting.value == "off" ? std::string() : setting.value;
+    } else if (setting.key == "auth_realm") {
+        // Goes into a quoted-string of WWW-Authenticate.
+        if (setting.value.find_first_of("\"\\") != std::string::npos)
+            return problem("auth_realm must not contain quotes or backslashes");
+        config.auth_realm = setting.value;
+    } else if (setting.key == "auth_expires" || setting.key == "auth_min_expires" ||
+               setting.key == "auth_max_expires") {
+        std::uint32_t seconds = 0;
+        if (!parse_decimal(setting.value, seconds) || seconds == 0)
+            return problem(setting.key + " must be a whole number of seconds, at least 1");
+        (setting.key == "auth_expires"       ? config.auth_expires
+         : setting.key == "auth_min_expires" ? config.auth_min_expires
+                                             : config.auth_max_expires) = std::chrono::seconds(seconds);
+    } else if (setting.key == "auth_over_tcp") {
+        if (setting.value != "yes" && setting.value != "no") return problem("auth_over_tcp must be yes or no");
+        config.auth_over_tcp = setting.value == "yes";
+    } else if (setting.key == "tls_ca_file") {
+        config.tls_ca_file = setting.value;
     } else if (setting.key == "log_level") {
         auto level = parse_log_level(setting.value);
         if (!level) return problem("log_level must be error, warn, info or debug");
@@ -236,6 +263,8 @@ std::optional<std::string> check_config(const RelayConfig &config)
 {
     if (config.tls_listen && (config.tls_certificate.empty() || config.tls_private_key.empty()))
         return "tls_listen needs tls_certificate and tls_private_key";
+    if (config.auth_min_expires > config.auth_expires || config.auth_expires > config.auth_max_expires)
+        return "auth_min_expires <= auth_expires <= auth_max_expires must hold";
     return std::nullopt;
 }
 
@@ -266,10 +295,23 @@ then the command line (the command line wins).
   --store-database FILE  SQLite database where endpoint sessions and
                          conference recorders store messages (table of
                          sql/msrp_relay-create.sql; default off)
+  --auth-users FILE      RFC 4976 AUTH: the users who may use this relay, one
+                         "user:password" or "user:realm:HA1" line each
+                         (default off: AUTH is answered 403)
+  --auth-realm REALM     Digest realm of the challenge (default: the path host)
+  --auth-expires SEC     grant lifetime when the AUTH asks for none (default 1800)
+  --auth-min-expires SEC shortest Expires an AUTH may ask for (default 60)
+  --auth-max-expires SEC longest Expires an AUTH may ask for (default 3600)
+  --auth-over-tcp yes|no take AUTH over plain TCP too (default no: TLS only)
+  --tls-ca-file FILE     PEM CA certificates that outbound msrps next hops are
+                         verified against (default: the system's)
   --config FILE          read "key = value" lines: listen, control_socket,
                          idle_timeout, log_level, path_host,
                          session_idle_timeout, write_queue_limit, tls_listen,
-                         tls_certificate, tls_private_key, store_database
+                         tls_certificate, tls_private_key, store_database,
+                         auth_users, auth_realm, auth_expires,
+                         auth_min_expires, auth_max_expires, auth_over_tcp,
+                         tls_ca_file
   -h, --help             show this text
 
 SIGINT or SIGTERM stops the relay gracefully.

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <memory>
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <utility>
 
@@ -19,6 +21,7 @@
 #include "msrp_dispatcher.hpp"
 #include "msrp_listener.hpp"
 #include "msrp_relay/msrp_switch.hpp"
+#include "msrp_relay/relay_auth.hpp"
 #include "msrp_relay/session_commands.hpp"
 #include "msrp_relay/session_registry.hpp"
 #include "traffic_counters.hpp"
@@ -49,6 +52,15 @@ im::msrp::RandomSource seeded_engine_random()
     return [engine] { return (*engine)(); };
 }
 
+// TLS 1.2 at least (RFC 4975 14.2 asks for TLS; older versions are broken).
+void allow_modern_tls_only(asio::ssl::context &context, asio::error_code &error)
+{
+    context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                            asio::ssl::context::no_tlsv1_1,
+                        error);
+}
+
 }  // namespace
 
 class RelayServer::Impl {
@@ -58,7 +70,9 @@ public:
           sessions_(kernel_random()),
           switch_(sessions_, address_, seeded_engine_random(), [] { return std::chrono::system_clock::now(); }),
           commands_(sessions_, address_, [] { return SteadyClock::now(); }),
-          dispatcher_(switch_, ConnectionOptions{config_.idle_timeout, config_.write_queue_limit}, traffic_, log_),
+          tls_client_context_(asio::ssl::context::tls_client),
+          dispatcher_(switch_, ConnectionOptions{config_.idle_timeout, config_.write_queue_limit}, traffic_, log_,
+                      io_.get_executor(), &tls_client_context_),
           msrp_(io_, dispatcher_, log_),
           tls_context_(asio::ssl::context::tls_server),
           msrps_(io_, dispatcher_, log_, &tls_context_),
@@ -76,6 +90,8 @@ public:
             switch_.set_store(store_.get());
         }
         commands_.attach(switch_, [this](std::vector<Outgoing> out) { dispatcher_.deliver(std::move(out)); });
+        if (auto problem = load_auth()) return problem;
+        if (auto problem = load_tls_client()) return problem;
         if (auto problem = msrp_.open(config_.listen)) return problem;
         if (config_.tls_listen) {
             if (auto problem = load_tls_credentials()) {
@@ -102,14 +118,49 @@ public:
         return std::nullopt;
     }
 
+    std::optional<std::string> load_auth()
+    {
+        if (config_.auth_users.empty()) return std::nullopt;
+        std::ifstream file(config_.auth_users);
+        if (!file) return "cannot read auth_users file " + config_.auth_users;
+        std::stringstream content;
+        content << file.rdbuf();
+        AuthSettings settings;
+        settings.realm = config_.effective_auth_realm();
+        settings.expires = config_.auth_expires;
+        settings.min_expires = config_.auth_min_expires;
+        settings.max_expires = config_.auth_max_expires;
+        settings.allow_plain_tcp = config_.auth_over_tcp;
+        auto users = AuthUsers::parse(content.str(), settings.realm, config_.auth_users);
+        if (!users) return users.error();
+        if (users.value().empty()) return "auth_users file " + config_.auth_users + " names no user of realm " + settings.realm;
+        log_.info("RFC 4976 AUTH offered to " + std::to_string(users.value().size()) + " users, realm " + settings.realm +
+                  (config_.auth_over_tcp ? ", over TCP and TLS" : ", over TLS only"));
+        auth_ = std::make_unique<RelayAuth>(std::move(settings), std::move(users).value(), kernel_random());
+        switch_.set_auth(auth_.get(), [this](const std::string &line) { log_.info("msrp: " + line); });
+        return std::nullopt;
+    }
+
+    // Outbound msrps: TLS 1.2 or later, the next hop's certificate verified.
+    std::optional<std::string> load_tls_client()
+    {
+        asio::error_code error;
+        allow_modern_tls_only(tls_client_context_, error);
+        if (!error) tls_client_context_.set_verify_mode(asio::ssl::verify_peer, error);
+        if (!error) {
+            if (config_.tls_ca_file.empty())
+                tls_client_context_.set_default_verify_paths(error);
+            else
+                tls_client_context_.load_verify_file(config_.tls_ca_file, error);
+        }
+        if (error) return "cannot load the TLS CA certificates " + config_.tls_ca_file + ": " + error.message();
+        return std::nullopt;
+    }
+
     std::optional<std::string> load_tls_credentials()
     {
         asio::error_code error;
-        // TLS 1.2 at least (RFC 4975 14.2 asks for TLS; older versions are broken).
-        tls_context_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                                     asio::ssl::context::no_tlsv1_1,
-                                 error);
+        allow_modern_tls_only(tls_context_, error);
         if (!error) tls_context_.use_certificate_chain_file(config_.tls_certificate, error);
         if (error) return "cannot load TLS certificate " + config_.tls_certificate + ": " + error.message();
         tls_context_.use_private_key_file(config_.tls_private_key, asio::ssl::context::pem, error);
@@ -171,6 +222,7 @@ private:
             if (error || stopping_) return;
             auto now = SteadyClock::now();
             dispatcher_.deliver(switch_.expire_transactions(now));
+            if (auth_) auth_->expire(now);
             if (config_.session_idle_timeout <= std::chrono::milliseconds::zero()) {
                 expire_sessions_periodically();
                 return;
@@ -238,7 +290,22 @@ private:
             {"timeouts.sessions", traffic_.expired_sessions},
             {"timeouts.transactions", counters.transaction_timeouts},
             {"flow.paused_reads", traffic_.paused_reads},
+            {"errors.forbidden", counters.forbidden},
+            {"errors.unreachable", counters.unreachable},
+            {"connections.outbound", dispatcher_.outbound_connections()},
+            {"outbound.opened", traffic_.outbound_opened},
+            {"outbound.failed", traffic_.outbound_failed},
         };
+        AuthCounters auth = auth_ ? auth_->counters() : AuthCounters{};
+        status.counters.insert(status.counters.end(), {
+            {"auth.grants", auth_ ? auth_->size() : 0},
+            {"auth.challenges", auth.challenges},
+            {"auth.granted", auth.granted},
+            {"auth.refused", auth.refused},
+            {"auth.forbidden", auth.forbidden},
+            {"auth.out_of_bounds", auth.out_of_bounds},
+            {"auth.expired", auth.expired},
+        });
         return status;
     }
 
@@ -252,7 +319,9 @@ private:
     SessionRegistry sessions_;
     std::unique_ptr<im::msrp::SqliteMessageStore> store_;
     MsrpSwitch switch_;
+    std::unique_ptr<RelayAuth> auth_;  // with auth_users
     SessionCommands commands_;
+    asio::ssl::context tls_client_context_;
     MsrpDispatcher dispatcher_;
     MsrpListener msrp_;
     asio::ssl::context tls_context_;

@@ -13,6 +13,8 @@ struct TrafficCounters {
     std::uint64_t idle_connections = 0; // connections closed by the idle timeout
     std::uint64_t expired_sessions = 0; // sessions deleted by the session idle timeout
     std::uint64_t paused_reads = 0;     // times a sender was paused by back-pressure
+    std::uint64_t outbound_opened = 0;  // connections this relay opened to next hops
+    std::uint64_t outbound_failed = 0;  // ... that could not be connected (or failed their TLS handshake)
 };
 
 }  // namespace im::msrp_relay

@@ -42,6 +42,10 @@ struct ClientOptions {
     // unfinished goes there chunk by chunk as it arrives, in order, instead
     // of being held whole: messages completed meanwhile follow it.
     bool stream_output = false;
+    // The far end's path is not known yet (to_path empty): the binding SEND
+    // waits (after AUTH, when there is a relay) until set_to_path() gives it,
+    // as when both ends of a session learn each other's path by SDP.
+    bool await_to_path = false;
 };
 
 // A message as received, unwrapped from CPIM when it came wrapped.
@@ -84,6 +88,11 @@ public:
     // empty SEND that binds the connection (RFC 4975 5.4).
     std::string binding_request();
     bool bound() const { return bound_; }
+    // With await_to_path: the far end's path has arrived. Returns the binding
+    // SEND to write now (empty while AUTH is still going on: it follows the
+    // 200). Only the first call counts.
+    std::string set_to_path(im::msrp::Path to_path);
+    bool awaiting_to_path() const { return options_.await_to_path && !to_path_known_; }
 
     // Returns the Message-ID the message will carry.
     std::string queue(std::string content_type, std::string bytes);
@@ -157,6 +166,9 @@ private:
     std::string binding_transaction_;
     std::string auth_transaction_;
     bool auth_answered_ = false;  // a challenge was answered once; a second 401 fails
+    bool authenticated_ = false;  // the relay's 200 came (or there is no relay)
+    bool to_path_known_ = false;  // with await_to_path: set_to_path() was called
+    im::msrp::Path use_path_;     // from the relay's 200
     bool bound_ = false;
     bool failed_ = false;
     std::deque<Outgoing> queue_;

@@ -14,31 +14,17 @@
 #include <string_view>
 #include <utility>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "im/msrp/ids.hpp"
 #include "im/msrp/message.hpp"
 #include "im/msrp/message_store.hpp"
+#include "msrp_relay/relay_address.hpp"
+#include "msrp_relay/relay_auth.hpp"
 #include "msrp_relay/session_registry.hpp"
 
 namespace im::msrp_relay {
-
-// Where the relay is reached: the authority of every URI it hands out.
-struct RelayAddress {
-    RelayAddress(std::string host_, std::uint16_t port_, std::optional<std::uint16_t> tls_port_ = std::nullopt)
-        : host(std::move(host_)), port(port_), tls_port(tls_port_)
-    {
-    }
-
-    std::string host;  // IPv6 without brackets is bracketed in URIs
-    std::uint16_t port = 2855;
-    std::optional<std::uint16_t> tls_port;  // when the relay also listens for msrps
-
-    im::msrp::Uri uri_for(std::string_view participant_id, bool secure = false) const;
-    // "msrp://127.0.0.1:2855/<participant id>;tcp": what SDP a=path carries;
-    // secure gives "msrps://<host>:<tls port>/<participant id>;tcp".
-    std::string path_for(std::string_view participant_id, bool secure = false) const;
-};
 
 struct SwitchLimits {
     // Relay session: bytes held for a side that has not connected yet;
@@ -66,7 +52,14 @@ struct SwitchCounters {
     std::uint64_t transaction_timeouts = 0; // forwarded SENDs never answered (408)
     std::uint64_t stored = 0;               // messages stored (endpoint sessions, recorders)
     std::uint64_t store_failures = 0;       // the store refused a message (answered 500)
+    std::uint64_t forbidden = 0;            // 403: a Use-Path used from the client side by another connection
+    std::uint64_t unreachable = 0;          // forwarded SENDs whose next hop could not be connected (408)
 };
+
+// The connection id of this relay's own next hops (RFC 4976 path to one of
+// its own URIs): what the switch sends there it receives again at once,
+// without a socket.
+inline constexpr ConnectionId kLoopbackConnection = ~ConnectionId{0};
 
 // Answer to the last chunk of a message the store could not take: the
 // sender learns that it was not kept (RFC 4975 leaves 5xx to the node).
@@ -108,7 +101,10 @@ public:
 
     // A connection carrying a session stays open however quiet it is: chats
     // can be silent for long; the session's own idle timeout ends them.
-    bool carries_sessions(ConnectionId connection) const { return sessions_.binds(connection); }
+    bool carries_sessions(ConnectionId connection) const
+    {
+        return sessions_.binds(connection) || (auth_ != nullptr && auth_->binds(connection));
+    }
 
     // Where endpoint sessions and recorders store messages; nullptr: none
     // (the control commands then refuse to create them). Not owned.
@@ -122,9 +118,38 @@ public:
     const SwitchCounters &counters() const { return counters_; }
     const RelayAddress &address() const { return address_; }
 
+    // RFC 4976 AUTH and the forwarding for authenticated clients; nullptr
+    // (the default): AUTH is answered 403. Not owned. log gets a line for
+    // each AUTH decision worth an operator's eye (grants, refusals).
+    using AuthLog = std::function<void(const std::string &line)>;
+    void set_auth(RelayAuth *auth, AuthLog log = {})
+    {
+        auth_ = auth;
+        auth_log_ = std::move(log);
+    }
+    RelayAuth *auth() const { return auth_; }
+    // Opens (or finds, per the reuse rules) an outbound connection to the
+    // authority of a next-hop URI; 0 when none can be had. Unset: every
+    // next hop outside this relay is unreachable.
+    using OutboundOpener = std::function<ConnectionId(const im::msrp::Uri &next_hop)>;
+    void set_outbound(OutboundOpener opener) { outbound_ = std::move(opener); }
+    // Marks a connection as TLS (msrps): AUTH is taken only on those.
+    void set_secure(ConnectionId connection) { secure_.insert(connection); }
+    // The connection could not be opened: its pending SENDs are failed with
+    // status, in failure REPORTs to their senders.
+    std::vector<Outgoing> fail_pending(ConnectionId connection, int status, std::string comment);
+
 private:
+    // Where a failure REPORT about a forwarded SEND goes: the participant it
+    // came from (its connection may change), or for a client's Use-Path the
+    // connection it came on and our URI as that hop knows it.
+    struct Origin {
+        std::string participant;
+        ConnectionId connection = 0;
+        im::msrp::Uri our_uri;
+    };
     struct PendingSend {
-        std::string origin;        // participant id the SEND came from, empty if the relay made it
+        Origin origin;             // empty if the relay made the SEND
         im::msrp::Request request;  // without its body: enough to build a failure REPORT
         std::uint64_t body_bytes = 0;
         SteadyClock::time_point sent_at;
@@ -143,8 +168,17 @@ private:
     };
     static void drop_answered_front(PendingOnConnection &pending);
 
+    void on_frame_here(ConnectionId from, im::msrp::Frame frame, SteadyClock::time_point now,
+                       std::vector<Outgoing> &out);
+    // Frames for kLoopbackConnection among out[first..] are received again.
+    void route_loopback(std::size_t first, SteadyClock::time_point now, std::vector<Outgoing> &out);
     void on_request(ConnectionId from, im::msrp::Request request, SteadyClock::time_point now,
                     std::vector<Outgoing> &out);
+    void on_auth(ConnectionId from, const im::msrp::Request &request, SteadyClock::time_point now,
+                 std::vector<Outgoing> &out);
+    // A request whose To-Path starts with the Use-Path of grant (RFC 4976 7).
+    void grant_request(const AuthGrant &grant, ConnectionId from, im::msrp::Request request,
+                       std::vector<Outgoing> &out);
     void on_response(ConnectionId from, const im::msrp::Response &response, std::vector<Outgoing> &out);
     void relay_request(Session &session, Participant &sender, ConnectionId from, im::msrp::Request request,
                        std::vector<Outgoing> &out);
@@ -176,6 +210,7 @@ private:
     // Sends request to the bound participant target, remembering SENDs
     // under a fresh transaction id so a failure can be reported to origin.
     void deliver(Participant &target, im::msrp::Request request, std::string_view origin, std::vector<Outgoing> &out);
+    void deliver(ConnectionId target, im::msrp::Request request, Origin origin, std::vector<Outgoing> &out);
     void flush_held(Participant &participant, std::vector<Outgoing> &out);
     void reply(ConnectionId to, const im::msrp::Request &request, int status, std::vector<Outgoing> &out);
     void report_failure(const PendingSend &pending, int status, std::string comment, std::vector<Outgoing> &out);
@@ -193,6 +228,10 @@ private:
     SwitchCounters counters_;
     im::msrp::MessageStore *store_ = nullptr;
     std::map<ConnectionId, PendingOnConnection> pending_;
+    RelayAuth *auth_ = nullptr;
+    AuthLog auth_log_;
+    OutboundOpener outbound_;
+    std::unordered_set<ConnectionId> secure_;
     SteadyClock::time_point now_;  // of the frame being handled
 };
 

@@ -50,8 +50,23 @@ struct RelayConfig {
     // SQLite database for endpoint sessions and recorders (the table of
     // sql/msrp_relay-create.sql); empty: none, and those are refused.
     std::string store_database;
+    // RFC 4976 AUTH: the users who may use this relay as their own (a file
+    // of "user:password" or "user:realm:HA1" lines; empty: AUTH answered
+    // 403), the Digest realm (empty: the path host), the grant lifetime and
+    // its bounds, and whether AUTH is taken over plain TCP (default: only
+    // over TLS, as RFC 4976 6.1 wants).
+    std::string auth_users;
+    std::string auth_realm;
+    std::chrono::seconds auth_expires{1800};
+    std::chrono::seconds auth_min_expires{60};
+    std::chrono::seconds auth_max_expires{3600};
+    bool auth_over_tcp = false;
+    // Outbound msrps connections verify the next hop's certificate against
+    // these PEM CA certificates (empty: the system's trusted CAs).
+    std::string tls_ca_file;
 
     std::string effective_path_host() const { return path_host.empty() ? listen.host : path_host; }
+    std::string effective_auth_realm() const { return auth_realm.empty() ? effective_path_host() : auth_realm; }
 };
 
 // A config that cannot work as a whole (e.g. TLS without a certificate), or nullopt.

@@ -289,3 +289,46 @@ TEST(RelayClientSession, StreamsLargeMessagesToTheOutputInOrder)
 }
 
 }  // namespace
+
+// --to-path-file: the far end's path comes after AUTH (both ends behind a
+// relay of their own learn each other's Use-Path only then).
+TEST(RelayClientSession, AwaitsTheFarPathAfterAuthBeforeBinding)
+{
+    ClientOptions options;
+    options.self = uri("msrp://192.0.2.1:4001/me1;tcp");
+    options.relay = uri("msrp://relay.example.com:2855;tcp");
+    options.credentials = DigestCredentials{"alice", "wonderland"};
+    options.await_to_path = true;
+    MsrpClientSession client(options, seeded_random(4));
+    client.queue("text/plain", "hi");
+    EXPECT_TRUE(client.awaiting_to_path());
+
+    auto first = frames_of(client.binding_request());
+    const auto &auth = as_request(first.at(0));
+    im::msrp::Response accepted = im::msrp::make_response(auth, im::msrp::kStatusOk);
+    accepted.fields.add("Use-Path", "msrp://relay.example.com:2855/s123;tcp");
+    accepted.fields.add("Expires", "600");
+    ClientReaction reaction = client.on_frame(accepted);
+    EXPECT_EQ(reaction.lines, std::vector<std::string>{"authenticated use-path=msrp://relay.example.com:2855/s123;tcp expires=600"});
+    EXPECT_TRUE(reaction.bytes.empty()) << "no binding SEND before the far path is known";
+    EXPECT_FALSE(client.next_chunk());
+
+    auto bind = frames_of(client.set_to_path(path("msrp://192.0.2.9:2855/far9;tcp msrp://192.0.2.2:4002/you2;tcp")));
+    ASSERT_EQ(bind.size(), 1u);
+    EXPECT_EQ(as_request(bind[0]).to_path,
+              path("msrp://relay.example.com:2855/s123;tcp msrp://192.0.2.9:2855/far9;tcp msrp://192.0.2.2:4002/you2;tcp"));
+    EXPECT_FALSE(client.awaiting_to_path());
+    EXPECT_TRUE(client.set_to_path(path("msrp://192.0.2.9:2855/other;tcp")).empty()) << "only the first path counts";
+
+    // The path may also arrive while AUTH is still going on: the bind follows the 200.
+    MsrpClientSession early(options, seeded_random(5));
+    auto early_first = frames_of(early.binding_request());
+    const auto &early_auth = as_request(early_first.at(0));
+    EXPECT_TRUE(early.set_to_path(path("msrp://192.0.2.9:2855/far9;tcp")).empty());
+    im::msrp::Response ok = im::msrp::make_response(early_auth, im::msrp::kStatusOk);
+    ok.fields.add("Use-Path", "msrp://relay.example.com:2855/s456;tcp");
+    auto early_bind = frames_of(early.on_frame(ok).bytes);
+    ASSERT_EQ(early_bind.size(), 1u);
+    EXPECT_EQ(as_request(early_bind[0]).to_path,
+              path("msrp://relay.example.com:2855/s456;tcp msrp://192.0.2.9:2855/far9;tcp"));
+}
