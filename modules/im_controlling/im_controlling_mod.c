@@ -128,8 +128,8 @@ static void copy_completed(struct cell *t, int type, struct tmcb_params *ps)
 static str message_method = str_init("MESSAGE");
 
 /* What happened to the copies of one group MESSAGE, added to the statistics
- * once per group MESSAGE: each update is an atomic add on shared memory
- * that every worker writes. */
+ * once per group MESSAGE rather than per copy (Kamailio's counters are per
+ * process, so this saves calls, not shared writes). */
 typedef struct copy_tally {
 	int sent;
 	int checked_here;

@@ -71,6 +71,39 @@ client() {
 # wait_bound NAME: the client printed its "bound" line.
 wait_bound() { eventually grep -q '^bound ' "$WORK/$1.out"; }
 
+# A two-party session: sets path_a, path_b, session and participant_a.
+create_relay_session() {
+  local reply
+  reply=$(ctl SESSION_CREATE relay)
+  path_a=$(field path_a <<<"$reply")
+  path_b=$(field path_b <<<"$reply")
+  session=$(field session <<<"$reply")
+  participant_a=$(field participant_a <<<"$reply")
+}
+
+# A 1 MB random file.bin, and side B (client b, bound on return) that
+# receives one message into b.received and sends "hello from B", both with
+# reports: sets b_pid.
+start_file_receiver() {
+  head -c 1048576 /dev/urandom >"$WORK/file.bin"
+  client b --to-path "$path_b" --trace --expect 1 --output "$WORK/b.received" --text "hello from B" \
+    --success-report --timeout 30
+  b_pid=$CLIENT_PID
+  wait_bound b
+}
+
+# A second two-party session whose side B (client b2, bound when this
+# returns) accepts text/plain only: sets path_a2, path_b2 and b2_pid.
+start_text_only_session() {
+  local reply
+  reply=$(ctl SESSION_CREATE relay)
+  path_a2=$(field path_a <<<"$reply")
+  path_b2=$(field path_b <<<"$reply")
+  client b2 --to-path "$path_b2" --accept-types "text/plain" --expect 1 --timeout 20
+  b2_pid=$CLIENT_PID
+  wait_bound b2
+}
+
 # exits_with CODE PID: the background process ended with that status.
 exits_with() { local code=$1 pid=$2; wait "$pid"; [[ $? -eq $code ]]; }
 

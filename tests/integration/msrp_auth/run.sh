@@ -46,11 +46,7 @@ check "  ... and says so in its log" grep -q 'RFC 4976 AUTH offered to 2 users, 
 X_TLS="msrps://127.0.0.1:$X_TLS_PORT;tcp"
 X_TCP="msrp://127.0.0.1:$X_PORT;tcp"
 
-reply=$(ctl SESSION_CREATE relay)
-path_a=$(field path_a <<<"$reply")
-path_b=$(field path_b <<<"$reply")
-session=$(field session <<<"$reply")
-participant_a=$(field participant_a <<<"$reply")
+create_relay_session
 
 # --- AUTH failures ---------------------------------------------------------------------------
 check "AUTH without credentials: 401, the client gives up" bash -c "
@@ -73,11 +69,7 @@ check "X counted 2 refusals and 1 forbidden AUTH, granted none; Y's session is u
   '$CTL_BIN' -s '$CONTROL' SESSION_SHOW '$session' | grep -q ' bound=0 '"
 
 # --- (a) a 1 MB file A -> B through X and Y, a text B -> A ----------------------------------------
-head -c 1048576 /dev/urandom >"$WORK/file.bin"
-client b --to-path "$path_b" --trace --expect 1 --output "$WORK/b.received" --text "hello from B" \
-  --success-report --timeout 30
-b_pid=$CLIENT_PID
-wait_bound b
+start_file_receiver
 client a --relay "$X_TLS" --ca "$WORK/cert.pem" --auth alice:wonderland --to-path "$path_a" --trace \
   --file "$WORK/file.bin" --chunk-size 16384 --success-report --expect 1 --output "$WORK/a.received" --timeout 30
 a_pid=$CLIENT_PID
@@ -122,12 +114,7 @@ check "X: one outbound connection, opened once; one grant given; no error counte
   grep -q ' errors.unreachable=0 ' <<<\"\$s\" && grep -q ' errors.forbidden=0 ' <<<\"\$s\""
 
 # --- a second session reuses X -> Y; B refuses a type: failure REPORT through X ---------------
-reply=$(ctl SESSION_CREATE relay)
-path_a2=$(field path_a <<<"$reply")
-path_b2=$(field path_b <<<"$reply")
-client b2 --to-path "$path_b2" --accept-types "text/plain" --expect 1 --timeout 20
-b2_pid=$CLIENT_PID
-wait_bound b2
+start_text_only_session
 check "bob (htdigest line) AUTHs with X; B refuses image/png with 415" bash -c "
   ! '$CLIENT_BIN' --relay '$X_TLS' --ca '$WORK/cert.pem' --auth bob:builder --to-path '$path_a2' --trace \
     --content-type image/png --text not-an-image --success-report --timeout 10 >'$WORK/a2.out' 2>&1 &&

@@ -22,11 +22,7 @@ check "Kamailio with msrp.so starts as an MSRP relay on 127.0.0.1:$KAMAILIO_PORT
   kamailio_msrp_start "$(dirname "$0")/kamailio-msrp.cfg"
 kamailio_running() { kill -0 "$KAMAILIO_PID" 2>/dev/null; }
 
-reply=$(ctl SESSION_CREATE relay)
-path_a=$(field path_a <<<"$reply")
-path_b=$(field path_b <<<"$reply")
-session=$(field session <<<"$reply")
-participant_a=$(field participant_a <<<"$reply")
+create_relay_session
 
 # --- AUTH with Kamailio -------------------------------------------------------------------
 check "AUTH without credentials: Kamailio challenges with 401, the client gives up" bash -c "
@@ -39,11 +35,7 @@ check "no side of the session was bound by the refused clients" bash -c "
   '$CTL_BIN' -s '$CONTROL' SESSION_SHOW '$session' | grep -q ' bound=0 '"
 
 # --- a 1 MB file A -> B and a text B -> A, through both relays ------------------------------
-head -c 1048576 /dev/urandom >"$WORK/file.bin"
-client b --to-path "$path_b" --trace --expect 1 --output "$WORK/b.received" --text "hello from B" \
-  --success-report --timeout 30
-b_pid=$CLIENT_PID
-wait_bound b
+start_file_receiver
 client a --relay "$KAMAILIO" --auth alice:wonderland --to-path "$path_a" --trace --file "$WORK/file.bin" \
   --chunk-size 8192 --success-report --expect 1 --output "$WORK/a.received" --timeout 30
 a_pid=$CLIENT_PID
@@ -86,12 +78,7 @@ check "that connection outlives the clients (Kamailio keeps it), and the relay c
   grep -q ' connections=1 ' <<<\"\$s\" && ! grep -Eq 'errors\.[a-z_]+=[1-9]' <<<\"\$s\""
 
 # --- failure REPORT back through the chain ----------------------------------------------------
-reply=$(ctl SESSION_CREATE relay)
-path_a2=$(field path_a <<<"$reply")
-path_b2=$(field path_b <<<"$reply")
-client b2 --to-path "$path_b2" --accept-types "text/plain" --expect 1 --timeout 20
-b2_pid=$CLIENT_PID
-wait_bound b2
+start_text_only_session
 check "a second session reuses Kamailio's connection to our relay; B refuses image/png with 415" bash -c "
   ! '$CLIENT_BIN' --relay '$KAMAILIO' --auth alice:wonderland --to-path '$path_a2' --trace --content-type image/png \
     --text not-an-image --success-report --timeout 10 >'$WORK/a2.out' 2>&1 &&
