@@ -165,9 +165,13 @@ private:
         const char *key_bytes() const noexcept { return reinterpret_cast<const char *>(this) + sizeof(Entry); }
         char *key_bytes() noexcept { return reinterpret_cast<char *>(this) + sizeof(Entry); }
         std::string_view key() const noexcept { return {key_bytes(), key_length}; }
-        const Value &value() const noexcept
+        const Value &value() const noexcept { return value_after(key_length); }
+        // The value of an entry whose key is key_length bytes long; a reader
+        // without the lock passes the length it checked, never re-reads it.
+        const Value &value_after(std::size_t key_length_seen) const noexcept
         {
-            return *std::launder(reinterpret_cast<const Value *>(reinterpret_cast<const char *>(this) + value_offset(key_length)));
+            return *std::launder(
+                reinterpret_cast<const Value *>(reinterpret_cast<const char *>(this) + value_offset(key_length_seen)));
         }
         Value &value() noexcept
         {
@@ -425,7 +429,7 @@ auto SharedTable<Value, MaxKeyLength>::glimpse(const Bucket &bucket, std::uint64
             if (!memory_.contains(entry, Entry::size_for(key.size())))
                 return seen;
             if (std::memcmp(entry->key_bytes(), key.data(), key.size()) == 0) {
-                seen.found.emplace(std::invoke(fn, entry->value()));
+                seen.found.emplace(std::invoke(fn, entry->value_after(key.size())));
                 seen.settled = true;
                 return seen;
             }
