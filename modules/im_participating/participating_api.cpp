@@ -231,6 +231,7 @@ public:
                 wanted[count++] = aor;
             }
             wanted.resize(count);
+            p_.registrations.prefetch(wanted);  // shared memory: starts the loads, reads nothing
             p_.settings.prefetch(wanted);
             p_.policies.prefetch(wanted);
             p_.willingness.prefetch(wanted);

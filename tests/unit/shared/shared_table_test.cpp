@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "im/shared/shared_table.hpp"
 #include "im/shared/test_shm.hpp"
@@ -162,6 +163,24 @@ TEST_F(SharedTableTest, GetAndPeekTakeNoLockWhenTheHostKnowsItsBounds)
     EXPECT_FALSE(table.get("absent"));
     EXPECT_EQ(LockCounting::taken(), 0);
     table.destroy();
+}
+
+TEST_F(SharedTableTest, PrefetchIsAHintThatTakesNoLockAndChangesNothing)
+{
+    auto created = PresenceTable::create(SharedMemory(LockCounting::ops(true)), 4);
+    ASSERT_TRUE(created);
+    PresenceTable table = std::move(*created);
+    ASSERT_TRUE(table.put("present", Presence{1, 2}));
+    LockCounting::taken() = 0;
+    const std::vector<std::string> keys{"present", "absent", "", std::string(PresenceTable::kMaxKeyLength + 1, 'x')};
+    table.prefetch(keys);
+    table.prefetch(std::vector<std::string>{});
+    EXPECT_EQ(LockCounting::taken(), 0);
+    EXPECT_EQ(table.size(), 1u);
+    EXPECT_EQ(table.get("present")->hits, 2u);
+    EXPECT_FALSE(table.get("absent"));
+    table.destroy();
+    table.prefetch(keys);  // an empty handle ignores it
 }
 
 TEST_F(SharedTableTest, GetAndPeekTakeTheLockWhenTheHostCannotTellItsBounds)

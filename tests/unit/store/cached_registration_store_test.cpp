@@ -57,6 +57,18 @@ TEST_F(CachedRegistrations, IsActiveAnswersFromTheCacheAndFillsItOnAMiss)
     EXPECT_FALSE(store.is_active("sip:dave@example.com", 1500));
 }
 
+TEST_F(CachedRegistrations, PrefetchReadsNothingAndLookupsAnswerAsBefore)
+{
+    CachedRegistrationStore store(backing, *cache);
+    store.upsert({"sip:bob@example.com", "<sip:core>", 2000, 1000});
+    backing.upsert({"sip:carol@example.com", "", 5000, 1000});  // in the store only
+    store.prefetch({"sip:bob@example.com", "sip:carol@example.com", "sip:dave@example.com"});
+    EXPECT_FALSE(cache->get("sip:carol@example.com")) << "a prefetch is a hint: it fills nothing";
+    EXPECT_TRUE(store.is_active("sip:bob@example.com", 1500));
+    EXPECT_TRUE(store.is_active("sip:carol@example.com", 1500));
+    EXPECT_FALSE(store.is_active("sip:dave@example.com", 1500));
+}
+
 TEST_F(CachedRegistrations, MissFillsTheCacheAndRemoveClearsIt)
 {
     CachedRegistrationStore store(backing, *cache);

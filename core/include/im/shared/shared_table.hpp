@@ -110,6 +110,12 @@ public:
     template <typename Fn>
     auto peek(std::string_view key, Fn &&fn) const -> std::optional<std::invoke_result_t<Fn &, const Value &>>;
 
+    // A hint, no lookup: asks the CPU to load the buckets of these keys, then
+    // the first entry of each, so that lookups of them right after find the
+    // cache lines there instead of each waiting for its own misses in turn.
+    template <typename Keys>
+    void prefetch(const Keys &keys) const noexcept;
+
     // Applies fn(Value &) to the stored value under the bucket lock; the value
     // changes only if fn returns normally. False when the key is absent.
     template <typename Fn>
@@ -437,6 +443,25 @@ auto SharedTable<Value, MaxKeyLength>::glimpse(const Bucket &bucket, std::uint64
         entry = entry->next.load(std::memory_order_relaxed);
     }
     return seen;
+}
+
+template <typename Value, std::size_t MaxKeyLength>
+template <typename Keys>
+void SharedTable<Value, MaxKeyLength>::prefetch(const Keys &keys) const noexcept
+{
+    if (control_ == nullptr)
+        return;
+    for (const auto &key : keys)
+        __builtin_prefetch(&bucket_of(detail::hash_key(key)));
+    // By now the first buckets have arrived; a prefetch of a pointer read
+    // without the lock is harmless even if it is stale (a prefetch never faults).
+    for (const auto &key : keys) {
+        const Entry *first = bucket_of(detail::hash_key(key)).head.load(std::memory_order_relaxed);
+        if (first != nullptr) {
+            __builtin_prefetch(first);
+            __builtin_prefetch(reinterpret_cast<const char *>(first) + 64);
+        }
+    }
 }
 
 template <typename Value, std::size_t MaxKeyLength>

@@ -28,6 +28,8 @@ public:
     std::optional<Registration> find_active(const std::string &aor, std::int64_t now) override;
     // Reads only the expiry of a cached entry (not its 500-byte contact).
     bool is_active(const std::string &aor, std::int64_t now) override;
+    // Starts loading the AORs' cache entries (see SharedTable::prefetch).
+    void prefetch(const std::vector<std::string> &aors) override { cache_.prefetch(aors); }
     std::vector<std::string> purge_expired(std::int64_t now) override;
     std::int64_t count_active(std::int64_t now) override;
 

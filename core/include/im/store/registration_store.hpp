@@ -31,6 +31,9 @@ public:
     virtual std::optional<Registration> find_active(const std::string &aor, std::int64_t now) = 0;
     // Whether find_active would find one, for callers that need no more.
     virtual bool is_active(const std::string &aor, std::int64_t now) { return find_active(aor, now).has_value(); }
+    // A hint that these AORs are about to be looked up (a batch of copy
+    // checks): a store in memory may start loading them; nothing else.
+    virtual void prefetch(const std::vector<std::string> &aors) { (void)aors; }
     // Delete every registration expired at `now`; returns the removed AORs.
     virtual std::vector<std::string> purge_expired(std::int64_t now) = 0;
     // Number of registrations active at `now`.
