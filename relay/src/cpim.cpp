@@ -1,7 +1,5 @@
 #include "msrp_relay/cpim.hpp"
 
-#include <algorithm>
-
 #include "im/msrp/syntax.hpp"
 
 namespace im::msrp_relay {
@@ -9,20 +7,8 @@ namespace {
 
 constexpr std::string_view kCrlf = "\r\n";
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return std::ranges::equal(a, b, [](char x, char y) {
-        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        return lower(x) == lower(y);
-    });
-}
-
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
+using im::msrp::syntax::iequals;
+using im::msrp::syntax::trim;
 
 // "Name: value" lines up to the blank line; returns the rest after it.
 std::optional<std::string_view> parse_header_block(std::string_view text, std::vector<CpimHeader> &headers)

@@ -2,21 +2,15 @@
 
 #include <openssl/evp.h>
 
+#include "im/msrp/syntax.hpp"
+
 #include <cctype>
 #include <cstddef>
 
 namespace im::msrp_relay {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    }
-    return true;
-}
+using im::msrp::syntax::iequals;
 
 void skip_space(std::string_view &text)
 {

@@ -6,6 +6,7 @@
 
 #include "im/msrp/replies.hpp"
 #include "im/msrp/serializer.hpp"
+#include "im/sip/text.hpp"
 #include "msrp_relay/cpim.hpp"
 #include "msrp_relay/session_registry.hpp"
 
@@ -18,9 +19,7 @@ using im::msrp::Response;
 
 bool is_cpim(std::string_view content_type)
 {
-    std::string type(content_type.substr(0, content_type.find(';')));
-    std::ranges::transform(type, type.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; });
-    return type == "message/cpim";
+    return im::sip::to_lower(content_type.substr(0, content_type.find(';'))) == "message/cpim";
 }
 
 ReceivedMessage unwrap(const im::msrp::CompleteMessage &message, const Request &last_chunk)

@@ -1,6 +1,7 @@
 #include "msrp_dispatcher.hpp"
 
 #include "im/msrp/replies.hpp"
+#include "im/sip/text.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -27,9 +28,9 @@ void MsrpDispatcher::adopt(MsrpStream stream)
 
 ConnectionId MsrpDispatcher::open_outbound(const im::msrp::Uri &next_hop)
 {
-    std::string host = next_hop.host;
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-    for (char &c : host) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    std::string_view bracketed = next_hop.host;
+    if (bracketed.size() > 2 && bracketed.front() == '[') bracketed = bracketed.substr(1, bracketed.size() - 2);
+    std::string host = im::sip::to_lower(bracketed);
     Authority authority{next_hop.secure, host, next_hop.port.value_or(2855)};
     if (auto known = outbound_.find(authority); known != outbound_.end()) {
         if (connections_.find(known->second)) return known->second;

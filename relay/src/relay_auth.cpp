@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "im/msrp/replies.hpp"
+#include "im/sip/text.hpp"
 #include "msrp_relay/digest.hpp"
 
 namespace im::msrp_relay {
@@ -23,13 +24,6 @@ bool is_hex32(std::string_view text)
     return text.size() == 32 && std::ranges::all_of(text, [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
            });
-}
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    for (char &c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    return out;
 }
 
 Response with_header(Response response, std::string name, std::string value)
@@ -61,7 +55,7 @@ im::relay::Outcome<AuthUsers, std::string> AuthUsers::parse(std::string_view tex
         std::string_view rest = line.substr(colon + 1);
         std::size_t second = rest.find(':');
         if (second != std::string_view::npos && is_hex32(rest.substr(second + 1))) {
-            if (rest.substr(0, second) == realm) users.add_ha1(std::string(user), lower(rest.substr(second + 1)));
+            if (rest.substr(0, second) == realm) users.add_ha1(std::string(user), im::sip::to_lower(rest.substr(second + 1)));
             continue;
         }
         users.add_password(user, realm, rest);

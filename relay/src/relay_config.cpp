@@ -241,15 +241,22 @@ std::optional<std::string> apply_settings(RelayConfig &config, const std::vector
     return std::nullopt;
 }
 
+std::optional<std::string> read_text_file(const std::string &path)
+{
+    std::ifstream file(path);
+    if (!file) return std::nullopt;
+    std::stringstream content;
+    content << file.rdbuf();
+    return std::move(content).str();
+}
+
 ConfigOutcome<RelayConfig> resolve_config(const Arguments &arguments)
 {
     RelayConfig config;
     if (arguments.config_file) {
-        std::ifstream file(*arguments.config_file);
-        if (!file) return ConfigOutcome<RelayConfig>::failure("cannot read config file " + *arguments.config_file);
-        std::stringstream content;
-        content << file.rdbuf();
-        auto settings = parse_config_text(content.str(), *arguments.config_file);
+        auto text = read_text_file(*arguments.config_file);
+        if (!text) return ConfigOutcome<RelayConfig>::failure("cannot read config file " + *arguments.config_file);
+        auto settings = parse_config_text(*text, *arguments.config_file);
         if (!settings) return ConfigOutcome<RelayConfig>::failure(settings.error());
         if (auto problem = apply_settings(config, settings.value()))
             return ConfigOutcome<RelayConfig>::failure(*problem);

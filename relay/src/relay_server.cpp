@@ -4,8 +4,6 @@
 #include <chrono>
 #include <memory>
 #include <csignal>
-#include <fstream>
-#include <sstream>
 #include <random>
 #include <utility>
 
@@ -121,17 +119,15 @@ public:
     std::optional<std::string> load_auth()
     {
         if (config_.auth_users.empty()) return std::nullopt;
-        std::ifstream file(config_.auth_users);
-        if (!file) return "cannot read auth_users file " + config_.auth_users;
-        std::stringstream content;
-        content << file.rdbuf();
+        auto text = read_text_file(config_.auth_users);
+        if (!text) return "cannot read auth_users file " + config_.auth_users;
         AuthSettings settings;
         settings.realm = config_.effective_auth_realm();
         settings.expires = config_.auth_expires;
         settings.min_expires = config_.auth_min_expires;
         settings.max_expires = config_.auth_max_expires;
         settings.allow_plain_tcp = config_.auth_over_tcp;
-        auto users = AuthUsers::parse(content.str(), settings.realm, config_.auth_users);
+        auto users = AuthUsers::parse(*text, settings.realm, config_.auth_users);
         if (!users) return users.error();
         if (users.value().empty()) return "auth_users file " + config_.auth_users + " names no user of realm " + settings.realm;
         log_.info("RFC 4976 AUTH offered to " + std::to_string(users.value().size()) + " users, realm " + settings.realm +

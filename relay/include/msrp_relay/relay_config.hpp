@@ -95,6 +95,9 @@ ConfigOutcome<std::vector<Setting>> parse_config_text(std::string_view text, std
 // Applies settings in order, so later ones override earlier ones; returns
 // the first problem, if any.
 std::optional<std::string> apply_settings(RelayConfig &config, const std::vector<Setting> &settings);
+// The whole of a text file (the config file, auth_users); nullopt when it
+// cannot be read.
+std::optional<std::string> read_text_file(const std::string &path);
 // Defaults, then the file named by --config (if any), then the command line.
 ConfigOutcome<RelayConfig> resolve_config(const Arguments &arguments);
 
