@@ -353,7 +353,7 @@ static int check_copies(const im_sip_request_t *req, const im_str_t *recipients,
 	rc = im_participating_check_copies(svc, req, recipients, count, verdicts);
 	if(rc < 0)
 		update_stat(internal_errors, 1);
-	/* The accepted ones in one shared-memory update for the whole batch. */
+	/* The accepted ones in one counter update for the whole batch. */
 	for(i = 0; i < count; i++) {
 		if(verdicts[i].reply_code < 300)
 			accepted++;

@@ -101,9 +101,9 @@ protected:
         EXPECT_EQ(test_shm_usage().bytes, baseline_.bytes) << "shared memory leaked";
     }
 
-    static PresenceTable make_table(std::size_t buckets = 64)
+    static PresenceTable make_table(std::size_t buckets = 64, const im_shm_ops_t &ops = test_shm_ops())
     {
-        auto table = PresenceTable::create(SharedMemory(test_shm_ops()), buckets);
+        auto table = PresenceTable::create(SharedMemory(ops), buckets);
         if (!table)
             throw std::runtime_error("cannot create the table");
         return std::move(*table);
@@ -150,9 +150,7 @@ TEST_F(SharedTableTest, PeekAppliesAFunctionToTheStoredValueOnly)
 
 TEST_F(SharedTableTest, GetAndPeekTakeNoLockWhenTheHostKnowsItsBounds)
 {
-    auto created = PresenceTable::create(SharedMemory(LockCounting::ops(true)), 4);
-    ASSERT_TRUE(created);
-    PresenceTable table = std::move(*created);
+    auto table = make_table(4, LockCounting::ops(true));
     for (int i = 0; i < 20; ++i)  // chains of five: lookups walk past other keys
         ASSERT_TRUE(table.put("k" + std::to_string(i), Presence{i, 0}));
     LockCounting::taken() = 0;
@@ -167,9 +165,7 @@ TEST_F(SharedTableTest, GetAndPeekTakeNoLockWhenTheHostKnowsItsBounds)
 
 TEST_F(SharedTableTest, PrefetchIsAHintThatTakesNoLockAndChangesNothing)
 {
-    auto created = PresenceTable::create(SharedMemory(LockCounting::ops(true)), 4);
-    ASSERT_TRUE(created);
-    PresenceTable table = std::move(*created);
+    auto table = make_table(4, LockCounting::ops(true));
     ASSERT_TRUE(table.put("present", Presence{1, 2}));
     LockCounting::taken() = 0;
     const std::vector<std::string> keys{"present", "absent", "", std::string(PresenceTable::kMaxKeyLength + 1, 'x')};
@@ -185,9 +181,7 @@ TEST_F(SharedTableTest, PrefetchIsAHintThatTakesNoLockAndChangesNothing)
 
 TEST_F(SharedTableTest, GetAndPeekTakeTheLockWhenTheHostCannotTellItsBounds)
 {
-    auto created = PresenceTable::create(SharedMemory(LockCounting::ops(false)), 4);
-    ASSERT_TRUE(created);
-    PresenceTable table = std::move(*created);
+    auto table = make_table(4, LockCounting::ops(false));
     ASSERT_TRUE(table.put("k", Presence{5, 0}));
     LockCounting::taken() = 0;
     EXPECT_EQ(table.get("k")->expires_at, 5);
