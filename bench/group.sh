@@ -12,6 +12,10 @@
 #                               stands in for 100 devices in one process, and on
 #                               two CPUs shared with every Kamailio worker it can
 #                               fall behind and drop copies itself
+#   IM_UDP_BUFFER=BYTES         UDP receive buffer of both Kamailios and the
+#                               receiving SIPp (default 16 MB; the script raises
+#                               net.core.rmem_max and wmem_max to it when lower)
+#   IMC_CFG=FILE                another config for the imc baseline
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
 source "$(dirname "$0")/bench_lib.sh"
 # 4 GB of shared memory for each Kamailio: tm keeps every transaction 5 s
@@ -21,6 +25,20 @@ source "$(dirname "$0")/bench_lib.sh"
 export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_LOG_PREFIX=0 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-4096}
 read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
+# Receive buffers for the copies' bursts: 16 MB holds about half a second of
+# copies at 25,000/s. With 4 MB, a consumer descheduled for about 0.1 s on
+# the two shared CPUs dropped a burst, tm's retransmissions of the dropped
+# copies added load, and where a run collapsed moved by several thousand
+# copies/s from run to run for either server. A fresh system's
+# net.core.rmem_max (208 KB) would cap every socket far below that.
+export IM_UDP_BUFFER=${IM_UDP_BUFFER:-16777216}
+for limit in net.core.rmem_max net.core.wmem_max; do
+  if (($(sysctl -n "$limit") < IM_UDP_BUFFER)); then
+    # Global, so only from the host's network namespace.
+    sysctl -q -w "$limit=$IM_UDP_BUFFER" 2>/dev/null && echo "raised $limit to $IM_UDP_BUFFER" ||
+      echo "warning: cannot raise $limit (set it on the host): buffers stay at $(sysctl -n "$limit") bytes"
+  fi
+done
 MEMBERS=100
 
 printf 'SEQUENTIAL\n' >"$WORK/users.csv"
@@ -71,7 +89,7 @@ run_topology() {
     local n=$((rate * SECONDS_PER_STEP)) expected start end received lost achieved pct
     expected=$((n * MEMBERS))
     /usr/bin/time -f '%U %S' -o "$WORK/$name-$rate-uas.time" \
-      nice -n "${SIPP_NICE:-0}" sipp -sf "$LIB_DIR/uas-many-plain.xml" -i 127.0.0.1 -p 5090 -buff_size 4194304 -m "$expected" -timeout $((SECONDS_PER_STEP * 3 + 10))s \
+      nice -n "${SIPP_NICE:-0}" sipp -sf "$LIB_DIR/uas-many-plain.xml" -i 127.0.0.1 -p 5090 -buff_size "$IM_UDP_BUFFER" -m "$expected" -timeout $((SECONDS_PER_STEP * 3 + 10))s \
       -nostdin -trace_stat -stf "$WORK/$name-$rate-uas.csv" -fd 1 >/dev/null 2>&1 &
     local uas=$!
     sleep 0.3
@@ -138,7 +156,7 @@ run_imc() {
     for i in $(seq 1 $MEMBERS); do echo "INSERT INTO imc_members (username, domain, room, flag) VALUES ('member$i', 'example.com', 'sip:bench@example.com', 0);"; done
     echo "COMMIT;"
   } | sqlite3 "$db"
-  IM_SERVER_CFG="$IM_SOURCE_DIR/etc/bench/imc.cfg" run_topology imc; theirs=$BEST theirs_cpu=$IM_CPU theirs_core_cpu=$CORE_CPU theirs_sipp_cpu=$SIPP_CPU
+  IM_SERVER_CFG="${IMC_CFG:-$IM_SOURCE_DIR/etc/bench/imc.cfg}" run_topology imc; theirs=$BEST theirs_cpu=$IM_CPU theirs_core_cpu=$CORE_CPU theirs_sipp_cpu=$SIPP_CPU
 }
 # IMC_FIRST=1 runs the baseline first (alternate the order between runs);
 # ONLY=ours or ONLY=imc runs one side (for profiling; no ratio).
