@@ -30,6 +30,7 @@
 #include "im/store/sqlite_policy_store.hpp"
 #include "im/store/sqlite_registration_store.hpp"
 #include "im/store/sqlite_settings_store.hpp"
+#include "im/store/sqlite_user_rows.hpp"
 #include "im/store/sqlite_willingness_store.hpp"
 #include "im/xml/im_presence.hpp"
 
@@ -118,6 +119,7 @@ struct im_participating {
           policies(db, row_cache(params, shared ? &shared->policy_generation : nullptr)),
           access_rules(db, row_cache(params, shared ? &shared->access_generation : nullptr)),
           willingness(db, row_cache(params, shared ? &shared->willingness_generation : nullptr)),
+          user_rows(db, {settings, policies, access_rules, willingness}),
           registration(registrations, clock, config.identity,
                        {params.default_expires > 0 ? params.default_expires : 3600,
                         params.max_expires > 0 ? params.max_expires : 86400}),
@@ -137,6 +139,7 @@ struct im_participating {
     im::store::SqlitePolicyStore policies;
     im::store::SqliteAccessRuleStore access_rules;
     im::store::SqliteWillingnessStore willingness;
+    im::store::SqliteUserRows user_rows;  // the copy checks' batch reads of the four stores above
     im::participating::RegistrationProcedure registration;
     im::participating::OriginatingProcedure originating;
     im::participating::TerminatingProcedure terminating;
@@ -145,7 +148,8 @@ struct im_participating {
     im::bridge::CopyVerdicts copy_verdicts;  // what the last im_participating_check_copies answered
     // The recipients' AORs of the copies being checked (empty: no SIP URI;
     // delivered verdicts point into them until the next batch), and those
-    // to prefetch: kept with their capacity from one group MESSAGE to the next.
+    // to read (the non-empty ones): kept with their capacity from one group
+    // MESSAGE to the next.
     std::vector<std::string> copy_aors;
     std::vector<std::string> copy_prefetch;
     // The originator of the last copy checked, by the identity and privacy
@@ -212,18 +216,20 @@ const std::optional<im::Originator> &copy_originator(im_participating &p, const 
     return known->originator;
 }
 
-// One batch of copy checks reads one database snapshot, and the rows of the
-// recipients not cached in one query per table; the prefetched rows go when
-// it ends. Without the snapshot (it failed) every check reads on its own.
+// One batch of copy checks: the recipients' rows of the four user tables,
+// each found once in the caches and read, when some are missing, in one
+// database snapshot (store::SqliteUserRows), begun by the batch's first
+// read, which the checks' registration reads share. rows() are the k-th
+// recipient's with an AOR; none when the reads failed: every check then
+// reads on its own.
 class CopyCheckBatch {
 public:
-    CopyCheckBatch(im_participating &p, const std::vector<std::string> &aors) : p_(p)
+    CopyCheckBatch(im_participating &p, const std::vector<std::string> &aors)
     {
         try {
-            snapshot_.emplace(p_.db);
             // Assigned into the strings already there: no allocation once
             // they are long enough.
-            auto &wanted = p_.copy_prefetch;
+            auto &wanted = p.copy_prefetch;
             std::size_t count = 0;
             for (const auto &aor : aors) {
                 if (aor.empty()) continue;
@@ -231,31 +237,19 @@ public:
                 wanted[count++] = aor;
             }
             wanted.resize(count);
-            p_.registrations.prefetch(wanted);  // shared memory: starts the loads, reads nothing
-            p_.settings.prefetch(wanted);
-            p_.policies.prefetch(wanted);
-            p_.willingness.prefetch(wanted);
-            p_.access_rules.prefetch(wanted);
+            p.registrations.prefetch(wanted);  // shared memory: starts the loads, reads nothing
+            rows_.emplace(p.user_rows, wanted);
         } catch (...) {
-            forget();
+            // no rows: the checks read the stores one by one
         }
     }
     CopyCheckBatch(const CopyCheckBatch &) = delete;
     CopyCheckBatch &operator=(const CopyCheckBatch &) = delete;
-    ~CopyCheckBatch() { forget(); }
+
+    const im::store::SqliteUserRows::Batch *rows() const { return rows_ ? &*rows_ : nullptr; }
 
 private:
-    void forget() noexcept
-    {
-        p_.settings.forget_prefetched();
-        p_.policies.forget_prefetched();
-        p_.access_rules.forget_prefetched();
-        p_.willingness.forget_prefetched();
-        snapshot_.reset();
-    }
-
-    im_participating &p_;
-    std::optional<im::store::SqliteReadSnapshot> snapshot_;
+    std::optional<im::store::SqliteUserRows::Batch> rows_;
 };
 
 }  // namespace
@@ -398,6 +392,8 @@ int im_participating_check_copies(im_participating_t *p, const im_sip_request_t 
         aors.resize(static_cast<std::size_t>(count));
         for (int i = 0; i < count; ++i) im::sip::aor_of(im::bridge::view(recipients[i]), aors[static_cast<std::size_t>(i)]);
         const CopyCheckBatch batch(*p, aors);
+        const im::store::SqliteUserRows::Batch *rows = batch.rows();
+        std::size_t next_row = 0;  // rows of the recipients with an AOR, in order
         // The copies differ only in their recipient: what depends on the
         // request alone is worked out once.
         const im::participating::DeliveryChecks checks = p->terminating.prepare_delivery(request);
@@ -405,14 +401,18 @@ int im_participating_check_copies(im_participating_t *p, const im_sip_request_t 
         for (; decided < count; ++decided) {
             request.request_uri = request.to_uri = im::bridge::view(recipients[decided]);
             const std::string &aor = aors[static_cast<std::size_t>(decided)];
+            const std::size_t row = aor.empty() ? 0 : next_row++;
             im_copy_verdict_t *out = &verdicts[decided];
             if (!originator) {
                 p->copy_verdicts.refuse(im::Verdict::reject(im::Rejection::identity, 403, "Forbidden",
                                                             "399 IM-serv \"No Authenticated Originator's IM Address\""),
                                         out);
             } else if (aor.empty()) {
-                p->copy_verdicts.write(p->terminating.check_delivery(request, *originator), out);  // answers the malformed address
-            } else if (const auto admission = p->terminating.admit(request, checks, *originator, aor);
+                // Answers the malformed address from the request alone: no
+                // store read, which might drop the batch's rows.
+                p->copy_verdicts.write(p->terminating.check_delivery(request, *originator), out);
+            } else if (const auto admission = rows ? p->terminating.admit(request, checks, *originator, aor, rows->rows(row))
+                                                   : p->terminating.admit(request, checks, *originator, aor);
                        admission.verdict.proceed()) {
                 im::bridge::CopyVerdicts::deliver(aor, delivered_headers, out);
             } else {

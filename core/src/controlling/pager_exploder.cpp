@@ -158,7 +158,7 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     const bool anonymous = anonymity_requested(originator);
     auto shared = std::make_shared<CopyContent>();
     shared->from = anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">" : "<" + originator.aor + ">";
-    std::string common = std::string("Accept-Contact: ") + kCopyAcceptContact + "\r\n" +
+    std::string common = std::string(kCopyMaxForwards) + "Accept-Contact: " + kCopyAcceptContact + "\r\n" +
                          "P-Asserted-Identity: <" + originator.aor + ">\r\n";
     if (anonymous) common += "Privacy: id\r\n";
     // E.1.9: prefer contacts that render advertisements (not required: an

@@ -92,7 +92,12 @@ Verdict require_not_barred(store::AccessKind kind, const EffectiveSettings &sett
 Verdict require_access_allowed(store::AccessRuleStore &rules, const std::string &served, const Originator &originator,
                                store::AccessKind kind)
 {
-    if (rules.decide(served, originator.aor, kind) != store::AccessAction::reject) return Verdict::next();
+    return require_access_allowed(rules.decide(served, originator.aor, kind));
+}
+
+Verdict require_access_allowed(std::optional<store::AccessAction> decision)
+{
+    if (decision != store::AccessAction::reject) return Verdict::next();
     return Verdict::reject(Rejection::access_list, 403, "Forbidden", "399 IM-serv \"Rejected by the user's access list\"");
 }
 

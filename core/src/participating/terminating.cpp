@@ -70,44 +70,100 @@ DeliveryChecks TerminatingProcedure::prepare_delivery(const sip::Request &reques
     return checks;
 }
 
-Admission TerminatingProcedure::admit(const sip::Request &request, const DeliveryChecks &checks,
-                                      const Originator &originator, const std::string &served) const
+namespace {
+
+// What admit() reads about the served user, from the stores: one read each.
+class StoreReads {
+public:
+    StoreReads(const TerminatingStores &stores, const std::string &served) : stores_(stores), served_(served) {}
+    store::EffectivePolicy policy() const { return stores_.policies.effective(served_); }
+    std::optional<store::ServiceSettings> settings(std::int64_t now) const
+    {
+        return stores_.settings.active_settings(served_, now);
+    }
+    std::optional<store::AccessAction> access(const std::string &peer, store::AccessKind kind) const
+    {
+        return stores_.access_rules.decide(served_, peer, kind);
+    }
+    bool willing() const { return stores_.willingness.willing(served_); }
+
+private:
+    const TerminatingStores &stores_;
+    const std::string &served_;
+};
+
+// The same from the rows a batch read for the user.
+class RowReads {
+public:
+    explicit RowReads(const store::UserRows &rows) : rows_(rows) {}
+    const store::EffectivePolicy &policy() const { return rows_.policy; }
+    std::optional<store::ServiceSettings> settings(std::int64_t now) const
+    {
+        return store::active_settings_of(rows_.settings, now);
+    }
+    std::optional<store::AccessAction> access(const std::string &peer, store::AccessKind kind) const
+    {
+        return store::decide_among(rows_.access_rules, peer, kind);
+    }
+    bool willing() const { return rows_.willing; }
+
+private:
+    const store::UserRows &rows_;
+};
+
+// 6.2.6.1 for one recipient, each step reading the user's state from `user`.
+template <typename UserReads>
+Admission admit_user(const sip::Request &request, const DeliveryChecks &checks, const Originator &originator,
+                     const std::string &served, const UserReads &user, store::RegistrationStore &registrations)
 {
     if (!checks.refusal.proceed()) return {checks.refusal};
     if (checks.offer) {
-        if (Verdict v = require_media_policy(*checks.offer, stores_.policies.effective(served)); !v.proceed())
-            return {std::move(v)};
+        if (Verdict v = require_media_policy(*checks.offer, user.policy()); !v.proceed()) return {std::move(v)};
     }
-    const EffectiveSettings settings = effective(stores_.settings.active_settings(served, checks.now));
+    const EffectiveSettings settings = effective(user.settings(checks.now));
 
     // 6.2.6.1 step 1: incoming barring set by the user.
     if (Verdict v = require_not_barred(checks.kind, settings); !v.proceed()) return {std::move(v)};
     // 6.2.6.1 step 2: the user's access list.
-    if (Verdict v = require_access_allowed(stores_.access_rules, served, originator, checks.kind); !v.proceed())
+    if (Verdict v = require_access_allowed(user.access(originator.aor, checks.kind)); !v.proceed())
         return {std::move(v)};
     if (checks.pager_message) {
         // 6.2.6.1 step 3: operator policy for the receiving user.
-        if (Verdict v = require_policy_conformance(request, stores_.policies.effective(served)); !v.proceed())
-            return {std::move(v)};
+        if (Verdict v = require_policy_conformance(request, user.policy()); !v.proceed()) return {std::move(v)};
         // 6.2.6.1 step 4: Expires.
         if (!checks.expires.proceed()) return {checks.expires};
     }
 
     // 6.2.6.1 steps 5-6: an unregistered or invisible user cannot take it now;
     // the message would become a deferred message (im_deferred).
-    if (!stores_.registrations.is_active(served, checks.now)) {
+    if (!registrations.is_active(served, checks.now)) {
         // An address no IM user ever registered (nor a group, which the
         // Controlling Function would have taken) does not exist here.
-        if (!stores_.registrations.known(served))
+        if (!registrations.known(served))
             return {Verdict::reject(Rejection::not_found, 404, "Not Found", "399 IM-serv \"No such IM user or group\"")};
         return {Verdict::reject(Rejection::not_registered, 480, "Temporarily Unavailable", "399 IM-serv \"IM user not registered\"")};
     }
     // 6.2.6.1 step 6: the "Willingness for IM" the user published (appendix I).
-    if (!stores_.willingness.willing(served))
+    if (!user.willing())
         return {Verdict::reject(Rejection::unwilling, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is not willing to receive IMs\"")};
     if (!settings.visible)
         return {Verdict::reject(Rejection::invisible, 480, "Temporarily Unavailable", "399 IM-serv \"IM user is invisible\"")};
     return {Verdict::next(), settings.hist};
+}
+
+}  // namespace
+
+Admission TerminatingProcedure::admit(const sip::Request &request, const DeliveryChecks &checks,
+                                      const Originator &originator, const std::string &served) const
+{
+    return admit_user(request, checks, originator, served, StoreReads(stores_, served), stores_.registrations);
+}
+
+Admission TerminatingProcedure::admit(const sip::Request &request, const DeliveryChecks &checks,
+                                      const Originator &originator, const std::string &served,
+                                      const store::UserRows &rows) const
+{
+    return admit_user(request, checks, originator, served, RowReads(rows), stores_.registrations);
 }
 
 }  // namespace im::participating

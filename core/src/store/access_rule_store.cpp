@@ -52,4 +52,13 @@ std::vector<std::string> patterns_matching(std::string_view peer_aor)
     return patterns;
 }
 
+std::optional<AccessAction> decide_among(const OwnerAccessRules &rules, std::string_view peer_aor, AccessKind kind)
+{
+    if (rules.empty()) return std::nullopt;  // the common case: no list at all
+    for (const std::string &pattern : patterns_matching(peer_aor))
+        for (const OwnerAccessRule &rule : rules)
+            if (rule.kind == kind && rule.peer == pattern) return rule.action;
+    return std::nullopt;
+}
+
 }  // namespace im::store

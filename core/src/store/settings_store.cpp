@@ -5,6 +5,12 @@
 
 namespace im::store {
 
+std::optional<ServiceSettings> active_settings_of(const std::optional<PublishedSettings> &row, std::int64_t now)
+{
+    if (row && row->expires_at > now) return row->settings;
+    return std::nullopt;
+}
+
 RandomBits system_random_bits()
 {
     // std::function needs a copyable callable; the device itself is not.

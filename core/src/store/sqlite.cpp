@@ -52,6 +52,27 @@ int checked_length(std::string_view sql)
 
 }  // namespace
 
+struct SqliteDatabase::ReadState {
+    enum class Phase { none, waiting, begun };
+    Phase phase = Phase::none;
+    // Prepared once, on first use.
+    std::unique_ptr<SqliteStatement> begin;
+    std::unique_ptr<SqliteStatement> commit;
+
+    // BEGIN now (a statement is about to run while a snapshot waits for one).
+    void begin_now()
+    {
+        phase = Phase::begun;  // first: BEGIN's own step must not begin again
+        try {
+            const ResetOnExit reset(*begin);
+            begin->step();
+        } catch (...) {
+            phase = Phase::none;
+            throw;
+        }
+    }
+};
+
 void SqliteDatabase::Closer::operator()(sqlite3 *connection) const noexcept
 {
     // _v2 defers the close until any statement still alive is finalized.
@@ -59,7 +80,7 @@ void SqliteDatabase::Closer::operator()(sqlite3 *connection) const noexcept
 }
 
 SqliteDatabase::SqliteDatabase(const std::filesystem::path &path, std::chrono::milliseconds busy_timeout)
-    : path_(path)
+    : path_(path), read_(std::make_unique<ReadState>())
 {
     sqlite3 *raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -100,18 +121,28 @@ SqliteDatabase::~SqliteDatabase() = default;
 
 void SqliteDatabase::begin_read()
 {
-    if (!begin_read_) begin_read_ = std::make_unique<SqliteStatement>(*this, "BEGIN");
-    const ResetOnExit reset(*begin_read_);
-    begin_read_->step();
+    begin_read_at_first_statement();
+    read_->begin_now();
 }
+
+void SqliteDatabase::begin_read_at_first_statement()
+{
+    if (!read_->begin) read_->begin = std::make_unique<SqliteStatement>(*this, "BEGIN");
+    read_->phase = ReadState::Phase::waiting;
+}
+
+bool SqliteDatabase::read_begun() const noexcept { return read_->phase == ReadState::Phase::begun; }
 
 void SqliteDatabase::end_read() noexcept
 {
+    const bool begun = read_begun();
+    read_->phase = ReadState::Phase::none;
+    if (!begun) return;  // no statement ran: nothing to end
     if (sqlite3_get_autocommit(handle()) != 0) return;  // already ended by a failed statement
     try {
-        if (!commit_read_) commit_read_ = std::make_unique<SqliteStatement>(*this, "COMMIT");
-        const ResetOnExit reset(*commit_read_);
-        commit_read_->step();
+        if (!read_->commit) read_->commit = std::make_unique<SqliteStatement>(*this, "COMMIT");
+        const ResetOnExit reset(*read_->commit);
+        read_->commit->step();
         return;
     } catch (const std::exception &) {
         // a COMMIT that failed leaves the transaction open: roll it back
@@ -128,7 +159,7 @@ void SqliteStatement::Finalizer::operator()(sqlite3_stmt *statement) const noexc
     sqlite3_finalize(statement);
 }
 
-SqliteStatement::SqliteStatement(SqliteDatabase &db, std::string_view sql)
+SqliteStatement::SqliteStatement(SqliteDatabase &db, std::string_view sql) : read_(db.read_.get())
 {
     sqlite3 *connection = db.handle();
     sqlite3_stmt *raw = nullptr;
@@ -188,6 +219,7 @@ SqliteStatement &SqliteStatement::bind_null(int index)
 
 StepResult SqliteStatement::step()
 {
+    if (read_ != nullptr && read_->phase == SqliteDatabase::ReadState::Phase::waiting) read_->begin_now();
     const int rc = sqlite3_step(statement_.get());
     if (rc == SQLITE_ROW) return StepResult::row;
     if (rc == SQLITE_DONE) return StepResult::done;
@@ -284,6 +316,11 @@ std::string json_string_array(const std::vector<std::string> &items)
 }
 
 SqliteReadSnapshot::SqliteReadSnapshot(SqliteDatabase &db) : db_(db) { db_.begin_read(); }
+
+SqliteReadSnapshot::SqliteReadSnapshot(SqliteDatabase &db, AtFirstStatement) : db_(db)
+{
+    db_.begin_read_at_first_statement();
+}
 
 SqliteReadSnapshot::~SqliteReadSnapshot() { db_.end_read(); }
 

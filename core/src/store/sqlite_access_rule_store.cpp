@@ -76,46 +76,37 @@ std::vector<AccessRule> SqliteAccessRuleStore::list(const std::string &owner)
     return rules;
 }
 
-void SqliteAccessRuleStore::prefetch(const std::vector<std::string> &owners)
+void SqliteAccessRuleStore::read_missing(BatchRows &rows)
 {
-    const std::vector<std::string> missing = rows_.missing(owners);
-    if (missing.empty()) return;
-    std::unordered_map<std::string, OwnerRules> found;
+    if (rows.missing().empty()) return;
+    std::unordered_map<std::string, OwnerAccessRules> found;
     {
         const ResetOnExit reset(prefetch_);
-        prefetch_.bind_text(1, json_string_array(missing));
+        prefetch_.bind_text(1, json_string_array(rows.missing()));
         while (prefetch_.step() == StepResult::row)
             found[prefetch_.column_text(0)].push_back(
                 {prefetch_.column_text(1), kind_column(prefetch_, 2), action_column(prefetch_, 3)});
     }
-    for (const std::string &owner : missing) {
-        auto rules = found.find(owner);
-        rows_.put(owner, rules == found.end() ? OwnerRules{} : std::move(rules->second));
-    }
+    for (auto &[owner, rules] : found) rows_.keep(owner, std::move(rules));
+    rows_.complete(rows, OwnerAccessRules{});  // no list
 }
 
-// As decide_'s ranking: the first of the peer's patterns (most specific
-// first) that one of the owner's rules of this kind names decides.
-std::optional<AccessAction> SqliteAccessRuleStore::decide_from(const OwnerRules &rules, const std::string &peer_aor,
-                                                               AccessKind kind)
+void SqliteAccessRuleStore::prefetch(const std::vector<std::string> &owners)
 {
-    if (rules.empty()) return std::nullopt;  // the common case: no list at all
-    for (const std::string &pattern : patterns_matching(peer_aor))
-        for (const OwnerRule &rule : rules)
-            if (rule.kind == kind && rule.peer == pattern) return rule.action;
-    return std::nullopt;
+    BatchRows rows;
+    if (resolve(owners, rows)) read_missing(rows);
 }
 
 std::optional<AccessAction> SqliteAccessRuleStore::decide(const std::string &owner, const std::string &peer_aor,
                                                           AccessKind kind)
 {
     rows_.revalidate();
-    const OwnerRules *cached = rows_.find(owner);
+    const OwnerAccessRules *cached = rows_.find(owner);
     if (cached == nullptr && rows_.persistent()) {
         prefetch({owner});
         cached = rows_.find(owner);
     }
-    if (cached != nullptr) return decide_from(*cached, peer_aor, kind);
+    if (cached != nullptr) return decide_among(*cached, peer_aor, kind);
     const std::vector<std::string> patterns = patterns_matching(peer_aor);
     const bool has_domain = patterns.size() == 3;
     const ResetOnExit reset(decide_);

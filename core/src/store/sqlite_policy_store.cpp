@@ -113,25 +113,28 @@ std::vector<ScopedPolicy> SqlitePolicyStore::list()
     return rows;
 }
 
-void SqlitePolicyStore::prefetch(const std::vector<std::string> &aors)
+void SqlitePolicyStore::read_missing(BatchRows &rows)
 {
-    const std::vector<std::string> missing = rows_.missing(aors);
-    if (missing.empty()) return;
+    if (rows.missing().empty()) return;
     std::optional<Policy> global_row;
     std::unordered_map<std::string, Policy> user_rows;
     {
         const ResetOnExit reset(prefetch_);
-        prefetch_.bind_text(1, json_string_array(missing)).bind_text(2, kGlobalPolicyScope);
+        prefetch_.bind_text(1, json_string_array(rows.missing())).bind_text(2, kGlobalPolicyScope);
         while (prefetch_.step() == StepResult::row) {
             std::string scope = prefetch_.column_text(0);
             if (scope == kGlobalPolicyScope) global_row = read_policy(prefetch_, 1);
             else user_rows.emplace(std::move(scope), read_policy(prefetch_, 1));
         }
     }
-    for (const std::string &aor : missing) {
-        const auto row = user_rows.find(aor);
-        rows_.put(aor, combine_policies(global_row, row == user_rows.end() ? std::nullopt : std::optional<Policy>(row->second)));
-    }
+    for (const auto &[aor, user_row] : user_rows) rows_.keep(aor, combine_policies(global_row, user_row));
+    rows_.complete(rows, combine_policies(global_row, std::nullopt));  // no user row
+}
+
+void SqlitePolicyStore::prefetch(const std::vector<std::string> &aors)
+{
+    BatchRows rows;
+    if (resolve(aors, rows)) read_missing(rows);
 }
 
 EffectivePolicy SqlitePolicyStore::effective(const std::string &aor)

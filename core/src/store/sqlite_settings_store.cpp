@@ -129,18 +129,25 @@ bool SqliteSettingsStore::remove(const std::string &aor, const std::string &etag
     return db_.changes() > 0;
 }
 
+void SqliteSettingsStore::read_missing(BatchRows &rows)
+{
+    if (rows.missing().empty()) return;
+    {
+        const ResetOnExit reset(prefetch_);
+        prefetch_.bind_text(1, json_string_array(rows.missing()));
+        while (prefetch_.step() == StepResult::row) {
+            PublishedSettings row = read_published(prefetch_);
+            std::string aor = row.aor;
+            rows_.keep(aor, std::move(row));
+        }
+    }
+    rows_.complete(rows, std::nullopt);  // no publication
+}
+
 void SqliteSettingsStore::prefetch(const std::vector<std::string> &aors)
 {
-    const std::vector<std::string> missing = rows_.missing(aors);
-    if (missing.empty()) return;
-    for (const std::string &aor : missing) rows_.put(aor, std::nullopt);
-    const ResetOnExit reset(prefetch_);
-    prefetch_.bind_text(1, json_string_array(missing));
-    while (prefetch_.step() == StepResult::row) {
-        PublishedSettings row = read_published(prefetch_);
-        std::string aor = row.aor;
-        rows_.put(aor, std::move(row));
-    }
+    BatchRows rows;
+    if (resolve(aors, rows)) read_missing(rows);
 }
 
 const std::optional<PublishedSettings> *SqliteSettingsStore::cached_row(const std::string &aor)
@@ -154,10 +161,7 @@ const std::optional<PublishedSettings> *SqliteSettingsStore::cached_row(const st
 
 std::optional<ServiceSettings> SqliteSettingsStore::active_settings(const std::string &aor, std::int64_t now)
 {
-    if (const std::optional<PublishedSettings> *row = cached_row(aor)) {
-        if (*row && (*row)->expires_at > now) return (*row)->settings;
-        return std::nullopt;
-    }
+    if (const std::optional<PublishedSettings> *row = cached_row(aor)) return active_settings_of(*row, now);
     return SettingsStore::active_settings(aor, now);
 }
 

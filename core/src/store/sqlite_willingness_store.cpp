@@ -40,14 +40,21 @@ bool SqliteWillingnessStore::willing(const std::string &aor)
     return willing;
 }
 
+void SqliteWillingnessStore::read_missing(BatchRows &rows)
+{
+    if (rows.missing().empty()) return;
+    {
+        const ResetOnExit reset(prefetch_);
+        prefetch_.bind_text(1, json_string_array(rows.missing()));
+        while (prefetch_.step() == StepResult::row) rows_.keep(prefetch_.column_text(0), prefetch_.column_int64(1) != 0);
+    }
+    rows_.complete(rows, true);  // no row: willing
+}
+
 void SqliteWillingnessStore::prefetch(const std::vector<std::string> &aors)
 {
-    const std::vector<std::string> missing = rows_.missing(aors);
-    if (missing.empty()) return;
-    for (const std::string &aor : missing) rows_.put(aor, true);
-    const ResetOnExit reset(prefetch_);
-    prefetch_.bind_text(1, json_string_array(missing));
-    while (prefetch_.step() == StepResult::row) rows_.put(prefetch_.column_text(0), prefetch_.column_int64(1) != 0);
+    BatchRows rows;
+    if (resolve(aors, rows)) read_missing(rows);
 }
 
 }  // namespace im::store

@@ -114,7 +114,7 @@ import re, sys
 src, dst, checks, body = sys.argv[1:]
 text = open(src).read().replace("__CHECKS__\n", "".join("      %s\n" % c for c in checks.split("\n") if c.strip()))
 text = text.replace("__BODY__", body)
-names = ["ac", "ua", "srv", "pai", "body"] + [n for n in re.findall(r'assign_to="([^"]+)"', checks)]
+names = ["ac", "ua", "srv", "pai", "mf", "mf2", "body"] + [n for n in re.findall(r'assign_to="([^"]+)"', checks)]
 text = text.replace("__REFERENCES__", '<Reference variables="%s"/>' % ",".join(names))
 open(dst, "w").write(text)
 PY

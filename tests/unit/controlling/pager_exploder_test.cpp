@@ -114,6 +114,34 @@ TEST_F(GroupMessage, RegisteredRecipientCopyIsDeliveredWithTheTerminatingHeaders
     EXPECT_NE(checked.extra_headers.find("Contact: <sip:127.0.0.1:5070>;+g.oma.sip-im\r\n"), std::string::npos);
 }
 
+// tm's build_uac_req adds "Max-Forwards: 70" to a request unless its extra
+// headers (at least 15 bytes) contain "Max-Forwards:", which it searches
+// from their start for each copy: the copies carry tm's line first, so the
+// search stops at once and a copy has exactly one.
+TEST_F(GroupMessage, CopiesStartWithTheMaxForwardsTmWouldAdd)
+{
+    register_user("sip:bob@example.com");
+    auto g = *groups.find(kGroup);
+    g.anonymity_allowed = true;
+    groups.update(g);
+    auto anonymous = im::test::core_message();
+    anonymous.request_uri = kGroup;
+    anonymous.privacy = "id";
+    std::vector<ExplodeOutcome> outcomes;
+    outcomes.push_back(to_group());
+    outcomes.push_back(exploder.handle(anonymous));
+    for (const ExplodeOutcome &outcome : outcomes) {
+        ASSERT_EQ(outcome.action.verdict.code, 202);
+        const auto checked = check(outcome, 0);
+        ASSERT_EQ(checked.fate, CopyFate::deliver);
+        // What im_controlling hands to t_request: the shared block, then the recipient's.
+        const std::string sent = outcome.copies[0].content->headers + std::string(checked.extra_headers);
+        EXPECT_TRUE(sent.starts_with("Max-Forwards: 70\r\n")) << sent;
+        EXPECT_GE(sent.size(), 15u);
+        EXPECT_EQ(sent.find("Max-Forwards:", 1), std::string::npos) << sent;
+    }
+}
+
 TEST_F(GroupMessage, RecipientWhoBarredPagerModeRefusesTheCopy_6_2_6_1_Step1)
 {
     register_user("sip:bob@example.com");

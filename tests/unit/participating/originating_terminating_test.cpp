@@ -306,6 +306,58 @@ TEST_F(Participating, PreparedChecksDecideEveryRecipientAsCheckDeliveryDoes)
     EXPECT_EQ(procedure.admit(request, expired, alice, "sip:carol@example.com").verdict.code, 603);  // barred first
 }
 
+// A batch of copies reads each recipient's rows once (store::UserRows) and
+// admits from them: the same decisions as admit() asking the stores.
+TEST_F(Participating, AdmitFromABatchsRowsDecidesAsAdmitFromTheStores)
+{
+    const im::participating::TerminatingProcedure procedure(cfg, {registrations, settings, policies, access, willingness},
+                                                            clock);
+    const im::Originator alice{"sip:alice@example.com", false};
+    for (const char *user : {"sip:bob@example.com", "sip:carol@example.com", "sip:dave@example.com",
+                             "sip:erin@example.com", "sip:frank@example.com", "sip:grace@example.com"})
+        registrations.upsert({user, "", 2000, 900});
+    registrations.upsert({"sip:erin@example.com", "", 500, 400});  // expired: offline
+    settings.publish_initial("sip:carol@example.com", "<doc/>", only(&im::store::ServiceSettings::ipab_active, true), 5000, 1000);
+    settings.publish_initial("sip:dave@example.com", "<doc/>", only(&im::store::ServiceSettings::hist_active, true), 5000, 1000);
+    settings.publish_initial("sip:grace@example.com", "<doc/>", only(&im::store::ServiceSettings::isb_active, true), 5000, 1000);
+    access.set("sip:bob@example.com", "*@example.com", AccessKind::pager, AccessAction::reject);
+    access.set("sip:bob@example.com", "sip:alice@example.com", AccessKind::session, AccessAction::allow);
+    access.set("sip:frank@example.com", "*", AccessKind::session, AccessAction::reject);
+    policies.set("sip:dave@example.com", {true, 3, std::nullopt, true});  // "hello" is 5 bytes
+    willingness.set("sip:frank@example.com", false, 1000);
+
+    const std::string lmm = im::test::msrp_offer("a=sendonly", "a=filesize:3000\r\n");
+    const std::string session = im::test::msrp_offer("a=sendrecv");
+    for (const im::sip::Request &request : {im::test::core_message(), im::test::core_invite(lmm), im::test::core_invite(session)}) {
+        const im::participating::DeliveryChecks checks = procedure.prepare_delivery(request);
+        for (const std::string served : {"sip:bob@example.com", "sip:carol@example.com", "sip:dave@example.com",
+                                         "sip:erin@example.com", "sip:frank@example.com", "sip:grace@example.com",
+                                         "sip:nobody@example.com"}) {
+            const std::optional<im::store::PublishedSettings> published = settings.find_active(served, clock.now());
+            const im::store::EffectivePolicy policy = policies.effective(served);
+            im::store::OwnerAccessRules rules;
+            for (const im::store::AccessRule &rule : access.list(served)) rules.push_back({rule.peer, rule.kind, rule.action});
+            const im::store::UserRows rows{published, policy, rules, willingness.willing(served)};
+
+            const im::participating::Admission from_stores = procedure.admit(request, checks, alice, served);
+            const im::participating::Admission from_rows = procedure.admit(request, checks, alice, served, rows);
+            EXPECT_EQ(from_rows.verdict.code, from_stores.verdict.code) << request.method << " " << served;
+            EXPECT_EQ(from_rows.verdict.rejection, from_stores.verdict.rejection) << request.method << " " << served;
+            EXPECT_EQ(from_rows.record_history, from_stores.record_history) << request.method << " " << served;
+        }
+    }
+
+    // The rows are what it reads: bob's say "unwilling", whatever the store says.
+    const auto request = im::test::core_message();
+    const im::participating::DeliveryChecks checks = procedure.prepare_delivery(request);
+    const std::optional<im::store::PublishedSettings> none;
+    const im::store::EffectivePolicy any;
+    const im::store::OwnerAccessRules no_rules;
+    EXPECT_TRUE(procedure.admit(request, checks, alice, "sip:carol@example.com", {none, any, no_rules, true}).verdict.proceed());
+    EXPECT_EQ(procedure.admit(request, checks, alice, "sip:carol@example.com", {none, any, no_rules, false}).verdict.rejection,
+              im::Rejection::unwilling);
+}
+
 TEST_F(Participating, TerminatingKeepsAnExistingContact)
 {
     register_bob();

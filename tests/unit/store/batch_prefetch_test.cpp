@@ -75,6 +75,16 @@ TEST_F(BatchPrefetch, AccessDecisionsAnswerAsTheSingleQueries)
     EXPECT_EQ(store.decide(kAlice, kMallory, AccessKind::pager), std::nullopt);
 }
 
+// An owner listed twice (two addresses of one user) keeps its rules.
+TEST_F(BatchPrefetch, AnOwnerListedTwiceKeepsItsRules)
+{
+    im::store::SqliteAccessRuleStore store(db);
+    store.set(kAlice, kMallory, AccessKind::pager, AccessAction::reject);
+    store.prefetch({kAlice, kBob, kAlice});
+    EXPECT_EQ(store.decide(kAlice, kMallory, AccessKind::pager), AccessAction::reject);
+    EXPECT_EQ(store.decide(kBob, kMallory, AccessKind::pager), std::nullopt);
+}
+
 TEST_F(BatchPrefetch, PoliciesAnswerAsTheSingleQueries)
 {
     im::store::SqlitePolicyStore store(db);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "im/shared/shared_counter.hpp"
 #include "im/store/row_cache.hpp"
@@ -21,6 +22,7 @@ namespace {
 
 using im::store::AccessAction;
 using im::store::AccessKind;
+using im::store::RowBatch;
 using im::store::RowCache;
 using im::store::RowCacheConfig;
 using im::store::SqliteDatabase;
@@ -31,6 +33,8 @@ using im::store::testing::WorkerProcess;
 
 const std::string kAlice = "sip:alice@example.com";
 const std::string kBob = "sip:bob@example.com";
+const std::string kCarol = "sip:carol@example.com";
+const std::string kDave = "sip:dave@example.com";
 
 TEST(RowCache, WithoutAGenerationRowsLiveForOneBatch)
 {
@@ -81,6 +85,122 @@ TEST(RowCache, ZeroRowsMeansNoCacheBetweenBatches)
     cache.put(kAlice, 1);
     cache.end_batch();
     EXPECT_EQ(cache.find(kAlice), nullptr);
+}
+
+// A batch finds each key once: resolve() points at the cached rows and
+// lists the others, which the store keeps; complete() points at those.
+TEST(RowCacheBatch, FindsTheCachedRowsAndListsTheOthers)
+{
+    Generation generation;
+    RowCache<int> cache(RowCacheConfig{.generation = &generation.counter()});
+    RowBatch<int> batch;
+    cache.revalidate();
+    cache.put(kAlice, 1);
+    ASSERT_TRUE(cache.resolve({kAlice, kBob, kCarol}, batch));
+    EXPECT_EQ(batch.missing(), (std::vector<std::string>{kBob, kCarol}));
+    cache.keep(kBob, 2);
+    cache.keep(kCarol, 3);
+    cache.complete(batch, -1);
+    EXPECT_TRUE(batch.missing().empty());
+    ASSERT_EQ(batch.size(), 3u);
+    EXPECT_EQ(batch.row(0), 1);
+    EXPECT_EQ(batch.row(1), 2);
+    EXPECT_EQ(batch.row(2), 3);
+    cache.end_batch();
+
+    EXPECT_FALSE(cache.resolve({kCarol, kAlice}, batch));  // all cached: nothing to read
+    EXPECT_EQ(batch.row(0), 3);
+    EXPECT_EQ(batch.row(1), 1);
+}
+
+// A key the database has no row for gets the absent row, cached too; a
+// read that failed before complete() leaves no absent row behind.
+TEST(RowCacheBatch, KeysNotReadGetTheAbsentRow)
+{
+    Generation generation;
+    RowCache<int> cache(RowCacheConfig{.generation = &generation.counter()});
+    RowBatch<int> batch;
+    ASSERT_TRUE(cache.resolve({kAlice, kBob}, batch));
+    cache.keep(kAlice, 1);  // then the read fails
+    ASSERT_TRUE(cache.resolve({kAlice, kBob}, batch));
+    EXPECT_EQ(batch.missing(), (std::vector<std::string>{kBob}));
+    cache.complete(batch, 0);
+    EXPECT_EQ(batch.row(0), 1);
+    EXPECT_EQ(batch.row(1), 0);
+    ASSERT_NE(cache.find(kBob), nullptr);
+    EXPECT_EQ(*cache.find(kBob), 0);
+}
+
+// Another process's write moves the generation during a batch: the batch
+// keeps the rows it found (nothing revalidates until it ends), and the
+// next batch reads them again.
+TEST(RowCacheBatch, ResolvedRowsStayRightAcrossAGenerationChange)
+{
+    Generation generation;
+    RowCache<std::string> worker(RowCacheConfig{.generation = &generation.counter()});
+    RowCache<std::string> other(RowCacheConfig{.generation = &generation.counter()});
+    RowBatch<std::string> batch;
+    worker.revalidate();
+    worker.put(kAlice, "alice's row");
+    ASSERT_TRUE(worker.resolve({kAlice, kBob}, batch));
+    worker.keep(kBob, "bob's row");
+    worker.complete(batch, "");
+
+    other.written();
+    EXPECT_EQ(batch.row(0), "alice's row");
+    EXPECT_EQ(batch.row(1), "bob's row");
+    worker.end_batch();
+
+    ASSERT_TRUE(worker.resolve({kAlice, kBob}, batch));
+    EXPECT_EQ(batch.missing(), (std::vector<std::string>{kAlice, kBob}));
+}
+
+// The bound drops every row before the batch reads, never while it does.
+TEST(RowCacheBatch, ResolvedRowsStayRightAcrossTheMaxRowsClear)
+{
+    Generation generation;
+    RowCache<std::string> cache(RowCacheConfig{.generation = &generation.counter(), .max_rows = 3});
+    RowBatch<std::string> batch;
+    cache.revalidate();
+    cache.put(kAlice, "alice's row");
+    cache.put(kBob, "bob's row");
+
+    // Two cached and two to read do not fit: all four are read.
+    ASSERT_TRUE(cache.resolve({kAlice, kCarol, kBob, kDave}, batch));
+    EXPECT_EQ(batch.missing(), (std::vector<std::string>{kAlice, kCarol, kBob, kDave}));
+    EXPECT_EQ(cache.size(), 0u);
+    for (const std::string &key : batch.missing()) cache.keep(key, key + " read");
+    cache.complete(batch, "");
+    EXPECT_EQ(cache.size(), 4u);  // a batch keeps all its rows while it lasts
+    EXPECT_EQ(batch.row(0), kAlice + " read");
+    EXPECT_EQ(batch.row(1), kCarol + " read");
+    EXPECT_EQ(batch.row(2), kBob + " read");
+    EXPECT_EQ(batch.row(3), kDave + " read");
+    cache.end_batch();
+    EXPECT_EQ(cache.size(), 0u);  // then the bound holds again
+
+    // One cached and one to read fit under max_rows: the cached row stays.
+    cache.put(kAlice, "alice's row");
+    ASSERT_TRUE(cache.resolve({kAlice, kBob}, batch));
+    EXPECT_EQ(batch.missing(), (std::vector<std::string>{kBob}));
+    cache.keep(kBob, "bob's row");
+    cache.complete(batch, "");
+    EXPECT_EQ(batch.row(0), "alice's row");
+    EXPECT_EQ(batch.row(1), "bob's row");
+    cache.end_batch();
+    EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(RowCacheBatch, WithoutAGenerationEveryBatchReadsItsRows)
+{
+    RowCache<int> cache;
+    RowBatch<int> batch;
+    ASSERT_TRUE(cache.resolve({kAlice}, batch));
+    cache.keep(kAlice, 1);
+    cache.complete(batch, -1);
+    EXPECT_EQ(batch.row(0), 1);
+    cache.end_batch();
+    EXPECT_TRUE(cache.resolve({kAlice}, batch));
 }
 
 // Two workers of one Kamailio: each has its own connection and stores over

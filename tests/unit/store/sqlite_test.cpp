@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <array>
 #include <chrono>
 
@@ -300,6 +302,69 @@ TEST(SqliteReadSnapshot, EndsCleanlyAfterAFailedStatementInside)
         db.exec("SELECT * FROM nowhere");
     } catch (const StoreError &) {
     }
+    SqliteTransaction next(db);
+    next.commit();
+}
+
+// A snapshot begun by the first statement: none at all when no statement
+// runs (no BEGIN, no COMMIT), else one snapshot from that statement on.
+TEST(SqliteReadSnapshot, AtFirstStatementBeginsOnlyWhenAStatementRuns)
+{
+    TempDir dir;
+    SqliteDatabase db(dir.file("im.db"));
+    db.exec("CREATE TABLE t (x INTEGER)");
+    SqliteDatabase writer(dir.file("im.db"));
+    {
+        const SqliteReadSnapshot snapshot(db, SqliteReadSnapshot::AtFirstStatement{});
+        EXPECT_FALSE(snapshot.begun());
+        EXPECT_NE(sqlite3_get_autocommit(db.handle()), 0);
+    }
+    EXPECT_NE(sqlite3_get_autocommit(db.handle()), 0);
+    {
+        const SqliteReadSnapshot snapshot(db, SqliteReadSnapshot::AtFirstStatement{});
+        writer.exec("INSERT INTO t VALUES (1)");
+        EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), 1);  // begun here: the write before it is seen
+        EXPECT_TRUE(snapshot.begun());
+        EXPECT_EQ(sqlite3_get_autocommit(db.handle()), 0);
+        writer.exec("INSERT INTO t VALUES (1)");
+        EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), 1);
+    }
+    EXPECT_EQ(query_int(db, "SELECT count(*) FROM t"), 2);
+    SqliteTransaction next(db);  // no transaction left open
+    next.commit();
+}
+
+// The statements keep finding their connection's snapshot state when the
+// database object moves (it is on the heap).
+TEST(SqliteReadSnapshot, AtFirstStatementAlsoForStatementsPreparedBeforeAMove)
+{
+    TempDir dir;
+    SqliteDatabase first(dir.file("im.db"));
+    first.exec("CREATE TABLE t (x INTEGER)");
+    SqliteStatement count(first, "SELECT count(*) FROM t");
+    SqliteDatabase db(std::move(first));
+    for (int i = 0; i < 2; ++i) {
+        const SqliteReadSnapshot snapshot(db, SqliteReadSnapshot::AtFirstStatement{});
+        EXPECT_EQ(count.step(), StepResult::row);
+        count.reset();
+        EXPECT_TRUE(snapshot.begun());
+        EXPECT_EQ(sqlite3_get_autocommit(db.handle()), 0);
+    }
+    EXPECT_NE(sqlite3_get_autocommit(db.handle()), 0);
+}
+
+TEST(SqliteReadSnapshot, AtFirstStatementEndsCleanlyAfterAFailedStatement)
+{
+    TempDir dir;
+    SqliteDatabase db(dir.file("im.db"));
+    db.exec("CREATE TABLE t (x INTEGER)");
+    SqliteStatement select(db, "SELECT x FROM t");
+    SqliteDatabase(dir.file("im.db")).exec("DROP TABLE t");
+    {
+        const SqliteReadSnapshot snapshot(db, SqliteReadSnapshot::AtFirstStatement{});
+        EXPECT_THROW(select.step(), StoreError);
+    }
+    EXPECT_NE(sqlite3_get_autocommit(db.handle()), 0);
     SqliteTransaction next(db);
     next.commit();
 }

@@ -26,11 +26,18 @@ struct ControllingConfig {
 // 8.3.2.1: the copies ask for IM-capable contacts only.
 inline constexpr const char *kCopyAcceptContact = "*;+g.oma.sip-im;require;explicit";
 
+// The first line of every copy's headers: the Max-Forwards Kamailio's tm
+// would add itself (70, t_msgbuilder.c). tm's build_uac_req searches the
+// extra headers for "Max-Forwards:" from their start for each copy, adding
+// its own when absent: here the search ends at once, and a copy still has
+// exactly one.
+inline constexpr const char *kCopyMaxForwards = "Max-Forwards: 70\r\n";
+
 // What every copy of one group MESSAGE carries (8.3.2.1), built once and
 // shared by the copies instead of copied into each of up to max_recipients.
 struct CopyContent {
     std::string from;          // From header value (originator, or anonymous)
-    std::string headers;       // further header lines, CRLF-terminated
+    std::string headers;       // further header lines, CRLF-terminated, kCopyMaxForwards first
     std::string content_type;  // also in headers; what the recipient's checks look at
     std::string body;
 };

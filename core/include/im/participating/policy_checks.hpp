@@ -2,7 +2,7 @@
 // The policy steps of the Participating Function, one function and one
 // reply code each, in the order the spec lists them.
 #include <cstdint>
-
+#include <optional>
 #include <string_view>
 
 #include "im/identity.hpp"
@@ -47,5 +47,7 @@ Verdict require_not_barred(store::AccessKind kind, const EffectiveSettings &sett
 // 6.2.6.1 step 2: the receiving user's access list rejects the originator: 403.
 Verdict require_access_allowed(store::AccessRuleStore &rules, const std::string &served,
                                const Originator &originator, store::AccessKind kind);
+// The same for the list's decision already made (AccessRuleStore::decide).
+Verdict require_access_allowed(std::optional<store::AccessAction> decision);
 
 }  // namespace im::participating

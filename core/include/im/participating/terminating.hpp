@@ -15,6 +15,7 @@
 #include "im/store/policy_store.hpp"
 #include "im/store/registration_store.hpp"
 #include "im/store/settings_store.hpp"
+#include "im/store/user_rows.hpp"
 #include "im/store/willingness_store.hpp"
 
 namespace im::participating {
@@ -67,6 +68,11 @@ public:
     DeliveryChecks prepare_delivery(const sip::Request &request) const;
     Admission admit(const sip::Request &request, const DeliveryChecks &checks, const Originator &originator,
                     const std::string &served) const;
+    // admit() with the served user's rows already read for a batch
+    // (store::SqliteUserRows): the same decision, asking the stores only
+    // about the registration.
+    Admission admit(const sip::Request &request, const DeliveryChecks &checks, const Originator &originator,
+                    const std::string &served, const store::UserRows &rows) const;
 
 private:
     const Config &config_;

@@ -40,6 +40,19 @@ std::string normalize_peer_pattern(std::string_view peer);
 // itself, "*@its-domain" when it has a domain, and "*".
 std::vector<std::string> patterns_matching(std::string_view peer_aor);
 
+// One rule of an owner, as a cache keeps the owner's whole list.
+struct OwnerAccessRule {
+    std::string peer;  // as stored: normalize_peer_pattern
+    AccessKind kind;
+    AccessAction action;
+};
+using OwnerAccessRules = std::vector<OwnerAccessRule>;
+
+// AccessRuleStore::decide over the owner's whole list: the first of
+// peer_aor's patterns (most specific first) that one of the rules of this
+// kind names decides; nullopt when none does.
+std::optional<AccessAction> decide_among(const OwnerAccessRules &rules, std::string_view peer_aor, AccessKind kind);
+
 class AccessRuleStore {
 public:
     virtual ~AccessRuleStore() = default;

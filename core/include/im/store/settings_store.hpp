@@ -34,6 +34,10 @@ struct PublishedSettings {
     bool operator==(const PublishedSettings &) const = default;
 };
 
+// The settings of a publication (nullopt: none) that has not expired at
+// `now`: SettingsStore::active_settings for a row already read.
+std::optional<ServiceSettings> active_settings_of(const std::optional<PublishedSettings> &row, std::int64_t now);
+
 // A source of 64 random bits per call, injectable so tests know the tags.
 using RandomBits = std::function<std::uint64_t()>;
 

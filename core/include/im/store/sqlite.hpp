@@ -51,18 +51,25 @@ public:
 
     // A deferred BEGIN and its end (COMMIT, or ROLLBACK when that fails),
     // prepared once: SqliteReadSnapshot runs them once per group MESSAGE.
+    // begin_read_at_first_statement() leaves the BEGIN to the connection's
+    // next statement (SqliteStatement::step), if one runs before end_read().
     void begin_read();
+    void begin_read_at_first_statement();
     void end_read() noexcept;
+    bool read_begun() const noexcept;
 
 private:
+    friend class SqliteStatement;
+    // Where the connection's read snapshot stands, shared with its
+    // statements: on the heap, so that it stays put when the database moves.
+    struct ReadState;
     struct Closer {
         void operator()(sqlite3 *connection) const noexcept;
     };
     std::unique_ptr<sqlite3, Closer> connection_;
     std::filesystem::path path_;
-    // After connection_: finalized before it closes.
-    std::unique_ptr<SqliteStatement> begin_read_;
-    std::unique_ptr<SqliteStatement> commit_read_;
+    // After connection_: its BEGIN and COMMIT are finalized before it closes.
+    std::unique_ptr<ReadState> read_;
 };
 
 enum class StepResult { row, done };
@@ -110,6 +117,7 @@ private:
         void operator()(sqlite3_stmt *statement) const noexcept;
     };
     std::unique_ptr<sqlite3_stmt, Finalizer> statement_;
+    SqliteDatabase::ReadState *read_ = nullptr;  // its connection's: step() begins a snapshot waiting for it
 };
 
 // Resets a kept statement when the scope ends, however it ends.
@@ -147,14 +155,23 @@ std::string json_string_array(const std::vector<std::string> &items);
 
 // One read snapshot for many queries (a deferred BEGIN): the connection takes
 // its locks and validates its cache once instead of once per statement.
-// Ended (COMMIT, or ROLLBACK if that fails) when it goes out of scope.
+// Ended (COMMIT, or ROLLBACK if that fails) when it goes out of scope. One
+// at a time per connection.
 class SqliteReadSnapshot {
 public:
     explicit SqliteReadSnapshot(SqliteDatabase &db);
 
+    // Begun by the connection's first statement from now on, if any runs
+    // before the snapshot ends: work that may read nothing at all (a batch
+    // whose rows are all cached) runs no BEGIN and no COMMIT then.
+    struct AtFirstStatement {};
+    SqliteReadSnapshot(SqliteDatabase &db, AtFirstStatement);
+
     SqliteReadSnapshot(const SqliteReadSnapshot &) = delete;
     SqliteReadSnapshot &operator=(const SqliteReadSnapshot &) = delete;
     ~SqliteReadSnapshot();
+
+    bool begun() const noexcept { return db_.read_begun(); }
 
 private:
     SqliteDatabase &db_;

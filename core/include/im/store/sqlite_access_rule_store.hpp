@@ -22,30 +22,31 @@ public:
     std::optional<AccessAction> decide(const std::string &owner, const std::string &peer_aor,
                                        AccessKind kind) override;
 
-    // Reads the rules of every owner not cached yet in one statement; until
-    // forget_prefetched() (or longer, with a shared generation), decide
-    // answers for these owners from memory. For a batch under one
-    // SqliteReadSnapshot (a group MESSAGE's recipients).
+    // A batch of reads in two steps, so that the caller reads the rows every
+    // store misses under one SqliteReadSnapshot, opened only when some store
+    // misses rows (SqliteUserRows): resolve() revalidates the cache and finds
+    // each user's row in it, true when some must be read; read_missing()
+    // reads those in one statement. Then rows.row(i) is owners[i]'s row
+    // until forget_prefetched(), as long as nothing else reads or writes
+    // through this store meanwhile (that may drop the cached rows).
+    using BatchRows = RowBatch<OwnerAccessRules>;  // decide_among() answers from them
+    bool resolve(const std::vector<std::string> &owners, BatchRows &rows) { return rows_.resolve(owners, rows); }
+    void read_missing(BatchRows &rows);
+
+    // Both steps: reads the rules of every owner not cached yet in one
+    // statement; until forget_prefetched() (or longer, with a shared
+    // generation), decide answers for these owners from memory.
     void prefetch(const std::vector<std::string> &owners);
     void forget_prefetched() noexcept { rows_.end_batch(); }
 
 private:
-    struct OwnerRule {
-        std::string peer;
-        AccessKind kind;
-        AccessAction action;
-    };
-    using OwnerRules = std::vector<OwnerRule>;
-    static std::optional<AccessAction> decide_from(const OwnerRules &rules, const std::string &peer_aor,
-                                                   AccessKind kind);
-
     SqliteDatabase &db_;
     SqliteStatement set_;
     SqliteStatement remove_;
     SqliteStatement list_;
     SqliteStatement decide_;
     SqliteStatement prefetch_;
-    RowCache<OwnerRules> rows_;  // by owner
+    RowCache<OwnerAccessRules> rows_;  // by owner
 };
 
 }  // namespace im::store

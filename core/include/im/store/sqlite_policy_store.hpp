@@ -20,10 +20,20 @@ public:
     std::vector<ScopedPolicy> list() override;
     EffectivePolicy effective(const std::string &aor) override;
 
-    // Combines the rows of every aor not cached yet with the global row in
-    // one statement; until forget_prefetched() (or longer, with a shared
-    // generation), effective answers for these from memory. For a batch
-    // under one SqliteReadSnapshot (a group MESSAGE's recipients).
+    // A batch of reads in two steps, so that the caller reads the rows every
+    // store misses under one SqliteReadSnapshot, opened only when some store
+    // misses rows (SqliteUserRows): resolve() revalidates the cache and finds
+    // each user's row in it, true when some must be read; read_missing()
+    // reads those in one statement. Then rows.row(i) is aors[i]'s row
+    // until forget_prefetched(), as long as nothing else reads or writes
+    // through this store meanwhile (that may drop the cached rows).
+    using BatchRows = RowBatch<EffectivePolicy>;
+    bool resolve(const std::vector<std::string> &aors, BatchRows &rows) { return rows_.resolve(aors, rows); }
+    void read_missing(BatchRows &rows);
+
+    // Both steps: combines the rows of every aor not cached yet with the
+    // global row in one statement; until forget_prefetched() (or longer,
+    // with a shared generation), effective answers for these from memory.
     void prefetch(const std::vector<std::string> &aors);
     void forget_prefetched() noexcept { rows_.end_batch(); }
 
