@@ -137,6 +137,34 @@ typedef struct copy_tally {
 	int failed;
 } copy_tally_t;
 
+/* tm's t_request() without its shared-memory dialog: t_request() copies
+ * the Call-ID, From tag, From and To into a dialog it allocates in shared
+ * memory (five allocations and five frees, each under Kamailio's one
+ * shared-memory lock, for every copy) and frees it as soon as t_uac() has
+ * built and sent the request, which only reads it. A copy's dialog lives
+ * on the stack instead; Call-ID, From tag and CSeq are made as t_request()
+ * makes them. */
+static int send_request_once(uac_req_t *uac_r, str *ruri, str *to, str *from, str *next_hop)
+{
+	dlg_t dialog;
+	int rc;
+
+	memset(&dialog, 0, sizeof(dialog));
+	tmb.generate_callid(&dialog.id.call_id);
+	tmb.generate_fromtag(&dialog.id.loc_tag, &dialog.id.call_id, ruri);
+	dialog.loc_seq.value = DEFAULT_CSEQ;
+	dialog.loc_seq.is_set = 1;
+	dialog.loc_uri = *from;
+	dialog.rem_uri = *to;
+	dialog.rem_target = *ruri;
+	if(next_hop != NULL)
+		dialog.dst_uri = *next_hop;
+	uac_r->dialog = &dialog; /* t_uac() calculates its hooks */
+	rc = tmb.t_uac(uac_r);
+	uac_r->dialog = NULL;
+	return rc;
+}
+
 /* Sends one copy through the SIP/IP core, statefully; a copy its
  * recipient's checks refused is only counted and logged (8.3: it does not
  * change the 202). */
@@ -162,7 +190,7 @@ static int send_copy(void *ctx, const im_copy_t *copy)
 	if(copy->fate == IM_COPY_DELIVER)
 		tally->checked_here++;
 	set_uac_req(&uac_r, &message_method, &headers, &body, 0, TMCB_LOCAL_COMPLETED, copy_completed, 0);
-	if(tmb.t_request(&uac_r, &ruri, &to, &from, proxy->len ? proxy : NULL) < 0) {
+	if(send_request_once(&uac_r, &ruri, &to, &from, proxy->len ? proxy : NULL) < 0) {
 		LM_ERR("cannot send the group MESSAGE copy to %.*s\n", ruri.len, ruri.s);
 		tally->failed++;
 		return -1;
