@@ -63,6 +63,22 @@ protected:
 
     void register_user(const std::string &aor) { registrations.upsert({aor, "", 2000, 900}); }
 
+    void allow_anonymity()
+    {
+        auto g = *groups.find(kGroup);
+        g.anonymity_allowed = true;
+        groups.update(g);
+    }
+
+    // A MESSAGE to the group whose sender asks for privacy (Privacy: id).
+    ExplodeOutcome to_group_anonymously()
+    {
+        auto r = im::test::core_message();
+        r.request_uri = kGroup;
+        r.privacy = "id";
+        return exploder.handle(r);
+    }
+
     im::controlling::ControllingConfig ccfg = controlling_config();
     im::participating::Config pcfg = im::test::participating_config();
     im::store::MemoryGroupStore groups;
@@ -121,20 +137,15 @@ TEST_F(GroupMessage, RegisteredRecipientCopyIsDeliveredWithTheTerminatingHeaders
 TEST_F(GroupMessage, CopiesStartWithTheMaxForwardsTmWouldAdd)
 {
     register_user("sip:bob@example.com");
-    auto g = *groups.find(kGroup);
-    g.anonymity_allowed = true;
-    groups.update(g);
-    auto anonymous = im::test::core_message();
-    anonymous.request_uri = kGroup;
-    anonymous.privacy = "id";
+    allow_anonymity();
     std::vector<ExplodeOutcome> outcomes;
     outcomes.push_back(to_group());
-    outcomes.push_back(exploder.handle(anonymous));
+    outcomes.push_back(to_group_anonymously());
     for (const ExplodeOutcome &outcome : outcomes) {
         ASSERT_EQ(outcome.action.verdict.code, 202);
         const auto checked = check(outcome, 0);
         ASSERT_EQ(checked.fate, CopyFate::deliver);
-        // What im_controlling hands to t_request: the shared block, then the recipient's.
+        // What im_controlling hands to tm (t_uac): the shared block, then the recipient's.
         const std::string sent = outcome.copies[0].content->headers + std::string(checked.extra_headers);
         EXPECT_TRUE(sent.starts_with("Max-Forwards: 70\r\n")) << sent;
         EXPECT_GE(sent.size(), 15u);
@@ -186,13 +197,8 @@ TEST_F(GroupMessage, RecipientNotServedHereGoesThroughTheCore)
 
 TEST_F(GroupMessage, AnonymousSenderIsCheckedUnderTheRealIdentityWithPrivacy)
 {
-    auto g = *groups.find(kGroup);
-    g.anonymity_allowed = true;
-    groups.update(g);
-    auto r = im::test::core_message();
-    r.request_uri = kGroup;
-    r.privacy = "id";
-    auto outcome = exploder.handle(r);
+    allow_anonymity();
+    auto outcome = to_group_anonymously();
     ASSERT_EQ(outcome.action.verdict.code, 202);
     im::controlling::CopyRequestStorage storage;
     auto view = im::controlling::terminating_view(outcome.copies[0], *outcome.originator, storage);
@@ -379,9 +385,7 @@ TEST_F(GroupAdvertisementMessage, AGroupOfAnotherServerCannotBeCheckedAndPasses)
 
 TEST_F(GroupAdvertisementMessage, AnonymousAdvertisementIs403_6_2_4_5_Step1)
 {
-    auto g = *groups.find(kGroup);
-    g.anonymity_allowed = true;
-    groups.update(g);
+    allow_anonymity();
     auto outcome = advertise(advertisement_of("sip:team@example.com"), "<sip:alice@example.com>", "id");
     EXPECT_EQ(outcome.action.verdict.code, 403);
     EXPECT_EQ(outcome.action.verdict.rejection, im::Rejection::anonymity);
