@@ -5,8 +5,12 @@
 # topology: Kamailio's imc module (etc/bench/imc.cfg) in the IM server's
 # place with a 100-member room, its copies through the same core.
 #
-#   bench/group.sh [rates...]   group MESSAGEs per second (default 10 20 40 60 80 100 150)
-#   IMC_FIRST=1                 run the baseline first (alternate between runs)
+#   bench/group.sh [rates...]   group MESSAGEs per second, each rate until one
+#                               is not sustained (default 50 100 ... 1000)
+#   ROUNDS=N                    N rounds, each running both sides, the order
+#                               alternating; the result is the median (default 3:
+#                               a single run moves by 10% on a shared machine)
+#   IMC_FIRST=1                 run the baseline first in the first round
 #   ONLY=ours | ONLY=imc        one side only (profiling)
 #   SIPP_NICE=-10               the receiving SIPp's nice value (default 0): it
 #                               stands in for 100 devices in one process, and on
@@ -18,12 +22,14 @@
 #   IMC_CFG=FILE                another config for the imc baseline
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
 source "$(dirname "$0")/bench_lib.sh"
-# 4 GB of shared memory for each Kamailio: tm keeps every transaction 5 s
-# after its final reply, and with 1 GB the core ran out of shared memory at
-# about 15,400 copies/s whichever server sent them (build_cell(): could not
-# allocate shared memory), which then decided both rates instead of the CPU.
-export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_LOG_PREFIX=0 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-4096}
-read -r -a RATES <<<"${*:-10 20 40 60 80 100 150}"
+# 6 GB of shared memory for each Kamailio: tm keeps every transaction 5 s
+# after its final reply, and the core ran out of shared memory (build_cell():
+# could not allocate shared memory) at about 15,400 copies/s with 1 GB and
+# at 65,000 with 4 GB, whichever server sent them, which then decided both
+# rates instead of the CPU.
+export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_LOG_PREFIX=0 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-6144}
+read -r -a RATES <<<"${*:-50 100 150 200 250 300 350 400 450 500 550 600 650 700 750 800 850 900 950 1000}"
+ROUNDS=${ROUNDS:-3}
 SECONDS_PER_STEP=${SECONDS_PER_STEP:-5}
 # Receive buffers for the copies' bursts: 16 MB holds about half a second of
 # copies at 25,000/s. With 4 MB, a consumer descheduled for about 0.1 s on
@@ -65,7 +71,9 @@ register_all() {
 }
 
 # run_topology NAME: one line per rate; sets BEST (deliveries/s with < 1% lost
-# copies), and IM_CPU / CORE_CPU (us of CPU per delivered copy at the first rate).
+# copies) and STEP_CPU[rate] ("server core SIPp", us of CPU per delivered copy)
+# for every rate sustained.
+declare -A STEP_CPU
 run_topology() {
   local name=$1
   im_start || { echo "cannot start $name"; return 1; }
@@ -76,7 +84,7 @@ run_topology() {
     for i in $(seq 1 $MEMBERS); do kamcmd im_controlling.group_member_add sip:bench@example.com "sip:member$i@example.com" >/dev/null; done
   fi
   sleep 0.5
-  BEST=0 IM_CPU= CORE_CPU= SIPP_CPU=
+  BEST=0 STEP_CPU=()
   # The first step is a warm-up, not counted: every worker process of both
   # Kamailios touches its shared-memory pages for the first time and fills
   # its caches, which made the first measured step of a run up to a third
@@ -122,9 +130,6 @@ run_topology() {
       sleep 2
       continue
     fi
-    if [[ -z $IM_CPU ]] && ((received > 0)); then
-      IM_CPU=$step_im CORE_CPU=$step_core SIPP_CPU=$step_sipp
-    fi
     printf '%-10s %4d group msgs/s offered: %6d of %6d copies delivered (%6d/s), lost %6s%%, %6d sent, %d UDP drops%s; CPU us/copy %s + core %s + SIPp %s\n' \
       "$name" "$rate" "$received" "$expected" "$achieved" "$pct" "$sent" "$drops" \
       "$( ((drops > 0)) && echo " (so far by port: $(udp_drops_by_port))")$( ((shm_errors > 0)) && echo ", $shm_errors out-of-shared-memory errors in the log so far")" \
@@ -132,7 +137,7 @@ run_topology() {
     # Sustained: under 1% lost copies, delivered at >= 95% of the offered
     # copy rate, no copy sent twice.
     if ((sent <= expected)) && awk -v p="$pct" -v a="$achieved" -v r="$((rate * MEMBERS))" 'BEGIN{exit !(p < 1 && a >= 0.95 * r)}'; then
-      BEST=$((rate * MEMBERS))
+      BEST=$((rate * MEMBERS)) STEP_CPU[$rate]="$step_im $step_core $step_sipp"
     else
       break
     fi
@@ -143,11 +148,15 @@ run_topology() {
 
 run_ours() {
   echo "== IM server: im_controlling exploder, each copy through the recipient's terminating function"
-  run_topology im-server; ours=$BEST ours_cpu=$IM_CPU ours_core_cpu=$CORE_CPU ours_sipp_cpu=$SIPP_CPU
+  rm -rf "$WORK/data"  # every run creates its group anew
+  run_topology im-server
+  OURS+=("$BEST")
+  local rate; for rate in "${!STEP_CPU[@]}"; do OURS_CPU[$rate]+="${STEP_CPU[$rate]};"; done
 }
 run_imc() {
   echo "== Kamailio imc, copies through the same core"
   local db="$WORK/data/im.db" f i
+  rm -rf "$WORK/data"
   mkdir -p "$WORK/data"
   for f in "$IM_SOURCE_DIR"/sql/*-create.sql /usr/share/kamailio/db_sqlite/imc-create.sql; do sqlite3 "$db" <"$f"; done
   {
@@ -156,18 +165,52 @@ run_imc() {
     for i in $(seq 1 $MEMBERS); do echo "INSERT INTO imc_members (username, domain, room, flag) VALUES ('member$i', 'example.com', 'sip:bench@example.com', 0);"; done
     echo "COMMIT;"
   } | sqlite3 "$db"
-  IM_SERVER_CFG="${IMC_CFG:-$IM_SOURCE_DIR/etc/bench/imc.cfg}" run_topology imc; theirs=$BEST theirs_cpu=$IM_CPU theirs_core_cpu=$CORE_CPU theirs_sipp_cpu=$SIPP_CPU
+  IM_SERVER_CFG="${IMC_CFG:-$IM_SOURCE_DIR/etc/bench/imc.cfg}" run_topology imc
+  THEIRS+=("$BEST")
+  local rate; for rate in "${!STEP_CPU[@]}"; do THEIRS_CPU[$rate]+="${STEP_CPU[$rate]};"; done
 }
-# IMC_FIRST=1 runs the baseline first (alternate the order between runs);
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# "a b c;a b c;..." -> the median of each column, "a + b + c"
+median_cpu() {
+  local runs=$1 col out=()
+  for col in 1 2 3; do
+    out+=("$(median $(tr ';' '\n' <<<"$runs" | awk -v c=$col 'NF {print $c}'))")
+  done
+  echo "${out[0]} + core ${out[1]} + SIPp ${out[2]}"
+}
+# Rounds alternate the order (IMC_FIRST=1: the baseline first in round 1);
 # ONLY=ours or ONLY=imc runs one side (for profiling; no ratio).
-ours=0 theirs=0 ours_cpu=- ours_core_cpu=- ours_sipp_cpu=- theirs_cpu=- theirs_core_cpu=- theirs_sipp_cpu=-
-case ${ONLY:-} in
-ours) run_ours ;;
-imc) run_imc ;;
-*) if [[ -n ${IMC_FIRST:-} ]]; then run_imc; run_ours; else run_ours; run_imc; fi ;;
-esac
+OURS=() THEIRS=() RATIOS=()
+declare -A OURS_CPU THEIRS_CPU
+for round in $(seq 1 "$ROUNDS"); do
+  ((ROUNDS > 1)) && echo "== round $round of $ROUNDS"
+  imc_first=$(( (round + ${IMC_FIRST:+1} + 0) % 2 == 0 ))
+  case ${ONLY:-} in
+  ours) run_ours ;;
+  imc) run_imc ;;
+  *) if ((imc_first)); then run_imc; run_ours; else run_ours; run_imc; fi
+     RATIOS+=("$(awk -v a="${OURS[-1]}" -v b="${THEIRS[-1]}" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')")
+     echo "round $round: IM server ${OURS[-1]}/s, imc ${THEIRS[-1]}/s, ratio ${RATIOS[-1]}" ;;
+  esac
+done
+ours=$(median "${OURS[@]}") theirs=$(median "${THEIRS[@]}")
 ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
-echo "CPU per delivered copy at ${RATES[0]} group msgs/s: IM server ${ours_cpu} us (its core ${ours_core_cpu} us, SIPp ${ours_sipp_cpu} us), imc ${theirs_cpu} us (its core ${theirs_core_cpu} us, SIPp ${theirs_sipp_cpu} us)"
-echo "highest sustained delivery rate (<1% lost copies, >=95% of offered): IM server $ours/s, imc $theirs/s, ratio $ratio"
+# CPU per copy at the highest rate every run sustained.
+common=
+for rate in "${RATES[@]}"; do
+  if [[ ${ONLY:-} != imc && -z ${OURS_CPU[$rate]:-} ]] || [[ ${ONLY:-} != ours && -z ${THEIRS_CPU[$rate]:-} ]]; then break; fi
+  runs_ours=$(tr -cd ';' <<<"${OURS_CPU[$rate]:-}") runs_theirs=$(tr -cd ';' <<<"${THEIRS_CPU[$rate]:-}")
+  ((${#runs_ours} == ${#OURS[@]} && ${#runs_theirs} == ${#THEIRS[@]})) && common=$rate
+done
+cpu_ours=() cpu_theirs=()
+[[ ${ONLY:-} != imc && -n $common ]] && cpu_ours=("IM server $(median_cpu "${OURS_CPU[$common]}")")
+[[ ${ONLY:-} != ours && -n $common ]] && cpu_theirs=("imc $(median_cpu "${THEIRS_CPU[$common]}")")
+[[ -n $common ]] && echo "CPU per delivered copy at $common group msgs/s, median of the runs (us): ${cpu_ours[*]}${cpu_ours:+${cpu_theirs:+, }}${cpu_theirs[*]}"
+case ${ONLY:-} in
+ours) echo "highest sustained delivery rate (<1% lost copies, >=95% of offered): IM server ${OURS[*]} (median ${ours}/s)" ;;
+imc) echo "highest sustained delivery rate (<1% lost copies, >=95% of offered): imc ${THEIRS[*]} (median ${theirs}/s)" ;;
+*) echo "per round: IM server ${OURS[*]}, imc ${THEIRS[*]}, ratios ${RATIOS[*]}"
+   echo "highest sustained delivery rate (<1% lost copies, >=95% of offered), median of $ROUNDS round(s): IM server ${ours}/s, imc ${theirs}/s, ratio $ratio (median of the rounds' ratios: $(median "${RATIOS[@]}" | awk '$1 + 0 == $1 {printf "%.2f", $1; next} {print}'))" ;;
+esac
 [[ -n ${KEEP_WORK:-} ]] && echo "kept $WORK" || rm -rf "$WORK"
 trap - EXIT
