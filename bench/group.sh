@@ -23,10 +23,11 @@
 source "$(dirname "$0")/../tests/integration/lib/lib.sh"
 source "$(dirname "$0")/bench_lib.sh"
 # 6 GB of shared memory for each Kamailio: tm keeps every transaction 5 s
-# after its final reply, and the core ran out of shared memory (build_cell():
-# could not allocate shared memory) at about 15,400 copies/s with 1 GB and
-# at 65,000 with 4 GB, whichever server sent them, which then decided both
-# rates instead of the CPU.
+# after its final reply. With 1 GB the core ran out of shared memory
+# (build_cell(): could not allocate shared memory) at about 15,400 copies/s
+# whichever server sent them, and with 4 GB a Kamailio of the imc topology
+# ran out at 65,000 copies/s on a faster machine: that, not the CPU, then
+# decided the rate.
 export IM_SKIP_BUILD=1 IM_LOG_LEVEL=1 IM_LOG_PREFIX=0 IM_CHILDREN=${IM_CHILDREN:-4} IM_SHM_MB=${IM_SHM_MB:-6144}
 read -r -a RATES <<<"${*:-50 100 150 200 250 300 350 400 450 500 550 600 650 700 750 800 850 900 950 1000}"
 ROUNDS=${ROUNDS:-3}
