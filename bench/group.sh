@@ -152,7 +152,7 @@ run_ours() {
   rm -rf "$WORK/data"  # every run creates its group anew
   run_topology im-server
   OURS+=("$BEST")
-  local rate; for rate in "${!STEP_CPU[@]}"; do OURS_CPU[$rate]+="${STEP_CPU[$rate]};"; done
+  keep_step_cpu OURS_CPU
 }
 run_imc() {
   echo "== Kamailio imc, copies through the same core"
@@ -168,8 +168,15 @@ run_imc() {
   } | sqlite3 "$db"
   IM_SERVER_CFG="${IMC_CFG:-$IM_SOURCE_DIR/etc/bench/imc.cfg}" run_topology imc
   THEIRS+=("$BEST")
-  local rate; for rate in "${!STEP_CPU[@]}"; do THEIRS_CPU[$rate]+="${STEP_CPU[$rate]};"; done
+  keep_step_cpu THEIRS_CPU
 }
+# Appends the last run's STEP_CPU to a side's per-rate CPU (OURS_CPU or THEIRS_CPU: "run;run;...").
+keep_step_cpu() {
+  local -n cpu_by_rate=$1
+  local rate
+  for rate in "${!STEP_CPU[@]}"; do cpu_by_rate[$rate]+="${STEP_CPU[$rate]};"; done
+}
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # "a b c;a b c;..." -> the median of each column, "a + b + c"
 median_cpu() {
@@ -185,21 +192,22 @@ OURS=() THEIRS=() RATIOS=()
 declare -A OURS_CPU THEIRS_CPU
 for round in $(seq 1 "$ROUNDS"); do
   ((ROUNDS > 1)) && echo "== round $round of $ROUNDS"
-  imc_first=$(( (round + ${IMC_FIRST:+1} + 0) % 2 == 0 ))
+  imc_first=$((round % 2 == 0))
+  [[ -n ${IMC_FIRST:-} ]] && imc_first=$((!imc_first))
   case ${ONLY:-} in
   ours) run_ours ;;
   imc) run_imc ;;
   *) if ((imc_first)); then run_imc; run_ours; else run_ours; run_imc; fi
-     RATIOS+=("$(awk -v a="${OURS[-1]}" -v b="${THEIRS[-1]}" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')")
+     RATIOS+=("$(ratio_of "${OURS[-1]}" "${THEIRS[-1]}")")
      echo "round $round: IM server ${OURS[-1]}/s, imc ${THEIRS[-1]}/s, ratio ${RATIOS[-1]}" ;;
   esac
 done
 ours=$(median "${OURS[@]}") theirs=$(median "${THEIRS[@]}")
-ratio=$(awk -v a="$ours" -v b="$theirs" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }')
-# CPU per copy at the highest rate every run sustained.
+ratio=$(ratio_of "$ours" "$theirs")
+# CPU per copy at the highest rate every run sustained (a run sustains a
+# prefix of the rates, so that rate has one entry per run on each side).
 common=
 for rate in "${RATES[@]}"; do
-  if [[ ${ONLY:-} != imc && -z ${OURS_CPU[$rate]:-} ]] || [[ ${ONLY:-} != ours && -z ${THEIRS_CPU[$rate]:-} ]]; then break; fi
   runs_ours=$(tr -cd ';' <<<"${OURS_CPU[$rate]:-}") runs_theirs=$(tr -cd ';' <<<"${THEIRS_CPU[$rate]:-}")
   ((${#runs_ours} == ${#OURS[@]} && ${#runs_theirs} == ${#THEIRS[@]})) && common=$rate
 done
