@@ -59,10 +59,10 @@ printf 'SEQUENTIAL\nsender;bench\n' >"$WORK/send.csv"
 udp_drops() { awk '$1 == "Udp:" && $6 ~ /^[0-9]+$/ {print $6}' /proc/net/snmp; }
 # Drops so far by local port (the sockets still open), "port:drops ...".
 udp_drops_by_port() {
-  local _sl local _rest drops
-  while read -r _sl local _rest; do
+  local _sl local_address _rest drops
+  while read -r _sl local_address _rest; do
     drops=${_rest##* }
-    [[ $drops =~ ^[0-9]+$ ]] && ((drops > 0)) && printf '%d:%d ' "$((16#${local#*:}))" "$drops"
+    [[ $drops =~ ^[0-9]+$ ]] && ((drops > 0)) && printf '%d:%d ' "$((16#${local_address#*:}))" "$drops"
   done < <(tail -n +2 /proc/net/udp)
 }
 
@@ -180,9 +180,10 @@ ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 # "a b c;a b c;..." -> the median of each column, "a + b + c"
 median_cpu() {
-  local runs=$1 col out=()
+  local runs=$1 col out=() values
   for col in 1 2 3; do
-    out+=("$(median $(tr ';' '\n' <<<"$runs" | awk -v c=$col 'NF {print $c}'))")
+    mapfile -t values < <(tr ';' '\n' <<<"$runs" | awk -v c=$col 'NF {print $c}')
+    out+=("$(median "${values[@]}")")
   done
   echo "${out[0]} + core ${out[1]} + SIPp ${out[2]}"
 }
