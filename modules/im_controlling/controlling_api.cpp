@@ -7,13 +7,17 @@
 
 #include "api_support.hpp"
 #include "im/bridge.hpp"
+#include "im/clock.hpp"
+#include "im/controlling/conference_focus.hpp"
 #include "im/controlling/pager_exploder.hpp"
 #include "im/controlling/recipient_checks.hpp"
+#include "im/controlling/relay_switch.hpp"
 #include "im/service/database.hpp"
 #include "im/shared/shared_counter.hpp"
 #include "im/sip/uri.hpp"
 #include "im/store/cached_group_store.hpp"
 #include "im/store/schema_versions.hpp"
+#include "im/store/sqlite_conference_store.hpp"
 #include "im/store/sqlite_group_store.hpp"
 
 namespace {
@@ -42,6 +46,19 @@ bool check_copies_here(const char *delivery_proxy)
     if (!im::sip::parse_uri(value))
         throw std::invalid_argument("delivery_proxy must be a SIP URI like sip:127.0.0.1:5062, not " + value);
     return true;
+}
+
+im::controlling::FocusConfig make_focus_config(const im_controlling_params_t &params,
+                                               const im::controlling::ControllingConfig &controlling)
+{
+    im::controlling::FocusConfig config;
+    config.conference_factory = controlling.conference_factory;
+    if (params.session_expires < 90) throw std::invalid_argument("session_expires must be at least 90 (RFC 4028)");
+    if (params.remaining_participants < 0 || params.remaining_participants > 1)
+        throw std::invalid_argument("remaining_participants must be 0 or 1");
+    config.session_expires = params.session_expires;
+    config.remaining_participants = params.remaining_participants;
+    return config;
 }
 
 im_str_t str_of(std::string_view s) { return {s.data(), static_cast<int>(s.size())}; }
@@ -134,7 +151,10 @@ struct im_controlling {
           db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
           stores(db, shared, params.group_cache),
           groups(stores.store()),
-          exploder(config, groups)
+          exploder(config, groups),
+          conferences(db),
+          conference_switch(text(params.relay_control_socket), std::chrono::milliseconds(params.relay_timeout_ms)),
+          focus(make_focus_config(params, config), config.identity, groups, conferences, conference_switch, clock)
     {
     }
 
@@ -146,7 +166,35 @@ struct im_controlling {
     im::controlling::PagerExploder exploder;
     RecipientChecker recipient_checker;
     std::string headers;  // the header block of the copy being sent
+    im::store::SqliteConferenceStore conferences;
+    im::controlling::RelaySwitch conference_switch;
+    im::SystemClock clock;
+    im::controlling::ConferenceFocus focus;
 };
+
+namespace {
+
+void write_focus_reply(const im::Action &action, const std::string &body, im_focus_reply_t *out)
+{
+    if (body.size() >= sizeof out->body) throw std::length_error("SDP answer too long");
+    im::bridge::write_action(action, &out->action);
+    im::bridge::copy_text(body, out->body, sizeof out->body);
+}
+
+void send_byes(const std::vector<im::controlling::ByeOrder> &byes, im_focus_bye_f bye, void *ctx)
+{
+    for (const auto &order : byes) {
+        const auto &p = order.participant;
+        const auto &d = p.dialog;
+        const im_focus_bye_t out{p.conference.c_str(), p.identity.c_str(), d.call_id.c_str(), d.local_tag.c_str(),
+                                 d.remote_tag.c_str(), d.local_uri.c_str(), d.remote_uri.c_str(),
+                                 d.remote_target.c_str(), d.route_set.c_str(), d.socket.c_str(),
+                                 static_cast<int>(order.cseq)};
+        bye(ctx, &out);
+    }
+}
+
+}  // namespace
 
 extern "C" {
 
@@ -189,7 +237,8 @@ void im_controlling_close(im_controlling_t *c) { std::unique_ptr<im_controlling>
 int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req)
 {
     try {
-        return c->exploder.owns(im::bridge::to_request(*req).request_uri) ? 1 : 0;
+        const auto request_uri = im::bridge::to_request(*req).request_uri;
+        return c->exploder.owns(request_uri) || c->focus.session_of(request_uri) ? 1 : 0;
     } catch (...) {
         return -1;
     }
@@ -222,6 +271,64 @@ int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *re
         return failed;
     } catch (...) {
         im::bridge::write_internal_error(action);
+        return -1;
+    }
+}
+
+int im_controlling_focus_uri(im_controlling_t *c, const im_sip_request_t *req)
+{
+    try {
+        return c->focus.session_of(im::bridge::to_request(*req).request_uri) ? 1 : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+int im_controlling_focus_invite(im_controlling_t *c, const im_sip_request_t *req, const im_focus_invite_t *invite,
+                                im_focus_reply_t *out)
+{
+    *out = im_focus_reply_t{};
+    try {
+        im::controlling::InviteContext context;
+        context.local_tag = text(invite->local_tag);
+        context.remote_tag = text(invite->remote_tag);
+        context.route_set = text(invite->route_set);
+        context.remote_target = text(invite->remote_target);
+        context.socket = text(invite->socket);
+        context.focus_address = text(invite->focus_address);
+        context.timer_supported = invite->timer_supported != 0;
+        auto outcome = c->focus.join(im::bridge::to_request(*req), context);
+        write_focus_reply(outcome.action, outcome.sdp_answer, out);
+        im::bridge::copy_text(outcome.conference, out->conference, sizeof out->conference);
+        return 0;
+    } catch (const im::controlling::SwitchError &e) {
+        *out = im_focus_reply_t{};
+        out->switch_failed = 1;
+        im::bridge::write_action(im::Action::reply(im::Verdict::reply(503, "Service Unavailable")), &out->action);
+        im::bridge::copy_text(e.what(), out->body, sizeof out->body);  // the reason, for the log
+        return 0;
+    } catch (const std::exception &e) {
+        *out = im_focus_reply_t{};
+        im::bridge::write_internal_error(&out->action);
+        im::bridge::copy_text(e.what(), out->body, sizeof out->body);
+        return -1;
+    }
+}
+
+int im_controlling_focus_dialog(im_controlling_t *c, const im_sip_request_t *req, im_focus_reply_t *out,
+                                im_focus_bye_f bye, void *bye_ctx)
+{
+    *out = im_focus_reply_t{};
+    try {
+        auto outcome = c->focus.in_dialog(im::bridge::to_request(*req));
+        write_focus_reply(outcome.action, outcome.body, out);
+        out->session_ended = outcome.session_ended ? 1 : 0;
+        send_byes(outcome.byes, bye, bye_ctx);
+        return static_cast<int>(outcome.byes.size());
+    } catch (const std::exception &e) {
+        *out = im_focus_reply_t{};
+        im::bridge::write_internal_error(&out->action);
+        im::bridge::copy_text(e.what(), out->body, sizeof out->body);
         return -1;
     }
 }

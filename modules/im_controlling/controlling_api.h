@@ -28,6 +28,13 @@ typedef struct im_controlling_params {
 	/* Groups (present or absent) each process keeps read from the database;
 	 * 0: no cache, every group MESSAGE reads the database. */
 	int group_cache;
+	/* The MSRP relay, the conference focus's MSRP switch. */
+	const char *relay_control_socket;
+	int relay_timeout_ms;
+	/* Session-Expires the focus gives participants (refresher=uac). */
+	int session_expires;
+	/* 7.2.2.8 number-of-remaining-participants (0 or 1). */
+	int remaining_participants;
 } im_controlling_params_t;
 
 typedef struct im_controlling im_controlling_t;
@@ -80,6 +87,59 @@ int im_controlling_owns(im_controlling_t *c, const im_sip_request_t *req);
  * internal error (then *action is a 500). */
 int im_controlling_group_message(im_controlling_t *c, const im_sip_request_t *req, im_action_t *action,
 		const im_request_checks_t *checks, im_copy_sink_f sink, void *sink_ctx, int *copies);
+
+/* The conference focus (spec 7.2). */
+
+/* The focus's side of an initial INVITE's dialog, from the glue. */
+typedef struct im_focus_invite {
+	const char *local_tag;      /* the To tag the reply will carry */
+	const char *remote_tag;     /* the From tag */
+	const char *route_set;      /* Record-Route values in order, comma-separated */
+	const char *remote_target;  /* the Contact URI */
+	const char *socket;         /* "proto:ip:port" it arrived on */
+	const char *focus_address;  /* "host:port[;transport=x]" of this server */
+	int timer_supported;        /* Supported: timer */
+} im_focus_invite_t;
+
+#define IM_FOCUS_BODY 8192
+
+/* The reply to a request for the focus: action (code 0: none) and its body. */
+typedef struct im_focus_reply {
+	im_action_t action;
+	char body[IM_FOCUS_BODY]; /* application/sdp, "" for none */
+	char conference[64];      /* the session joined (200 to an INVITE) */
+	int switch_failed;        /* the relay could not be reached or refused */
+	int session_ended;        /* the release policy ended the session */
+} im_focus_reply_t;
+
+/* A participant the focus ends with a BYE (7.2.1.9): its dialog as stored. */
+typedef struct im_focus_bye {
+	const char *conference;
+	const char *identity;
+	const char *call_id;
+	const char *local_tag;
+	const char *remote_tag;
+	const char *local_uri;
+	const char *remote_uri;
+	const char *remote_target;
+	const char *route_set;
+	const char *socket;
+	int cseq;
+} im_focus_bye_t;
+typedef void (*im_focus_bye_f)(void *ctx, const im_focus_bye_t *bye);
+
+/* 1 when the Request-URI is a session identity of the focus, 0 when not. */
+int im_controlling_focus_uri(im_controlling_t *c, const im_sip_request_t *req);
+/* An initial INVITE to a group or session identity (7.2.1.3-7.2.1.5):
+ * fills out (200 with the SDP answer, or a refusal; 503 when the relay
+ * failed, 500 after an internal error). Returns 0, or -1 on an internal error. */
+int im_controlling_focus_invite(im_controlling_t *c, const im_sip_request_t *req, const im_focus_invite_t *invite,
+		im_focus_reply_t *out);
+/* A request in a participant's dialog (to_tag the focus's); bye is called
+ * for every participant to end (release policy). Returns the number of
+ * BYEs, or -1 on an internal error (out is then a 500). */
+int im_controlling_focus_dialog(im_controlling_t *c, const im_sip_request_t *req, im_focus_reply_t *out,
+		im_focus_bye_f bye, void *bye_ctx);
 
 /* Group administration for RPC: "key: value" lines into out; 0, or -1 with the reason. */
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out, size_t out_size);

@@ -18,6 +18,7 @@
 #include "modules/tm/tm_load.h"
 
 #include "controlling_api.h"
+#include "conference_focus.h"
 #include "../im_participating/api.h"
 #include "kam_glue.h"
 #include "kam_shm.h"
@@ -40,6 +41,8 @@ static int uri_list_service = 1;
 static int max_recipients = 100;
 static char *delivery_proxy = "";
 static int group_cache = 4096;
+static int session_expires = 1800;
+static int remaining_participants = 1;
 /* outbound_proxy and delivery_proxy as str, set in mod_init. */
 static str outbound_proxy_str;
 static str delivery_proxy_str;
@@ -68,6 +71,7 @@ static stat_var *copies_failed;
 static stat_var *copies_refused;
 static stat_var *copies_checked_here;
 static stat_var *internal_errors;
+static im_focus_stats_t focus_stats;
 
 static stat_export_t mod_stats[] = {
 	{"relay_unreachable", 0, &relay_unreachable},
@@ -79,6 +83,12 @@ static stat_export_t mod_stats[] = {
 	{"copies_refused", 0, &copies_refused},
 	{"copies_checked_here", 0, &copies_checked_here},
 	{"internal_errors", 0, &internal_errors},
+	{"focus_joined", 0, &focus_stats.joined},
+	{"focus_refused", 0, &focus_stats.refused},
+	{"focus_left", 0, &focus_stats.left},
+	{"focus_sessions_released", 0, &focus_stats.released},
+	{"focus_byes_sent", 0, &focus_stats.byes_sent},
+	{"focus_relay_failures", 0, &focus_stats.relay_failures},
 	{0, 0, 0}
 };
 
@@ -93,6 +103,10 @@ static void params_of_module(im_controlling_params_t *p)
 	p->max_recipients = max_recipients;
 	p->delivery_proxy = delivery_proxy;
 	p->group_cache = group_cache;
+	p->relay_control_socket = relay_control_socket;
+	p->relay_timeout_ms = relay_timeout;
+	p->session_expires = session_expires;
+	p->remaining_participants = remaining_participants;
 }
 
 static im_controlling_t *get_service(void)
@@ -252,6 +266,60 @@ static int ki_im_group_message(sip_msg_t *msg)
 	return 0;
 }
 
+static int ki_im_conference_invite(sip_msg_t *msg)
+{
+	im_controlling_t *svc = get_service();
+
+	if(svc == NULL) {
+		update_stat(internal_errors, 1);
+		kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
+		return 0;
+	}
+	if(im_focus_invite(msg, svc) < 0)
+		update_stat(internal_errors, 1);
+	return 0;
+}
+
+static int ki_im_conference_uri(sip_msg_t *msg)
+{
+	kam_request_t req;
+	im_controlling_t *svc = get_service();
+
+	if(svc == NULL || kam_request_view(msg, &req) < 0)
+		return -1;
+	return im_controlling_focus_uri(svc, &req.view) == 1 ? 1 : -1;
+}
+
+static int ki_im_conference_dialog(sip_msg_t *msg)
+{
+	im_controlling_t *svc = get_service();
+
+	if(svc == NULL) {
+		update_stat(internal_errors, 1);
+		if(msg->first_line.u.request.method_value != METHOD_ACK)
+			kam_send_reply(msg, &slb, 500, "Server Internal Error", NULL);
+		return 0;
+	}
+	if(im_focus_dialog(msg, svc) < 0)
+		update_stat(internal_errors, 1);
+	return 0;
+}
+
+static int w_im_conference_invite(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_conference_invite(msg);
+}
+
+static int w_im_conference_uri(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_conference_uri(msg);
+}
+
+static int w_im_conference_dialog(sip_msg_t *msg, char *p1, char *p2)
+{
+	return ki_im_conference_dialog(msg);
+}
+
 static int w_im_controlling_target(sip_msg_t *msg, char *p1, char *p2)
 {
 	return ki_im_controlling_target(msg);
@@ -359,6 +427,7 @@ static int mod_init(void)
 		LM_INFO("im_participating not loaded: group MESSAGE copies go through the core's terminating filter\n");
 	else if(*delivery_proxy == '\0')
 		LM_INFO("delivery_proxy not set: group MESSAGE copies go through the core's terminating filter\n");
+	im_focus_init(&slb, &tmb, &focus_stats);
 	outbound_proxy_str.s = outbound_proxy;
 	outbound_proxy_str.len = (int)strlen(outbound_proxy);
 	delivery_proxy_str.s = delivery_proxy;
@@ -399,6 +468,9 @@ static void mod_destroy(void)
 static cmd_export_t cmds[] = {
 	{"im_controlling_target", (cmd_function)w_im_controlling_target, 0, 0, 0, REQUEST_ROUTE},
 	{"im_group_message", (cmd_function)w_im_group_message, 0, 0, 0, REQUEST_ROUTE},
+	{"im_conference_invite", (cmd_function)w_im_conference_invite, 0, 0, 0, REQUEST_ROUTE},
+	{"im_conference_uri", (cmd_function)w_im_conference_uri, 0, 0, 0, REQUEST_ROUTE},
+	{"im_conference_dialog", (cmd_function)w_im_conference_dialog, 0, 0, 0, REQUEST_ROUTE},
 	{0, 0, 0, 0, 0, 0}
 };
 
@@ -415,6 +487,8 @@ static param_export_t params[] = {
 	{"max_recipients", INT_PARAM, &max_recipients},
 	{"delivery_proxy", PARAM_STRING, &delivery_proxy},
 	{"group_cache", INT_PARAM, &group_cache},
+	{"session_expires", INT_PARAM, &session_expires},
+	{"remaining_participants", INT_PARAM, &remaining_participants},
 	{0, 0, 0}
 };
 
@@ -440,6 +514,21 @@ static sr_kemi_t sr_kemi_im_controlling_exports[] = {
 	},
 	{ str_init("im_controlling"), str_init("im_group_message"),
 		SR_KEMIP_INT, ki_im_group_message,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_controlling"), str_init("im_conference_invite"),
+		SR_KEMIP_INT, ki_im_conference_invite,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_controlling"), str_init("im_conference_uri"),
+		SR_KEMIP_INT, ki_im_conference_uri,
+		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
+			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
+	},
+	{ str_init("im_controlling"), str_init("im_conference_dialog"),
+		SR_KEMIP_INT, ki_im_conference_dialog,
 		{ SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE,
 			SR_KEMIP_NONE, SR_KEMIP_NONE, SR_KEMIP_NONE }
 	},

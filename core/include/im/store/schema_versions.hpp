@@ -15,9 +15,11 @@ inline constexpr std::array<TableVersion, 5> kParticipatingTables{{
     {"im_willingness", 1, "im_participating"},
 }};
 
-inline constexpr std::array<TableVersion, 2> kControllingTables{{
+inline constexpr std::array<TableVersion, 4> kControllingTables{{
     {"im_group", 1, "im_controlling"},
     {"im_group_member", 1, "im_controlling"},
+    {"im_conference", 1, "im_controlling"},
+    {"im_conference_participant", 1, "im_controlling"},
 }};
 
 inline constexpr std::array<TableVersion, 1> kDeferredTables{{

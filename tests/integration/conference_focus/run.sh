@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The conference focus (spec 7.2) driving the MSRP relay's conference switch:
+# members of a pre-defined group INVITE the group identity through the core
+# and the IM server, the focus answers with their relay paths and its session
+# identity, a later member rejoins through that identity, and messages sent
+# with im-msrp-client reach the others in CPIM with the sender's identity.
+# Refusals (not a member, no such group, isfocus, anonymity) come back
+# through the core; the initiator's BYE releases the session (auto-release,
+# 7.2.2.8), and the focus ends the others' dialogs with BYE.
+source "$(dirname "$0")/../lib/lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+CORE=127.0.0.1:5060
+GROUP=sip:friends@example.com
+CLIENT=$IM_BUILD_DIR/relay/im-msrp-client
+
+# member SCENARIO USER PORT RURI [SIPp args]: a SIPp member in the background (pid in MEMBER_PID).
+member() {
+  local scenario=$1 user=$2 port=$3 ruri=$4
+  shift 4
+  sipp $CORE -sf "$HERE/$scenario" -s "$user" -key ruri "$ruri" -i 127.0.0.1 -p "$port" -m 1 -timeout 40s \
+    -timeout_error -nostdin -trace_err -error_file "$WORK/$user.err" -trace_msg -message_file "$WORK/$user.msg" \
+    -trace_logs -log_file "$WORK/$user.log" "$@" >>"$WORK/sipp.log" 2>&1 &
+  MEMBER_PID=$!
+}
+logged() { sed -n "s/^$2 //p" "$WORK/$1.log" 2>/dev/null | tail -1; }
+joined() { [[ -n $(logged "$1" "answer path") ]]; }
+relay_ctl() { "$IM_BUILD_DIR/relay/im-relay-ctl" -s "$IM_RUN_DIR/msrp-relay.sock" "$@"; }
+relay_sessions() { relay_ctl SESSION_LIST | sed -n 's/.*count=\([0-9]*\).*/\1/p'; }
+stat() { kamcmd stats.get_statistics im_controlling: | sed -n "s/^im_controlling:$1 = //p"; }
+invite_body="$(printf 'v=0\no=x 1 1 IN IP4 127.0.0.1\ns= \nc=IN IP4 127.0.0.1\nt=0 0\nm=message 7654 TCP/MSRP *\na=accept-types:text/plain\na=path:msrp://127.0.0.1:7654/x;tcp\n')"
+# refused FROM TO CODE WARNING [HEADERS]: an INVITE answered CODE, with
+# WARNING in its Warning header unless WARNING is empty.
+refused() {
+  local checks=""
+  [[ -n $4 ]] && checks="<ereg regexp=\"Warning: 399 IM-serv .*$4\" search_in=\"msg\" check_it=\"true\" assign_to=\"w\"/>"
+  send_request INVITE "$1" "$2" $CORE "$3" "Accept-Contact: *;+g.oma.sip-im
+${5:-Contact: <sip:$1@127.0.0.1:5089>;+g.oma.sip-im}" "$checks" application/sdp "$invite_body"
+}
+
+im_start || finish
+for user in alice:5081 bob:5082 carol:5083 dave:5084; do
+  check "${user%%:*} registers" register "${user%%:*}" "127.0.0.1:${user#*:}"
+done
+check "the group $GROUP is created with alice, bob and carol as members" bash -c "
+  kamcmd im_controlling.group_create $GROUP Friends >/dev/null &&
+  for m in alice bob carol; do kamcmd im_controlling.group_member_add $GROUP sip:\$m@example.com >/dev/null || exit 1; done"
+
+# --- refusals, before any session exists ---
+check "7.2.1.3 step 5: dave, not a member, gets 403" refused dave friends 403 "Not allowed to start"
+# A URI that is no group of this server is no Controlling Function's: the
+# terminating Participating Function finds no such user.
+check "7.2.1.3 step 2: a group that does not exist gets 404" refused alice nogroup 404 ""
+check "7.2.1.3 step 3: a Contact with isfocus gets 403 (isfocus already assigned)" refused alice friends 403 \
+  "isfocus already assigned" "Contact: <sip:alice@127.0.0.1:5089>;isfocus"
+check "7.2.1.3 step 6: anonymity the group does not allow gets 403" refused alice friends 403 "Anonymity" \
+  "Contact: <sip:alice@127.0.0.1:5089>;+g.oma.sip-im
+Privacy: id"
+check "7.2.1.2: an INVITE to the conference factory (ad-hoc sessions) gets 501" \
+  refused alice conference-factory 501 "Ad-hoc IM Group Sessions are not offered yet"
+check "  ... and none of them left a session at the relay" test "$(relay_sessions)" = 0
+
+# --- alice starts the group's session, bob joins it ---
+member join.xml alice 5081 "$GROUP" -d 9000
+ALICE_PID=$MEMBER_PID
+check "7.2.1.3: alice's INVITE to the group is answered 200 with her relay path, the session identity (isfocus) and Session-Expires refresher=uac" \
+  eventually joined alice
+member stay.xml bob 5082 "$GROUP"
+BOB_PID=$MEMBER_PID
+check "7.2.1.4: bob's INVITE to the group joins the active session" eventually joined bob
+check "  ... both are in one conference at the relay" test "$(relay_sessions)" = 1
+focus=$(logged alice "session identity")
+check "  ... with the same session identity in both answers" test -n "$focus" -a "$focus" = "$(logged bob "session identity")"
+
+# --- carol rejoins through the session identity ---
+member join.xml carol 5083 "$focus" -d 6000
+CAROL_PID=$MEMBER_PID
+check "7.2.1.5: carol's INVITE to the session identity $focus joins the same session" eventually joined carol
+check "  ... still one conference at the relay" test "$(relay_sessions)" = 1
+check "  ... three participants joined" test "$(stat focus_joined)" = 3
+
+# --- messages through the switch ---
+"$CLIENT" --to-path "$(logged bob "answer path")" --expect 2 --output "$WORK/bob.out" --timeout 15 >"$WORK/bob.msrp" 2>&1 &
+BOB_CLIENT=$!
+"$CLIENT" --to-path "$(logged carol "answer path")" --expect 1 --timeout 15 >"$WORK/carol.msrp" 2>&1 &
+CAROL_CLIENT=$!
+sleep 1
+check "alice's client sends a text on her path (answered 200)" \
+  "$CLIENT" --to-path "$(logged alice "answer path")" --text "hello friends" --timeout 15
+check "carol's client got alice's text" wait "$CAROL_CLIENT"
+check "  ... in CPIM with alice's identity" grep -q "^message from=<sip:alice@example.com> .*text=hello friends" "$WORK/carol.msrp"
+check "carol's client sends a text on her path (answered 200)" \
+  "$CLIENT" --to-path "$(logged carol "answer path")" --text "hi from carol" --timeout 15
+check "bob's client got both texts" wait "$BOB_CLIENT"
+check "  ... each with its sender's identity" bash -c "
+  grep -q '^message from=<sip:alice@example.com> .*text=hello friends' '$WORK/bob.msrp' &&
+  grep -q '^message from=<sip:carol@example.com> .*text=hi from carol' '$WORK/bob.msrp'"
+
+# --- leaving, and the release policy ---
+check "7.2.1.11: carol's BYE is answered 200" wait "$CAROL_PID"
+check "  ... the session goes on (two left)" test "$(relay_sessions)" = 1
+check "7.2.2.8: alice, the initiator, leaves with BYE (answered 200) ..." wait "$ALICE_PID"
+check "  ... which releases the session: the focus ends bob's dialog with a BYE (CSeq 1, User-Agent IM-serv/OMA1.0)" wait "$BOB_PID"
+check "  ... and the conference is gone from the relay" eventually test "$(relay_sessions)" = 0
+check "  ... counted: two left, one session released, one BYE sent" \
+  bash -c "[[ \$(kamcmd stats.get_statistics im_controlling: | grep -cE 'focus_left = 2|focus_sessions_released = 1|focus_byes_sent = 1') == 3 ]]"
+
+# --- a new session after the release ---
+member join.xml bob 5082 "$GROUP" -d 500
+check "a new INVITE to the group starts a new session" wait "$MEMBER_PID"
+check "  ... whose session identity is a new one" test "$(logged bob "session identity")" != "$focus"
+check "  ... and bob's BYE, the only participant, releases it" eventually test "$(relay_sessions)" = 0
+check "the deployment is still running" bash -c "kill -0 $IM_PID && kamcmd core.uptime"
+finish
