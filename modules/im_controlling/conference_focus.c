@@ -309,3 +309,29 @@ int im_focus_dialog(sip_msg_t *msg, im_controlling_t *svc)
 	pkg_free(reply);
 	return 0;
 }
+
+void im_focus_watch(im_controlling_t *svc)
+{
+	static int relay_was_down = 0;
+	char err[512];
+	int byes;
+
+	byes = im_controlling_focus_watch(svc, send_bye, NULL, err, sizeof(err));
+	if(byes == -2) {
+		if(!relay_was_down)
+			LM_WARN("conference focus: cannot list the relay's sessions: %s\n", err);
+		relay_was_down = 1;
+		return;
+	}
+	if(relay_was_down)
+		LM_NOTICE("conference focus: the MSRP relay answers again\n");
+	relay_was_down = 0;
+	if(byes < 0) {
+		LM_ERR("conference focus: checking the sessions at the relay: %s\n", err);
+		return;
+	}
+	if(byes > 0) {
+		update_stat(stats->lost, 1);
+		LM_NOTICE("conference focus: sessions lost by the MSRP relay ended, %d BYEs\n", byes);
+	}
+}

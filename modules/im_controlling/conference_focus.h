@@ -21,6 +21,7 @@ typedef struct im_focus_stats {
 	stat_var *released;       /* sessions the release policy ended */
 	stat_var *byes_sent;      /* BYEs the focus sent */
 	stat_var *relay_failures; /* INVITEs answered 503: the relay failed */
+	stat_var *lost;           /* sessions ended because the relay lost them */
 } im_focus_stats_t;
 
 /* mod_init: the APIs and counters the focus uses. */
@@ -32,5 +33,9 @@ int im_focus_invite(sip_msg_t *msg, im_controlling_t *svc);
 /* im_conference_dialog(): a request in a participant's dialog; replies
  * (except to an ACK). 0, or -1 before any reply. */
 int im_focus_dialog(sip_msg_t *msg, im_controlling_t *svc);
+
+/* The watch (a timer process): sessions whose relay conference is gone are
+ * ended with BYEs. open_service gives the process's controlling service. */
+void im_focus_watch(im_controlling_t *svc);
 
 #endif

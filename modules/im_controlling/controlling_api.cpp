@@ -333,6 +333,22 @@ int im_controlling_focus_dialog(im_controlling_t *c, const im_sip_request_t *req
     }
 }
 
+int im_controlling_focus_watch(im_controlling_t *c, im_focus_bye_f bye, void *bye_ctx, char *err, size_t err_size)
+{
+    if (err_size) err[0] = '\0';
+    try {
+        auto byes = c->focus.end_lost_sessions();
+        send_byes(byes, bye, bye_ctx);
+        return static_cast<int>(byes.size());
+    } catch (const im::controlling::SwitchError &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+        return -2;
+    } catch (const std::exception &e) {
+        im::bridge::copy_text(e.what(), err, err_size);
+        return -1;
+    }
+}
+
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out,
                                 size_t out_size)
 {

@@ -141,6 +141,11 @@ int im_controlling_focus_invite(im_controlling_t *c, const im_sip_request_t *req
 int im_controlling_focus_dialog(im_controlling_t *c, const im_sip_request_t *req, im_focus_reply_t *out,
 		im_focus_bye_f bye, void *bye_ctx);
 
+/* Ends the sessions whose relay conference is gone, calling bye for every
+ * participant. Returns the number of BYEs, -2 when the relay does not
+ * answer (nothing ended; the reason in err), -1 on an internal error. */
+int im_controlling_focus_watch(im_controlling_t *c, im_focus_bye_f bye, void *bye_ctx, char *err, size_t err_size);
+
 /* Group administration for RPC: "key: value" lines into out; 0, or -1 with the reason. */
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out, size_t out_size);
 int im_controlling_group_delete(im_controlling_t *c, const char *uri, char *out, size_t out_size);

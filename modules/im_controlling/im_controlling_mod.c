@@ -14,6 +14,7 @@
 #include "core/rpc_lookup.h"
 #include "core/counters.h"
 #include "core/pt.h"
+#include "core/timer_proc.h"
 #include "modules/sl/sl.h"
 #include "modules/tm/tm_load.h"
 
@@ -43,6 +44,7 @@ static char *delivery_proxy = "";
 static int group_cache = 4096;
 static int session_expires = 1800;
 static int remaining_participants = 1;
+static int relay_watch_interval = 5;
 /* outbound_proxy and delivery_proxy as str, set in mod_init. */
 static str outbound_proxy_str;
 static str delivery_proxy_str;
@@ -89,6 +91,7 @@ static stat_export_t mod_stats[] = {
 	{"focus_sessions_released", 0, &focus_stats.released},
 	{"focus_byes_sent", 0, &focus_stats.byes_sent},
 	{"focus_relay_failures", 0, &focus_stats.relay_failures},
+	{"focus_sessions_lost", 0, &focus_stats.lost},
 	{0, 0, 0}
 };
 
@@ -443,12 +446,36 @@ static int mod_init(void)
 		return -1;
 	}
 	shared_creator_pid = getpid();
+	if(relay_watch_interval > 0 && register_basic_timers(1) < 0) {
+		LM_ERR("cannot register the conference focus's relay watch\n");
+		return -1;
+	}
 	if(rpc_register_array(rpc_cmds) != 0) {
 		LM_ERR("cannot register RPC commands\n");
 		return -1;
 	}
 	if(register_module_stats("im_controlling", mod_stats) != 0) {
 		LM_ERR("cannot register statistics\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The conference focus's relay watch (timer process). */
+static void relay_watch(unsigned int ticks, void *param)
+{
+	im_controlling_t *svc = get_service();
+
+	if(svc != NULL)
+		im_focus_watch(svc);
+}
+
+static int child_init(int rank)
+{
+	if(rank != PROC_MAIN || relay_watch_interval <= 0)
+		return 0;
+	if(fork_basic_timer(PROC_TIMER, "IM FOCUS WATCH", 1, relay_watch, NULL, relay_watch_interval) < 0) {
+		LM_ERR("cannot start the conference focus's relay watch\n");
 		return -1;
 	}
 	return 0;
@@ -489,6 +516,7 @@ static param_export_t params[] = {
 	{"group_cache", INT_PARAM, &group_cache},
 	{"session_expires", INT_PARAM, &session_expires},
 	{"remaining_participants", INT_PARAM, &remaining_participants},
+	{"relay_watch_interval", INT_PARAM, &relay_watch_interval},
 	{0, 0, 0}
 };
 
@@ -501,7 +529,7 @@ struct module_exports exports = {
 	0,
 	0,
 	mod_init,
-	0,
+	child_init,
 	mod_destroy
 };
 

@@ -1,6 +1,8 @@
 #include "im/controlling/conference_focus.hpp"
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 
 #include "im/msrp/uri.hpp"
 #include "im/participating/media_anchor.hpp"
@@ -303,6 +305,23 @@ std::vector<ByeOrder> ConferenceFocus::end_session(const std::string &conference
     auto found = conferences_.find(conference);
     if (!found) return {};
     return release(*found);
+}
+
+std::vector<ByeOrder> ConferenceFocus::end_lost_sessions()
+{
+    // The store first: a session is stored only after the relay created it,
+    // so one the relay lacks afterwards is lost, not still being set up.
+    const std::vector<store::Conference> stored = conferences_.list();
+    if (stored.empty()) return {};
+    std::vector<std::string> live = switch_.sessions();
+    std::sort(live.begin(), live.end());
+    std::vector<ByeOrder> byes;
+    for (const auto &conference : stored) {
+        if (std::binary_search(live.begin(), live.end(), conference.id)) continue;
+        auto ended = release(conference);
+        std::move(ended.begin(), ended.end(), std::back_inserter(byes));
+    }
+    return byes;
 }
 
 // 7.2.2.5: every participant left is removed (BYE), then the session and

@@ -35,4 +35,11 @@ void RelaySwitch::remove(const std::string &session, const std::string &particip
 
 void RelaySwitch::end(const std::string &session) { call(relay::session_delete_request(session)); }
 
+std::vector<std::string> RelaySwitch::sessions()
+{
+    auto listed = client_.sessions();
+    if (!listed) throw SwitchError("MSRP relay: " + listed.error().text);
+    return std::move(listed.value());
+}
+
 }  // namespace im::controlling

@@ -6,8 +6,10 @@
 # with im-msrp-client reach the others in CPIM with the sender's identity.
 # Refusals (not a member, no such group, isfocus, anonymity) come back
 # through the core; the initiator's BYE releases the session (auto-release,
-# 7.2.2.8), and the focus ends the others' dialogs with BYE.
+# 7.2.2.8), and the focus ends the others' dialogs with BYE. A session whose
+# relay is killed under it is ended with BYEs too.
 source "$(dirname "$0")/../lib/lib.sh"
+export IM_RELAY_WATCH=1  # the focus checks its sessions at the relay every second
 HERE=$(cd "$(dirname "$0")" && pwd)
 CORE=127.0.0.1:5060
 GROUP=sip:friends@example.com
@@ -22,9 +24,12 @@ member() {
     -trace_logs -log_file "$WORK/$user.log" "$@" >>"$WORK/sipp.log" 2>&1 &
   MEMBER_PID=$!
 }
+# A member's logs from an earlier run of the same user go first.
+fresh_member() { rm -f "$WORK/$2.log"; member "$@"; }
 logged() { sed -n "s/^$2 //p" "$WORK/$1.log" 2>/dev/null | tail -1; }
 joined() { [[ -n $(logged "$1" "answer path") ]]; }
 relay_ctl() { "$IM_BUILD_DIR/relay/im-relay-ctl" -s "$IM_RUN_DIR/msrp-relay.sock" "$@"; }
+relay_pid() { pgrep -f -- "^[^ ]*im-msrp-relay .*$IM_RUN_DIR"; }
 relay_sessions() { relay_ctl SESSION_LIST | sed -n 's/.*count=\([0-9]*\).*/\1/p'; }
 stat() { kamcmd stats.get_statistics im_controlling: | sed -n "s/^im_controlling:$1 = //p"; }
 invite_body="$(printf 'v=0\no=x 1 1 IN IP4 127.0.0.1\ns= \nc=IN IP4 127.0.0.1\nt=0 0\nm=message 7654 TCP/MSRP *\na=accept-types:text/plain\na=path:msrp://127.0.0.1:7654/x;tcp\n')"
@@ -109,5 +114,21 @@ member join.xml bob 5082 "$GROUP" -d 500
 check "a new INVITE to the group starts a new session" wait "$MEMBER_PID"
 check "  ... whose session identity is a new one" test "$(logged bob "session identity")" != "$focus"
 check "  ... and bob's BYE, the only participant, releases it" eventually test "$(relay_sessions)" = 0
+# --- the relay dies under a running session ---
+fresh_member stay.xml alice 5081 "$GROUP"
+ALICE_PID=$MEMBER_PID
+check "a new session: alice joins" eventually joined alice
+fresh_member stay.xml bob 5082 "$GROUP"
+BOB_PID=$MEMBER_PID
+check "  ... and bob" eventually joined bob
+old_relay=$(relay_pid)
+check "the relay is killed (kill -9) under the session" kill -9 "$old_relay"
+check "the focus notices and ends the session with a BYE to alice ..." wait "$ALICE_PID"
+check "  ... and to bob" wait "$BOB_PID"
+check "  ... counted as a session lost by the relay" test "$(stat focus_sessions_lost)" = 1
+check "the relay was restarted" eventually bash -c "[[ -n \$(pgrep -f -- '^[^ ]*im-msrp-relay .*$IM_RUN_DIR') && \$(pgrep -f -- '^[^ ]*im-msrp-relay .*$IM_RUN_DIR') != $old_relay ]] && '$IM_BUILD_DIR/relay/im-relay-ctl' -s '$IM_RUN_DIR/msrp-relay.sock' ping"
+fresh_member join.xml carol 5083 "$GROUP" -d 500
+check "a new session at the restarted relay: carol's INVITE to the group is answered 200 and her BYE to it 200" wait "$MEMBER_PID"
+check "  ... with a relay path" joined carol
 check "the deployment is still running" bash -c "kill -0 $IM_PID && kamcmd core.uptime"
 finish

@@ -3,6 +3,7 @@
 // and a recording stand-in for the MSRP relay.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -32,8 +33,9 @@ public:
     std::string create() override
     {
         if (down) throw im::controlling::SwitchError("MSRP relay: not running");
-        sessions.push_back("conf" + std::to_string(sessions.size() + 1));
-        return sessions.back();
+        created.push_back("conf" + std::to_string(created.size() + 1));
+        live.push_back(created.back());
+        return created.back();
     }
     Joined add(const std::string &session, const std::string &identity, const std::string &accept_types,
                bool anonymous) override
@@ -47,7 +49,16 @@ public:
     {
         removed.push_back(session + "/" + participant);
     }
-    void end(const std::string &session) override { ended.push_back(session); }
+    void end(const std::string &session) override
+    {
+        ended.push_back(session);
+        live.erase(std::remove(live.begin(), live.end(), session), live.end());
+    }
+    std::vector<std::string> sessions() override
+    {
+        if (down) throw im::controlling::SwitchError("MSRP relay: not running");
+        return live;
+    }
 
     struct Added {
         std::string session, identity, accept_types;
@@ -56,7 +67,8 @@ public:
     bool down = false;
     bool tls = false;
     int participants = 0;
-    std::vector<std::string> sessions;
+    std::vector<std::string> created;
+    std::vector<std::string> live;  // what a SESSION_LIST would return
     std::vector<Added> added;
     std::vector<std::string> removed;
     std::vector<std::string> ended;
@@ -150,7 +162,7 @@ TEST_F(Focus, FirstMemberStartsTheGroupSessionAndGetsTheRelayPath)
     const JoinOutcome joined = join(invite(kAlice));
 
     ASSERT_EQ(joined.action.verdict.code, 200) << joined.action.verdict.warning;
-    EXPECT_EQ(relay.sessions.size(), 1u);
+    EXPECT_EQ(relay.created.size(), 1u);
     ASSERT_EQ(relay.added.size(), 1u);
     EXPECT_EQ(relay.added[0].identity, kAlice);
     EXPECT_EQ(relay.added[0].accept_types, "text/plain");
@@ -188,7 +200,7 @@ TEST_F(Focus, LaterMembersJoinTheActiveSession)
     ASSERT_EQ(join(invite(kAlice)).action.verdict.code, 200);
     const JoinOutcome bob = join(invite(kBob));
     ASSERT_EQ(bob.action.verdict.code, 200);
-    EXPECT_EQ(relay.sessions.size(), 1u);
+    EXPECT_EQ(relay.created.size(), 1u);
     EXPECT_EQ(bob.conference, "conf1");
     EXPECT_EQ(conferences.participant_count("conf1"), 2u);
     EXPECT_TRUE(focus.owns_session("sip:im-session-conf1@127.0.0.1:5070"));
@@ -229,7 +241,7 @@ TEST_F(Focus, RefusalsOfTheSetupChecks)
     EXPECT_EQ(join(invite(kAlice, kGroup, "a=sendonly")).action.verdict.code, 488);
     EXPECT_EQ(join(invite(kAlice, kGroup, "a=sendrecv\r\na=setup:passive")).action.verdict.code, 488);
 
-    EXPECT_TRUE(relay.sessions.empty());
+    EXPECT_TRUE(relay.created.empty());
     EXPECT_FALSE(conferences.find_by_group(kGroup));
 }
 
@@ -365,6 +377,31 @@ TEST_F(Focus, EndSessionByesEveryone)
     auto byes = focus.end_session("conf1");
     EXPECT_EQ(byes.size(), 2u);
     EXPECT_TRUE(focus.end_session("conf1").empty());
+}
+
+TEST_F(Focus, SessionsTheRelayLostAreEndedWithByes)
+{
+    join(invite(kAlice));
+    join(invite(kBob));
+    auto g = *groups.find(kGroup);
+    g.uri = "sip:others@example.com";
+    g.members = {{kCarol}, {kAlice}};
+    groups.create(g);
+    join(invite(kCarol, "sip:others@example.com"));
+    EXPECT_TRUE(focus.end_lost_sessions().empty());
+
+    relay.down = true;  // not answering: nothing is ended
+    EXPECT_THROW(focus.end_lost_sessions(), im::controlling::SwitchError);
+    EXPECT_TRUE(conferences.find("conf1"));
+
+    relay.down = false;
+    relay.live = {"conf2"};  // restarted: conf1 is gone
+    auto byes = focus.end_lost_sessions();
+    ASSERT_EQ(byes.size(), 2u);
+    EXPECT_EQ(byes[0].participant.identity, kAlice);
+    EXPECT_EQ(byes[1].participant.identity, kBob);
+    EXPECT_FALSE(conferences.find("conf1"));
+    EXPECT_TRUE(conferences.find("conf2"));
 }
 
 TEST(FocusAnswer, ReplacesTheOriginAndAnchorsTheMedia)

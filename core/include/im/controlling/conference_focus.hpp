@@ -9,6 +9,8 @@
 // switches each message to the others in message/cpim with the sender's
 // identity.
 //
+// Sessions whose relay conference is lost are ended with BYEs.
+//
 // Not here yet: inviting the members when a session starts (7.2.2.2, the
 // group's invite_members), ad-hoc and 1-1 sessions through the conference
 // factory, REFER, the conference event package, session timer expiry.
@@ -51,6 +53,8 @@ public:
                        bool anonymous) = 0;
     virtual void remove(const std::string &session, const std::string &participant) = 0;
     virtual void end(const std::string &session) = 0;
+    // Every session the relay has now.
+    virtual std::vector<std::string> sessions() = 0;
 };
 
 struct FocusConfig {
@@ -132,6 +136,12 @@ public:
     // Ends the session at once (the group was deleted, an operator asked):
     // every participant gets a BYE. Empty when there is no such session.
     std::vector<ByeOrder> end_session(const std::string &conference);
+
+    // Sessions whose relay conference is gone (the relay was restarted, or
+    // expired it) are ended: every participant gets a BYE. Nothing is ended
+    // while the relay does not answer (SwitchError): a relay that comes back
+    // without them ends them then.
+    std::vector<ByeOrder> end_lost_sessions();
 
 private:
     JoinOutcome refuse(Verdict verdict) const;

@@ -3,6 +3,7 @@
 // its control socket (docs/relay-control-protocol.md).
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "im/controlling/conference_focus.hpp"
 #include "im/relay/control_client.hpp"
@@ -18,6 +19,7 @@ public:
                bool anonymous) override;
     void remove(const std::string &session, const std::string &participant) override;
     void end(const std::string &session) override;
+    std::vector<std::string> sessions() override;
 
 private:
     // The OK reply to `request`; SwitchError for a failed call or an ERR.
