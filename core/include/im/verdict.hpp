@@ -1,6 +1,7 @@
 #pragma once
 // The outcome of one procedure step: go on, or answer with a SIP reply.
 #include <string>
+#include <string_view>
 
 #include "im_bridge.h"
 
@@ -13,6 +14,13 @@ enum class Rejection {
     IM_REJECTIONS(IM_REJECTION_CXX)
 #undef IM_REJECTION_CXX
 };
+
+// A Warning header value of this server (RFC 3261 20.43, code 399: a
+// miscellaneous warning whose text says why).
+inline std::string server_warning(std::string_view text)
+{
+    return "399 IM-serv \"" + std::string(text) + "\"";
+}
 
 struct Verdict {
     int code = 0;            // 0: continue; otherwise the SIP reply code to send

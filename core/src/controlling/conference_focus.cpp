@@ -12,6 +12,7 @@
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
 #include "im/version.hpp"
+#include "im/xml/multipart.hpp"
 
 namespace im::controlling {
 namespace {
@@ -21,7 +22,7 @@ constexpr const char *kAllow = "INVITE, ACK, CANCEL, BYE, UPDATE, OPTIONS";
 Verdict refusal(Rejection why, int code, std::string reason, std::string_view warning = {})
 {
     return Verdict::reject(why, code, std::move(reason),
-                           warning.empty() ? std::string() : "399 IM-serv \"" + std::string(warning) + "\"");
+                           warning.empty() ? std::string() : server_warning(warning));
 }
 
 // 7.2.1.3 step 3: a Contact that is a focus already.
@@ -54,7 +55,7 @@ std::optional<MsrpOffer> acceptable_media(const sip::Request &invite, Verdict &v
         verdict = refusal(Rejection::media, 488, "Not Acceptable Here", "An IM Group Session needs sendrecv MSRP media");
         return std::nullopt;
     }
-    if (!sip::iequals(sip::trim(invite.content_type.substr(0, invite.content_type.find(';'))), "application/sdp")) {
+    if (xml::media_type_of(invite.content_type) != "application/sdp") {
         verdict = refusal(Rejection::media, 488, "Not Acceptable Here", "The offer must be an application/sdp body");
         return std::nullopt;
     }
@@ -128,6 +129,12 @@ bool ConferenceFocus::owns_session(std::string_view request_uri)
 
 JoinOutcome ConferenceFocus::refuse(Verdict verdict) const { return {Action::reply(std::move(verdict)), {}, {}, {}}; }
 
+// 7.2.1.1 step 3, 7.2.1.12: the participant refreshes the session.
+Header ConferenceFocus::session_expires_header() const
+{
+    return {"Session-Expires", std::to_string(config_.session_expires) + ";refresher=uac"};
+}
+
 std::vector<Header> ConferenceFocus::focus_headers(const std::string &conference_id, const std::string &focus_address,
                                                    const std::string &asserted_identity, bool timer_supported) const
 {
@@ -136,7 +143,7 @@ std::vector<Header> ConferenceFocus::focus_headers(const std::string &conference
         {"P-Asserted-Identity", "<" + asserted_identity + ">"},
         {"Server", kServerProduct},
         {"Allow", kAllow},
-        {"Session-Expires", std::to_string(config_.session_expires) + ";refresher=uac"},
+        session_expires_header(),
     };
     if (timer_supported) headers.push_back({"Require", "timer"});
     return headers;
@@ -157,7 +164,7 @@ JoinOutcome ConferenceFocus::join(const sip::Request &invite, const InviteContex
     } else {
         auto target = sip::aor_of(invite.request_uri);
         if (target && *target == config_.conference_factory)
-            return refuse(Verdict::reply(501, "Not Implemented", "399 IM-serv \"Ad-hoc IM Group Sessions are not offered yet\""));
+            return refuse(Verdict::reply(501, "Not Implemented", server_warning("Ad-hoc IM Group Sessions are not offered yet")));
         if (target) group = groups_.snapshot(*target);
         if (!group) return refuse(refusal(Rejection::not_found, 404, "Not Found", "Conference URI does not exist"));
         active = conferences_.find_by_group(group->uri);
@@ -243,8 +250,8 @@ JoinOutcome ConferenceFocus::join(const sip::Request &invite, const InviteContex
 
 DialogOutcome ConferenceFocus::in_dialog(const sip::Request &request)
 {
-    auto participant = conferences_.find_by_dialog(std::string(request.call_id), std::string(request.to_tag));
     if (sip::iequals(request.method, "ACK")) return {};
+    auto participant = conferences_.find_by_dialog(std::string(request.call_id), std::string(request.to_tag));
     if (!participant)
         return {Action::reply(Verdict::reply(481, "Call/Transaction Does Not Exist")), {}, {}, false};
     if (sip::iequals(request.method, "BYE")) return leave(*participant);
@@ -256,7 +263,7 @@ DialogOutcome ConferenceFocus::in_dialog(const sip::Request &request)
         outcome.action.reply_headers = {
             {"Server", kServerProduct},
             {"Allow", kAllow},
-            {"Session-Expires", std::to_string(config_.session_expires) + ";refresher=uac"},
+            session_expires_header(),
         };
         return outcome;
     }

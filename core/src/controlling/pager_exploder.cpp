@@ -26,7 +26,7 @@ struct Content {
 ExplodeOutcome refuse(Rejection why, int code, std::string reason, std::string warning = {})
 {
     return {Action::reply(Verdict::reject(why, code, std::move(reason),
-                                          warning.empty() ? std::string() : "399 IM-serv \"" + warning + "\"")),
+                                          warning.empty() ? std::string() : server_warning(warning))),
             {},
             {}};
 }

@@ -147,6 +147,7 @@ private:
     JoinOutcome refuse(Verdict verdict) const;
     DialogOutcome leave(const store::ConferenceParticipant &leaver);
     std::vector<ByeOrder> release(const store::Conference &conference);
+    Header session_expires_header() const;
     std::vector<Header> focus_headers(const std::string &conference_id, const std::string &focus_address,
                                       const std::string &asserted_identity, bool timer_supported) const;
 
