@@ -45,6 +45,15 @@ finish() {
   exit 1
 }
 
+# The deployment's MSRP relay: a control command, the number of its
+# sessions, its pid, and whether another relay than OLD_PID answers (it was
+# restarted). relay_sessions needs no other function (tests pass it to
+# bash -c with declare -f).
+relay_ctl() { "$IM_BUILD_DIR/relay/im-relay-ctl" -s "$IM_RUN_DIR/msrp-relay.sock" "$@"; }
+relay_sessions() { "$IM_BUILD_DIR/relay/im-relay-ctl" -s "$IM_RUN_DIR/msrp-relay.sock" SESSION_LIST | sed -n 's/.*count=\([0-9]*\).*/\1/p'; }
+relay_pid() { pgrep -f -- "^[^ ]*im-msrp-relay .*$IM_RUN_DIR"; }
+relay_restarted() { local pid; pid=$(relay_pid); [[ -n $pid && $pid != "$1" ]] && relay_ctl ping; }
+
 # register USER CONTACT_HOSTPORT [EXPIRES]: REGISTER at the core with the IM
 # tag, then wait until the IM server has the state of the core's third-party
 # REGISTER (it follows the 200 asynchronously).

@@ -71,7 +71,6 @@ check "6.2.3.2 step 2: in the media path, bob's offer and alice's answer carry t
   test -n "$offer_path" -a -n "$answer_path" -a "$offer_path" != "$answer_path"
 check "6.2.3.3 step 2: the re-INVITE's offer and answer keep the same relay paths" \
   test "$(logged callee.xml-bob.log "re-offer path")" = "$offer_path" -a "$(logged caller.xml-alice.log "re-answer path")" = "$answer_path"
-relay_sessions() { "$IM_BUILD_DIR/relay/im-relay-ctl" -s "$IM_RUN_DIR/msrp-relay.sock" SESSION_LIST | sed -n 's/.*count=\([0-9]*\).*/\1/p'; }
 check "  ... its relay session was deleted with the BYE: the relay keeps only carol's running session" \
   eventually bash -c "$(declare -f stat relay_sessions); test \"\$(stat relay_anchored)\" = 2 -a \"\$(stat relay_sessions_active)\" = 1 -a \"\$(relay_sessions)\" = 1"
 check "6.2.3.3: the refused modification is counted" test "$(stat session_modifications_rejected)" -ge 1
