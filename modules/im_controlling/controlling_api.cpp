@@ -181,6 +181,22 @@ void write_focus_reply(const im::Action &action, const std::string &body, im_foc
     im::bridge::copy_text(body, out->body, sizeof out->body);
 }
 
+// Runs a focus door through im::module::guarded: what f returns, or -1
+// with out a 500 whose body is the reason (for the glue's log line).
+template <typename F>
+int focus_door(im_focus_reply_t *out, F &&f)
+{
+    *out = im_focus_reply_t{};
+    char reason[512];
+    const int rc = im::module::guarded(reason, sizeof reason, -1, f);
+    if (rc == -1) {
+        *out = im_focus_reply_t{};
+        im::bridge::write_internal_error(&out->action);
+        im::bridge::copy_text(reason, out->body, sizeof out->body);
+    }
+    return rc;
+}
+
 void send_byes(const std::vector<im::controlling::ByeOrder> &byes, im_focus_bye_f bye, void *ctx)
 {
     for (const auto &order : byes) {
@@ -287,8 +303,7 @@ int im_controlling_focus_uri(im_controlling_t *c, const im_sip_request_t *req)
 int im_controlling_focus_invite(im_controlling_t *c, const im_sip_request_t *req, const im_focus_invite_t *invite,
                                 im_focus_reply_t *out)
 {
-    *out = im_focus_reply_t{};
-    try {
+    return focus_door(out, [&] {
         im::controlling::InviteContext context;
         context.local_tag = text(invite->local_tag);
         context.remote_tag = text(invite->remote_tag);
@@ -297,56 +312,45 @@ int im_controlling_focus_invite(im_controlling_t *c, const im_sip_request_t *req
         context.socket = text(invite->socket);
         context.focus_address = text(invite->focus_address);
         context.timer_supported = invite->timer_supported != 0;
-        auto outcome = c->focus.join(im::bridge::to_request(*req), context);
-        write_focus_reply(outcome.action, outcome.sdp_answer, out);
-        im::bridge::copy_text(outcome.conference, out->conference, sizeof out->conference);
+        try {
+            auto outcome = c->focus.join(im::bridge::to_request(*req), context);
+            write_focus_reply(outcome.action, outcome.sdp_answer, out);
+            im::bridge::copy_text(outcome.conference, out->conference, sizeof out->conference);
+        } catch (const im::controlling::SwitchError &e) {
+            *out = im_focus_reply_t{};
+            out->switch_failed = 1;
+            im::bridge::write_action(im::Action::reply(im::Verdict::reply(503, "Service Unavailable")), &out->action);
+            im::bridge::copy_text(e.what(), out->body, sizeof out->body);  // the reason, for the log
+        }
         return 0;
-    } catch (const im::controlling::SwitchError &e) {
-        *out = im_focus_reply_t{};
-        out->switch_failed = 1;
-        im::bridge::write_action(im::Action::reply(im::Verdict::reply(503, "Service Unavailable")), &out->action);
-        im::bridge::copy_text(e.what(), out->body, sizeof out->body);  // the reason, for the log
-        return 0;
-    } catch (const std::exception &e) {
-        *out = im_focus_reply_t{};
-        im::bridge::write_internal_error(&out->action);
-        im::bridge::copy_text(e.what(), out->body, sizeof out->body);
-        return -1;
-    }
+    });
 }
 
 int im_controlling_focus_dialog(im_controlling_t *c, const im_sip_request_t *req, im_focus_reply_t *out,
                                 im_focus_bye_f bye, void *bye_ctx)
 {
-    *out = im_focus_reply_t{};
-    try {
+    return focus_door(out, [&] {
         auto outcome = c->focus.in_dialog(im::bridge::to_request(*req));
         write_focus_reply(outcome.action, outcome.body, out);
         out->session_ended = outcome.session_ended ? 1 : 0;
         send_byes(outcome.byes, bye, bye_ctx);
         return static_cast<int>(outcome.byes.size());
-    } catch (const std::exception &e) {
-        *out = im_focus_reply_t{};
-        im::bridge::write_internal_error(&out->action);
-        im::bridge::copy_text(e.what(), out->body, sizeof out->body);
-        return -1;
-    }
+    });
 }
 
 int im_controlling_focus_watch(im_controlling_t *c, im_focus_bye_f bye, void *bye_ctx, char *err, size_t err_size)
 {
     if (err_size) err[0] = '\0';
-    try {
-        auto byes = c->focus.end_lost_sessions();
-        send_byes(byes, bye, bye_ctx);
-        return static_cast<int>(byes.size());
-    } catch (const im::controlling::SwitchError &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-        return -2;
-    } catch (const std::exception &e) {
-        im::bridge::copy_text(e.what(), err, err_size);
-        return -1;
-    }
+    return im::module::guarded(err, err_size, -1, [&] {
+        try {
+            auto byes = c->focus.end_lost_sessions();
+            send_byes(byes, bye, bye_ctx);
+            return static_cast<int>(byes.size());
+        } catch (const im::controlling::SwitchError &e) {
+            im::bridge::copy_text(e.what(), err, err_size);
+            return -2;
+        }
+    });
 }
 
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out,
