@@ -151,10 +151,10 @@ struct im_controlling {
           db(im::service::open_module_database(text(params.db_url), im::store::kControllingTables)),
           stores(db, shared, params.group_cache),
           groups(stores.store()),
-          exploder(config, groups),
           conferences(db),
           conference_switch(text(params.relay_control_socket), std::chrono::milliseconds(params.relay_timeout_ms)),
-          focus(make_focus_config(params, config), config.identity, groups, conferences, conference_switch, clock)
+          focus(make_focus_config(params, config), config.identity, groups, conferences, conference_switch, clock),
+          exploder(config, groups, &focus)
     {
     }
 
@@ -163,13 +163,14 @@ struct im_controlling {
     im::store::SqliteDatabase db;
     GroupStores stores;
     im::store::GroupStore &groups;
-    im::controlling::PagerExploder exploder;
-    RecipientChecker recipient_checker;
-    std::string headers;  // the header block of the copy being sent
     im::store::SqliteConferenceStore conferences;
     im::controlling::RelaySwitch conference_switch;
     im::SystemClock clock;
     im::controlling::ConferenceFocus focus;
+    // Declared after the focus, which tells it who is in a session.
+    im::controlling::PagerExploder exploder;
+    RecipientChecker recipient_checker;
+    std::string headers;  // the header block of the copy being sent
 };
 
 namespace {

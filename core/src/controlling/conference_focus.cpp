@@ -127,6 +127,22 @@ bool ConferenceFocus::owns_session(std::string_view request_uri)
     return id && conferences_.find(*id).has_value();
 }
 
+std::optional<OngoingSession> ConferenceFocus::ongoing_session(std::string_view request_uri)
+{
+    auto id = session_of(request_uri);
+    if (!id) return std::nullopt;
+    auto conference = conferences_.find(*id);
+    if (!conference) return std::nullopt;
+    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));
+    OngoingSession session;
+    session.identity = uri->aor() + (uri->port ? ":" + std::to_string(uri->port) : "");
+    for (auto &participant : conferences_.participants(conference->id))
+        session.participants.push_back(std::move(participant.identity));
+    if (!conference->group_uri.empty())
+        if (auto group = groups_.snapshot(conference->group_uri)) session.anonymity_allowed = group->anonymity_allowed;
+    return session;
+}
+
 JoinOutcome ConferenceFocus::refuse(Verdict verdict) const { return {Action::reply(std::move(verdict)), {}, {}, {}}; }
 
 // 7.2.1.1 step 3, 7.2.1.12: the participant refreshes the session.

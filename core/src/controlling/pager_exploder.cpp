@@ -1,5 +1,7 @@
 #include "im/controlling/pager_exploder.hpp"
 
+#include <algorithm>
+
 #include "im/participating/steps.hpp"
 #include "im/sip/text.hpp"
 #include "im/sip/uri.hpp"
@@ -81,16 +83,19 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     if (list_body && !config_.uri_list_service)
         return refuse(Rejection::not_allowed, 403, "Forbidden", "The MESSAGE URI-list service is not offered");
 
-    // CR 002 step 2: the Request-URI is a group owned here or the factory with
-    // a URI-list; anything else does not exist here (7.6.1: 404).
+    // CR 000 step 2: the Request-URI is a group owned here, an ongoing
+    // session's identity, or the factory with a URI-list; anything else does
+    // not exist here (7.6.1: 404).
     auto target = sip::aor_of(request.request_uri);
     if (!target) return refuse(Rejection::malformed, 404, "Not Found", "Request-URI is no SIP URI");
     const bool to_factory = *target == config_.conference_factory;
     // A shared snapshot: with the group cache, no copy of the members.
     std::shared_ptr<const store::Group> group;
+    std::optional<OngoingSession> session;
     if (!to_factory) {
         group = groups_.snapshot(*target);
-        if (!group) return refuse(Rejection::not_found, 404, "Not Found", "No such group or conference here");
+        if (!group && sessions_) session = sessions_->ongoing_session(request.request_uri);
+        if (!group && !session) return refuse(Rejection::not_found, 404, "Not Found", "No such group or conference here");
     } else if (!list_body) {
         return refuse(Rejection::malformed, 403, "Forbidden", "A MESSAGE to the conference factory needs a URI-list");
     }
@@ -101,21 +106,35 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     const Originator &originator = *who.originator;
     if (group && !store::allowed(group->rules.may_send_pager, *group, originator.aor))
         return refuse(Rejection::not_allowed, 403, "Forbidden", "Not allowed to send to this group");
+    // A session's messages are its participants' own.
+    if (session && std::ranges::find(session->participants, originator.aor) == session->participants.end())
+        return refuse(Rejection::not_allowed, 403, "Forbidden", "Not a participant of this IM session");
 
     // CR 002 step 4: anonymity only where the group (or the list policy) allows it.
-    const bool anonymity_allowed = group ? group->anonymity_allowed : config_.uri_list_anonymity_allowed;
+    const bool anonymity_allowed = group     ? group->anonymity_allowed
+                                   : session ? session->anonymity_allowed
+                                             : config_.uri_list_anonymity_allowed;
     if (anonymity_requested(originator) && !anonymity_allowed)
         return refuse(Rejection::anonymity, 403, "Forbidden", "Anonymity is not allowed here");
 
-    // CR 002 step 5: the recipients: the group's members, or the URI-list's entries.
+    // CR 000 step 5: the recipients: the group's members, the session's
+    // other participants, or the URI-list's entries.
     Content content;
-    if (group) {
+    if (group || session) {
         content.content_type = std::string(sip::trim(request.content_type));
         content.body = std::string(request.body);
-        // Members are stored as normalized AORs: no parsing per copy.
-        content.recipients.reserve(group->members.size());
-        for (const auto &member : group->members)
-            if (member.uri != originator.aor) content.recipients.push_back({member.uri, xml::CopyControl::to});
+        // Members and participants are stored as normalized AORs: no parsing per copy.
+        if (group) {
+            content.recipients.reserve(group->members.size());
+            for (const auto &member : group->members)
+                if (member.uri != originator.aor) content.recipients.push_back({member.uri, xml::CopyControl::to});
+        } else {
+            // One copy per user, however many times the user joined.
+            for (const auto &participant : session->participants)
+                if (participant != originator.aor &&
+                    std::ranges::none_of(content.recipients, [&](const Recipient &r) { return r.uri == participant; }))
+                    content.recipients.push_back({participant, xml::CopyControl::to});
+        }
     } else {
         auto parts = xml::split_uri_list_message(request.content_type, request.body);
         if (!parts.ok()) return refuse(Rejection::malformed, 400, "Bad Request", parts.error().reason);
@@ -157,7 +176,10 @@ ExplodeOutcome PagerExploder::handle(const sip::Request &request) const
     ExplodeOutcome outcome{Action::reply(Verdict::reply(202, "Accepted")), {}, {}};
     const bool anonymous = anonymity_requested(originator);
     auto shared = std::make_shared<CopyContent>();
-    shared->from = anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">" : "<" + originator.aor + ">";
+    // 8.3.2.1: a session's messages come from its session identity.
+    shared->from = session     ? "<" + session->identity + ">"
+                   : anonymous ? "\"Anonymous\" <" + std::string(xml::kAnonymousUri) + ">"
+                               : "<" + originator.aor + ">";
     std::string common = std::string(kCopyMaxForwards) + "Accept-Contact: " + kCopyAcceptContact + "\r\n" +
                          "P-Asserted-Identity: <" + originator.aor + ">\r\n";
     if (anonymous) common += "Privacy: id\r\n";

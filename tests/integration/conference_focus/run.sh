@@ -7,7 +7,8 @@
 # Refusals (not a member, no such group, isfocus, anonymity) come back
 # through the core; the initiator's BYE releases the session (auto-release,
 # 7.2.2.8), and the focus ends the others' dialogs with BYE. A session whose
-# relay is killed under it is ended with BYEs too.
+# relay is killed under it is ended with BYEs too. A MESSAGE to the session
+# identity reaches the other participants from that identity (CR 000 5b).
 source "$(dirname "$0")/../lib/lib.sh"
 export IM_RELAY_WATCH=1  # the focus checks its sessions at the relay every second
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +41,9 @@ ${5:-Contact: <sip:$1@127.0.0.1:5089>;+g.oma.sip-im}" "$checks" application/sdp 
 }
 
 im_start || finish
-for user in alice:5081 bob:5082 carol:5083 dave:5084; do
+# bob and carol take pager-mode copies at other ports than their SIPp
+# members, which the focus reaches at their INVITEs' Contacts.
+for user in alice:5081 bob:5092 carol:5093 dave:5084; do
   check "${user%%:*} registers" register "${user%%:*}" "127.0.0.1:${user#*:}"
 done
 check "the group $GROUP is created with alice, bob and carol as members" bash -c "
@@ -80,6 +83,17 @@ check "7.2.1.5: carol's INVITE to the session identity $focus joins the same ses
 check "  ... still one conference at the relay" test "$(relay_sessions)" = 1
 check "  ... three participants joined" test "$(stat focus_joined)" = 3
 
+# --- pager mode to the session identity (CR 000 steps 2-5b, 8.3.2.1) ---
+focus_user=${focus#sip:}; focus_user=${focus_user%%@*}
+FROM_SESSION="<ereg regexp=\"From: &lt;sip:$focus_user@\" search_in=\"msg\" check_it=\"true\" assign_to=\"from\"/>"
+copy_uas_start bob 5092 "$FROM_SESSION" "Hello session"; copy_uas_start carol 5093 "$FROM_SESSION" "Hello session"; sleep 0.2
+check "alice's MESSAGE to the session identity gets 202" send_request MESSAGE alice "$focus_user" $CORE 202 \
+  "Accept-Contact: *;+g.oma.sip-im" "" text/plain "Hello session"
+check "  ... bob got it from the session identity, with alice's identity asserted" wait "$UAS_PID_bob"
+check "  ... carol got it too" wait "$UAS_PID_carol"
+check "dave, not in the session, gets 403 for a MESSAGE to it" send_request MESSAGE dave "$focus_user" $CORE 403 \
+  "Accept-Contact: *;+g.oma.sip-im" "" text/plain "Hello session"
+
 # --- messages through the switch ---
 "$CLIENT" --to-path "$(logged bob "answer path")" --expect 2 --output "$WORK/bob.out" --timeout 15 >"$WORK/bob.msrp" 2>&1 &
 BOB_CLIENT=$!
@@ -103,6 +117,8 @@ check "  ... the session goes on (two left)" test "$(relay_sessions)" = 1
 check "7.2.2.8: alice, the initiator, leaves with BYE (answered 200) ..." wait "$ALICE_PID"
 check "  ... which releases the session: the focus ends bob's dialog with a BYE (CSeq 1, User-Agent IM-serv/OMA1.0)" wait "$BOB_PID"
 check "  ... and the conference is gone from the relay" eventually test "$(relay_sessions)" = 0
+check "a MESSAGE to the released session's identity gets 404" send_request MESSAGE bob "$focus_user" $CORE 404 \
+  "Accept-Contact: *;+g.oma.sip-im" "" text/plain "Hello session"
 check "  ... counted: two left, one session released, one BYE sent" \
   bash -c "[[ \$(kamcmd stats.get_statistics im_controlling: | grep -cE 'focus_left = 2|focus_sessions_released = 1|focus_byes_sent = 1') == 3 ]]"
 

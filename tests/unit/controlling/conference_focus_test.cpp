@@ -217,6 +217,98 @@ TEST_F(Focus, RejoinByTheSessionIdentity)
     EXPECT_EQ(join(invite(kCarol, "sip:im-session-nosuch@127.0.0.1:5070")).action.verdict.code, 404);
 }
 
+TEST_F(Focus, OngoingSessionNamesItsParticipants)
+{
+    ASSERT_EQ(join(invite(kAlice)).action.verdict.code, 200);
+    ASSERT_EQ(join(invite(kBob)).action.verdict.code, 200);
+
+    auto session = focus.ongoing_session("<sip:im-session-conf1@127.0.0.1:5070;transport=tcp>");
+    ASSERT_TRUE(session);
+    EXPECT_EQ(session->identity, "sip:im-session-conf1@127.0.0.1:5070");
+    EXPECT_EQ(session->participants, (std::vector<std::string>{kAlice, kBob}));
+    EXPECT_FALSE(session->anonymity_allowed);
+    EXPECT_FALSE(focus.ongoing_session("sip:im-session-conf9@127.0.0.1:5070"));
+    EXPECT_FALSE(focus.ongoing_session(kGroup));
+}
+
+// CR 000 steps 2-5b, 8.3.2.1: a MESSAGE to the session identity, through
+// the pager-mode exploder that asks the focus who is in the session.
+class SessionMessage : public Focus {
+protected:
+    SessionMessage()
+    {
+        controlling.identity = {*im::net::TrustedPeers::parse("127.0.0.1:5060"), false};
+        controlling.conference_factory = "sip:conference-factory@example.com";
+    }
+
+    im::controlling::ExplodeOutcome message(const char *user, std::string target = kSession)
+    {
+        auto r = im::test::core_message();
+        r.request_uri = targets.emplace_back(std::move(target));
+        r.to_uri = r.request_uri;
+        r.from_uri = user;
+        r.asserted_identities = {identities.emplace_back(std::string("<") + user + ">")};
+        r.privacy = privacy;
+        return exploder.handle(r);
+    }
+
+    static constexpr const char *kSession = "sip:im-session-conf1@127.0.0.1:5070";
+    im::controlling::ControllingConfig controlling;
+    im::controlling::PagerExploder exploder{controlling, groups, &focus};
+    std::string privacy;
+};
+
+TEST_F(SessionMessage, GoesToTheOtherParticipantsFromTheSessionIdentity)
+{
+    ASSERT_EQ(join(invite(kAlice)).action.verdict.code, 200);
+    ASSERT_EQ(join(invite(kBob)).action.verdict.code, 200);
+    ASSERT_EQ(join(invite(kCarol, kSession)).action.verdict.code, 200);
+
+    auto outcome = message(kAlice);
+    ASSERT_EQ(outcome.action.verdict.code, 202) << outcome.action.verdict.warning;
+    ASSERT_EQ(outcome.copies.size(), 2u);
+    EXPECT_EQ(outcome.copies[0].request_uri, kBob);
+    EXPECT_EQ(outcome.copies[1].request_uri, kCarol);
+    EXPECT_EQ(outcome.copies[0].content->from, std::string("<") + kSession + ">");
+    EXPECT_NE(outcome.copies[0].content->headers.find("P-Asserted-Identity: <sip:alice@example.com>\r\n"),
+              std::string::npos);
+    ASSERT_TRUE(outcome.originator);
+    EXPECT_EQ(outcome.originator->aor, kAlice);
+}
+
+TEST_F(SessionMessage, OnlyParticipantsMaySendAndAnEndedSessionIsGone)
+{
+    const JoinOutcome alice = join(invite(kAlice));
+    ASSERT_EQ(join(invite(kBob)).action.verdict.code, 200);
+
+    // carol is a member of the group, but not in the session.
+    auto outsider = message(kCarol);
+    EXPECT_EQ(outsider.action.verdict.code, 403);
+    EXPECT_NE(outsider.action.verdict.warning.find("Not a participant"), std::string::npos);
+    EXPECT_TRUE(outsider.copies.empty());
+    EXPECT_EQ(message(kBob, "sip:im-session-conf9@127.0.0.1:5070").action.verdict.code, 404);
+
+    ASSERT_TRUE(focus.in_dialog(in_dialog("BYE", alice)).session_ended);
+    EXPECT_EQ(message(kBob).action.verdict.code, 404);
+}
+
+TEST_F(SessionMessage, AnonymityFollowsTheSessionsGroup)
+{
+    ASSERT_EQ(join(invite(kAlice)).action.verdict.code, 200);
+    ASSERT_EQ(join(invite(kBob)).action.verdict.code, 200);
+    privacy = "id";
+    EXPECT_EQ(message(kAlice).action.verdict.code, 403);
+
+    auto g = *groups.find(kGroup);
+    g.anonymity_allowed = true;
+    groups.update(g);
+    auto outcome = message(kAlice);
+    ASSERT_EQ(outcome.action.verdict.code, 202);
+    ASSERT_EQ(outcome.copies.size(), 1u);
+    EXPECT_EQ(outcome.copies[0].content->from, std::string("<") + kSession + ">");
+    EXPECT_NE(outcome.copies[0].content->headers.find("Privacy: id\r\n"), std::string::npos);
+}
+
 TEST_F(Focus, RefusalsOfTheSetupChecks)
 {
     auto untagged = invite(kAlice);

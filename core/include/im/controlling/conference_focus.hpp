@@ -9,7 +9,9 @@
 // switches each message to the others in message/cpim with the sender's
 // identity.
 //
-// Sessions whose relay conference is lost are ended with BYEs.
+// Sessions whose relay conference is lost are ended with BYEs. The focus
+// also tells the pager-mode exploder who is in a session, for a MESSAGE to
+// the session identity (CR 000 step 5b).
 //
 // Not here yet: inviting the members when a session starts (7.2.2.2, the
 // group's invite_members), ad-hoc and 1-1 sessions through the conference
@@ -23,6 +25,7 @@
 
 #include "im/action.hpp"
 #include "im/clock.hpp"
+#include "im/controlling/pager_exploder.hpp"
 #include "im/identity.hpp"
 #include "im/sip/request.hpp"
 #include "im/store/conference_store.hpp"
@@ -104,7 +107,7 @@ struct DialogOutcome {
     bool session_ended = false;
 };
 
-class ConferenceFocus {
+class ConferenceFocus final : public SessionDirectory {
 public:
     ConferenceFocus(FocusConfig config, IdentityPolicy identity, store::GroupStore &groups,
                     store::ConferenceStore &conferences, ConferenceSwitch &conference_switch, const Clock &clock)
@@ -123,6 +126,11 @@ public:
     // Whether an initial request to `request_uri` is a session's: a session
     // identity whose session is active.
     bool owns_session(std::string_view request_uri);
+
+    // The session `request_uri` names with its participants now, for a
+    // MESSAGE to it; nullopt when it is no session identity of an active
+    // session. The identity is the Request-URI without its parameters.
+    std::optional<OngoingSession> ongoing_session(std::string_view request_uri) override;
 
     // An initial INVITE to a group identity or a session identity.
     JoinOutcome join(const sip::Request &invite, const InviteContext &context);

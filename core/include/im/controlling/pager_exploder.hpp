@@ -1,11 +1,13 @@
 #pragma once
 // Spec 8.3 with change requests 000 and 002: the Controlling IM Function
-// receives a pager-mode MESSAGE for a group (a pre-defined group URI, or the
-// conference factory with a URI-list) and sends one copy per recipient.
+// receives a pager-mode MESSAGE for a group (a pre-defined group URI, the
+// conference factory with a URI-list, or the session identity of an ongoing
+// IM session) and sends one copy per recipient.
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "im/action.hpp"
@@ -51,6 +53,22 @@ struct OutgoingMessage {
     std::shared_ptr<const CopyContent> content;
 };
 
+// CR 000 step 5b: an ongoing IM session as the target of a MESSAGE.
+struct OngoingSession {
+    std::string identity;                   // the session identity: From of the copies (8.3.2.1)
+    std::vector<std::string> participants;  // AORs of its participants now
+    bool anonymity_allowed = false;         // the session's group allows anonymity
+};
+
+// Where the exploder finds the session a session identity names: the
+// conference focus, which hosts the sessions.
+class SessionDirectory {
+public:
+    virtual ~SessionDirectory() = default;
+    // The session `request_uri` names, when it is an ongoing one.
+    virtual std::optional<OngoingSession> ongoing_session(std::string_view request_uri) = 0;
+};
+
 struct ExplodeOutcome {
     Action action;                        // 202, or the refusal
     std::vector<OutgoingMessage> copies;  // empty unless 202
@@ -59,7 +77,12 @@ struct ExplodeOutcome {
 
 class PagerExploder {
 public:
-    PagerExploder(const ControllingConfig &config, store::GroupStore &groups) : config_(config), groups_(groups) {}
+    // Without `sessions`, a MESSAGE to a session identity is a target that
+    // does not exist here (404).
+    PagerExploder(const ControllingConfig &config, store::GroupStore &groups, SessionDirectory *sessions = nullptr)
+        : config_(config), groups_(groups), sessions_(sessions)
+    {
+    }
     ExplodeOutcome handle(const sip::Request &request) const;
 
     // Whether the Request-URI is this function's: the factory or a known group.
@@ -71,6 +94,7 @@ private:
 
     const ControllingConfig &config_;
     store::GroupStore &groups_;
+    SessionDirectory *sessions_;
 };
 
 }  // namespace im::controlling
