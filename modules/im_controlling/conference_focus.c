@@ -310,6 +310,17 @@ int im_focus_dialog(sip_msg_t *msg, im_controlling_t *svc)
 	return 0;
 }
 
+int im_focus_group_delete(im_controlling_t *svc, const char *uri, char *out, size_t out_size)
+{
+	int rc = im_controlling_group_delete(svc, uri, send_bye, NULL, out, out_size);
+
+	if(rc == 0 && strstr(out, "\nsession released: ") != NULL) {
+		update_stat(stats->released, 1);
+		LM_INFO("conference focus: group %s deleted, its session released\n", uri);
+	}
+	return rc;
+}
+
 void im_focus_watch(im_controlling_t *svc)
 {
 	static int relay_was_down = 0;

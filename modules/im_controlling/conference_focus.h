@@ -34,6 +34,10 @@ int im_focus_invite(sip_msg_t *msg, im_controlling_t *svc);
  * (except to an ACK). 0, or -1 before any reply. */
 int im_focus_dialog(sip_msg_t *msg, im_controlling_t *svc);
 
+/* im_controlling.group_delete: deletes the group and releases its session
+ * with BYEs to the participants (7.2.2.8). As im_controlling_group_delete. */
+int im_focus_group_delete(im_controlling_t *svc, const char *uri, char *out, size_t out_size);
+
 /* The watch (a timer process): sessions whose relay conference is gone are
  * ended with BYEs. open_service gives the process's controlling service. */
 void im_focus_watch(im_controlling_t *svc);

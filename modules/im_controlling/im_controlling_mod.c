@@ -377,7 +377,7 @@ static void rpc_relay_status(rpc_t *rpc, void *ctx)
 KAM_TEXT_RPC(rpc_group_create, im_controlling_t, get_service, 1, 1,
 		im_controlling_group_create(svc, args[0], args[1], out, sizeof(out)))
 KAM_TEXT_RPC(rpc_group_delete, im_controlling_t, get_service, 1, 0,
-		im_controlling_group_delete(svc, args[0], out, sizeof(out)))
+		im_focus_group_delete(svc, args[0], out, sizeof(out)))
 KAM_TEXT_RPC(rpc_group_show, im_controlling_t, get_service, 1, 0,
 		im_controlling_group_show(svc, args[0], out, sizeof(out)))
 KAM_TEXT_RPC(rpc_group_list, im_controlling_t, get_service, 0, 0,
@@ -390,7 +390,7 @@ KAM_TEXT_RPC(rpc_member_remove, im_controlling_t, get_service, 2, 0,
 		im_controlling_member_remove(svc, args[0], args[1], out, sizeof(out)))
 
 static const char *rpc_group_create_doc[] = {"Create a pre-defined group: im_controlling.group_create <group uri> [display name]", 0};
-static const char *rpc_group_delete_doc[] = {"Delete a group and its members: im_controlling.group_delete <group uri>", 0};
+static const char *rpc_group_delete_doc[] = {"Delete a group and its members, releasing its IM session (BYE to every participant): im_controlling.group_delete <group uri>", 0};
 static const char *rpc_group_show_doc[] = {"Show a group, its rules and members: im_controlling.group_show <group uri>", 0};
 static const char *rpc_group_list_doc[] = {"List the groups.", 0};
 static const char *rpc_group_set_doc[] = {"Change a group attribute: im_controlling.group_set <group uri> <display_name|max_participants|anonymity_allowed|auto_release|invite_members|may_send_pager|may_join|may_initiate_session|may_add_users> <value>", 0};

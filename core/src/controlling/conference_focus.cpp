@@ -323,9 +323,9 @@ DialogOutcome ConferenceFocus::leave(const store::ConferenceParticipant &leaver)
     return outcome;
 }
 
-std::vector<ByeOrder> ConferenceFocus::end_session(const std::string &conference)
+std::vector<ByeOrder> ConferenceFocus::end_group_session(const std::string &group_uri)
 {
-    auto found = conferences_.find(conference);
+    auto found = conferences_.find_by_group(group_uri);
     if (!found) return {};
     return release(*found);
 }

@@ -9,6 +9,7 @@
 # 7.2.2.8), and the focus ends the others' dialogs with BYE. A session whose
 # relay is killed under it is ended with BYEs too. A MESSAGE to the session
 # identity reaches the other participants from that identity (CR 000 5b).
+# Deleting the group over RPC releases its session with BYEs.
 source "$(dirname "$0")/../lib/lib.sh"
 export IM_RELAY_WATCH=1  # the focus checks its sessions at the relay every second
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -143,5 +144,18 @@ check "the relay was restarted" eventually relay_restarted "$old_relay"
 fresh_member join.xml carol 5083 "$GROUP" -d 500
 check "a new session at the restarted relay: carol's INVITE to the group is answered 200 and her BYE to it 200" wait "$MEMBER_PID"
 check "  ... with a relay path" joined carol
+
+# --- the group is deleted under a running session (7.2.2.8) ---
+fresh_member stay.xml alice 5081 "$GROUP"
+ALICE_PID=$MEMBER_PID
+check "a new session: alice joins" eventually joined alice
+fresh_member stay.xml bob 5082 "$GROUP"
+BOB_PID=$MEMBER_PID
+check "  ... and bob" eventually joined bob
+check "kamcmd im_controlling.group_delete deletes the group and says its session was released" \
+  bash -c "kamcmd im_controlling.group_delete $GROUP | grep -q 'session released: .*, 2 BYEs'"
+check "  ... alice gets the focus's BYE at once" wait "$ALICE_PID"
+check "  ... and bob" wait "$BOB_PID"
+check "  ... and the conference is gone from the relay" eventually test "$(relay_sessions)" = 0
 check "the deployment is still running" bash -c "kill -0 $IM_PID && kamcmd core.uptime"
 finish

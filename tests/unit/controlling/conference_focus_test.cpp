@@ -462,13 +462,18 @@ TEST_F(Focus, OtherRequestsInTheDialog)
     EXPECT_EQ(focus.in_dialog(unknown).action.verdict.code, 481);
 }
 
-TEST_F(Focus, EndSessionByesEveryone)
+TEST_F(Focus, DeletedGroupsSessionIsReleasedWithByesToEveryone)
 {
     join(invite(kAlice));
     join(invite(kBob));
-    auto byes = focus.end_session("conf1");
-    EXPECT_EQ(byes.size(), 2u);
-    EXPECT_TRUE(focus.end_session("conf1").empty());
+    ASSERT_TRUE(groups.remove(kGroup));
+    auto byes = focus.end_group_session(kGroup);
+    ASSERT_EQ(byes.size(), 2u);
+    EXPECT_EQ(byes[0].participant.identity, kAlice);
+    EXPECT_EQ(byes[1].participant.identity, kBob);
+    EXPECT_EQ(relay.ended, std::vector<std::string>{"conf1"});
+    EXPECT_FALSE(conferences.find("conf1"));
+    EXPECT_TRUE(focus.end_group_session(kGroup).empty());
 }
 
 TEST_F(Focus, SessionsTheRelayLostAreEndedWithByes)

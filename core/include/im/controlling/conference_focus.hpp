@@ -141,9 +141,9 @@ public:
     // else 405; an unknown dialog 481.
     DialogOutcome in_dialog(const sip::Request &request);
 
-    // Ends the session at once (the group was deleted, an operator asked):
-    // every participant gets a BYE. Empty when there is no such session.
-    std::vector<ByeOrder> end_session(const std::string &conference);
+    // 7.2.2.8: the group was deleted, so its session (if any) is released at
+    // once: every participant gets a BYE. Empty when it had no session.
+    std::vector<ByeOrder> end_group_session(const std::string &group_uri);
 
     // Sessions whose relay conference is gone (the relay was restarted, or
     // expired it) are ended: every participant gets a BYE. Nothing is ended
