@@ -28,6 +28,15 @@ member() {
 }
 # A member's logs from an earlier run of the same user go first.
 fresh_member() { rm -f "$WORK/$2.log"; member "$@"; }
+# A new session of the group that alice and bob join and stay in (pids in ALICE_PID, BOB_PID).
+alice_and_bob_stay() {
+  fresh_member stay.xml alice 5081 "$GROUP"
+  ALICE_PID=$MEMBER_PID
+  check "a new session: alice joins" eventually joined alice
+  fresh_member stay.xml bob 5082 "$GROUP"
+  BOB_PID=$MEMBER_PID
+  check "  ... and bob" eventually joined bob
+}
 logged() { sed -n "s/^$2 //p" "$WORK/$1.log" 2>/dev/null | tail -1; }
 joined() { [[ -n $(logged "$1" "answer path") ]]; }
 stat() { kamcmd stats.get_statistics im_controlling: | sed -n "s/^im_controlling:$1 = //p"; }
@@ -129,12 +138,7 @@ check "a new INVITE to the group starts a new session" wait "$MEMBER_PID"
 check "  ... whose session identity is a new one" test "$(logged bob "session identity")" != "$focus"
 check "  ... and bob's BYE, the only participant, releases it" eventually test "$(relay_sessions)" = 0
 # --- the relay dies under a running session ---
-fresh_member stay.xml alice 5081 "$GROUP"
-ALICE_PID=$MEMBER_PID
-check "a new session: alice joins" eventually joined alice
-fresh_member stay.xml bob 5082 "$GROUP"
-BOB_PID=$MEMBER_PID
-check "  ... and bob" eventually joined bob
+alice_and_bob_stay
 old_relay=$(relay_pid)
 check "the relay is killed (kill -9) under the session" kill -9 "$old_relay"
 check "the focus notices and ends the session with a BYE to alice ..." wait "$ALICE_PID"
@@ -146,12 +150,7 @@ check "a new session at the restarted relay: carol's INVITE to the group is answ
 check "  ... with a relay path" joined carol
 
 # --- the group is deleted under a running session (7.2.2.8) ---
-fresh_member stay.xml alice 5081 "$GROUP"
-ALICE_PID=$MEMBER_PID
-check "a new session: alice joins" eventually joined alice
-fresh_member stay.xml bob 5082 "$GROUP"
-BOB_PID=$MEMBER_PID
-check "  ... and bob" eventually joined bob
+alice_and_bob_stay
 check "kamcmd im_controlling.group_delete deletes the group and says its session was released" \
   bash -c "kamcmd im_controlling.group_delete $GROUP | grep -q 'session released: .*, 2 BYEs'"
 check "  ... alice gets the focus's BYE at once" wait "$ALICE_PID"
