@@ -132,8 +132,8 @@ std::optional<OngoingSession> ConferenceFocus::ongoing_session(std::string_view 
     auto id = session_of(request_uri);
     if (!id) return std::nullopt;
     auto conference = conferences_.find(*id);
-    if (!conference) return std::nullopt;
-    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));
+    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));  // parsed once already by session_of
+    if (!conference || !uri) return std::nullopt;
     OngoingSession session;
     session.identity = uri->aor() + (uri->port ? ":" + std::to_string(uri->port) : "");
     for (auto &participant : conferences_.participants(conference->id))
