@@ -112,13 +112,19 @@ std::optional<std::string> focus_answer(std::string_view offer, std::string_view
     return answer;
 }
 
-std::optional<std::string> ConferenceFocus::session_of(std::string_view request_uri) const
+std::optional<sip::Uri> ConferenceFocus::session_uri(std::string_view request_uri) const
 {
     auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));
-    if (!uri || !uri->user.starts_with(config_.session_prefix)) return std::nullopt;
-    std::string id = uri->user.substr(config_.session_prefix.size());
-    if (id.empty()) return std::nullopt;
-    return id;
+    if (!uri || uri->user.size() <= config_.session_prefix.size() || !uri->user.starts_with(config_.session_prefix))
+        return std::nullopt;
+    return uri;
+}
+
+std::optional<std::string> ConferenceFocus::session_of(std::string_view request_uri) const
+{
+    auto uri = session_uri(request_uri);
+    if (!uri) return std::nullopt;
+    return uri->user.substr(config_.session_prefix.size());
 }
 
 bool ConferenceFocus::owns_session(std::string_view request_uri)
@@ -129,11 +135,10 @@ bool ConferenceFocus::owns_session(std::string_view request_uri)
 
 std::optional<OngoingSession> ConferenceFocus::ongoing_session(std::string_view request_uri)
 {
-    auto id = session_of(request_uri);
-    if (!id) return std::nullopt;
-    auto conference = conferences_.find(*id);
-    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));  // parsed once already by session_of
-    if (!conference || !uri) return std::nullopt;
+    auto uri = session_uri(request_uri);
+    if (!uri) return std::nullopt;
+    auto conference = conferences_.find(uri->user.substr(config_.session_prefix.size()));
+    if (!conference) return std::nullopt;
     OngoingSession session;
     session.identity = uri->aor() + (uri->port ? ":" + std::to_string(uri->port) : "");
     for (auto &participant : conferences_.participants(conference->id))

@@ -28,6 +28,7 @@
 #include "im/controlling/pager_exploder.hpp"
 #include "im/identity.hpp"
 #include "im/sip/request.hpp"
+#include "im/sip/uri.hpp"
 #include "im/store/conference_store.hpp"
 #include "im/store/group_store.hpp"
 
@@ -152,6 +153,8 @@ public:
     std::vector<ByeOrder> end_lost_sessions();
 
 private:
+    // The Request-URI parsed, when it is a session identity (the prefix and a non-empty id).
+    std::optional<sip::Uri> session_uri(std::string_view request_uri) const;
     JoinOutcome refuse(Verdict verdict) const;
     DialogOutcome leave(const store::ConferenceParticipant &leaver);
     std::vector<ByeOrder> release(const store::Conference &conference);
