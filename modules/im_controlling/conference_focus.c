@@ -312,9 +312,10 @@ int im_focus_dialog(sip_msg_t *msg, im_controlling_t *svc)
 
 int im_focus_group_delete(im_controlling_t *svc, const char *uri, char *out, size_t out_size)
 {
-	int rc = im_controlling_group_delete(svc, uri, send_bye, NULL, out, out_size);
+	int released = 0;
+	int rc = im_controlling_group_delete(svc, uri, send_bye, NULL, &released, out, out_size);
 
-	if(rc == 0 && strstr(out, "\nsession released: ") != NULL) {
+	if(rc == 0 && released) {
 		update_stat(stats->released, 1);
 		LM_INFO("conference focus: group %s deleted, its session released\n", uri);
 	}

@@ -367,9 +367,10 @@ int im_controlling_group_create(im_controlling_t *c, const char *uri, const char
     });
 }
 
-int im_controlling_group_delete(im_controlling_t *c, const char *uri, im_focus_bye_f bye, void *bye_ctx, char *out,
-                                size_t out_size)
+int im_controlling_group_delete(im_controlling_t *c, const char *uri, im_focus_bye_f bye, void *bye_ctx,
+                                int *session_released, char *out, size_t out_size)
 {
+    *session_released = 0;
     return admin(out, out_size, [&] {
         const std::string key = required_aor(uri);
         if (!c->groups.remove(key)) throw std::invalid_argument("no group " + key);
@@ -377,6 +378,7 @@ int im_controlling_group_delete(im_controlling_t *c, const char *uri, im_focus_b
         // After the group is gone: nobody joins the session meanwhile.
         auto byes = c->focus.end_group_session(key);
         if (!byes.empty()) {
+            *session_released = 1;
             send_byes(byes, bye, bye_ctx);
             result += "\nsession released: " + byes.front().participant.conference + ", " +
                       std::to_string(byes.size()) + " BYEs";

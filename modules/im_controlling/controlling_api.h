@@ -149,9 +149,9 @@ int im_controlling_focus_watch(im_controlling_t *c, im_focus_bye_f bye, void *by
 /* Group administration for RPC: "key: value" lines into out; 0, or -1 with the reason. */
 int im_controlling_group_create(im_controlling_t *c, const char *uri, const char *display_name, char *out, size_t out_size);
 /* Deleting a group releases its session at once (7.2.2.8): bye is called
- * for every participant. */
-int im_controlling_group_delete(im_controlling_t *c, const char *uri, im_focus_bye_f bye, void *bye_ctx, char *out,
-		size_t out_size);
+ * for every participant, and *session_released says whether it had one. */
+int im_controlling_group_delete(im_controlling_t *c, const char *uri, im_focus_bye_f bye, void *bye_ctx,
+		int *session_released, char *out, size_t out_size);
 int im_controlling_group_show(im_controlling_t *c, const char *uri, char *out, size_t out_size);
 int im_controlling_group_list(im_controlling_t *c, char *out, size_t out_size);
 int im_controlling_group_set(im_controlling_t *c, const char *uri, const char *attribute, const char *value,

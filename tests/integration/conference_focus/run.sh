@@ -151,10 +151,12 @@ check "  ... with a relay path" joined carol
 
 # --- the group is deleted under a running session (7.2.2.8) ---
 alice_and_bob_stay
+released_before=$(stat focus_sessions_released)
 check "kamcmd im_controlling.group_delete deletes the group and says its session was released" \
   bash -c "kamcmd im_controlling.group_delete $GROUP | grep -q 'session released: .*, 2 BYEs'"
 check "  ... alice gets the focus's BYE at once" wait "$ALICE_PID"
 check "  ... and bob" wait "$BOB_PID"
 check "  ... and the conference is gone from the relay" eventually test "$(relay_sessions)" = 0
+check "  ... counted in focus_sessions_released" test "$(stat focus_sessions_released)" = $((released_before + 1))
 check "the deployment is still running" bash -c "kill -0 $IM_PID && kamcmd core.uptime"
 finish
