@@ -9,7 +9,10 @@
 # 7.2.2.8), and the focus ends the others' dialogs with BYE. A session whose
 # relay is killed under it is ended with BYEs too. A MESSAGE to the session
 # identity reaches the other participants from that identity (CR 000 5b).
-# Deleting the group over RPC releases its session with BYEs.
+# Deleting the group over RPC releases its session with BYEs. A participant's
+# REFER to the History Function records the session (11.1.1, 11.2.2): the
+# relay's recorder stores what is switched under her, until her REFER with
+# method=BYE.
 source "$(dirname "$0")/../lib/lib.sh"
 export IM_RELAY_WATCH=1  # the focus checks its sessions at the relay every second
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -40,6 +43,23 @@ alice_and_bob_stay() {
 logged() { sed -n "s/^$2 //p" "$WORK/$1.log" 2>/dev/null | tail -1; }
 joined() { [[ -n $(logged "$1" "answer path") ]]; }
 stat() { kamcmd stats.get_statistics im_controlling: | sed -n "s/^im_controlling:$1 = //p"; }
+history_stat() { kamcmd stats.get_statistics im_history: | sed -n "s/^im_history:$1 = //p"; }
+# refer USER REFER-TO: a REFER to the History Function answered 202 and its NOTIFY 200 (refer.xml).
+refer() {
+  sipp $CORE -sf "$HERE/refer.xml" -s "$1" -key refer_to "$2" -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error \
+    -nostdin -trace_err -error_file "$WORK/refer-$1.err" >>"$WORK/sipp.log" 2>&1
+}
+# recorded_for OWNER: what the relay's recorder stored for OWNER, "sender|body" a line each, in order.
+recorded_for() {
+  sqlite3 "$IM_DATA_DIR/im.db" "SELECT sender || '|' || CAST(body AS TEXT) FROM msrp_stored_message
+    WHERE owner = '$1' AND role = 'recorder' ORDER BY id"
+}
+# recording_is OWNER STATE MESSAGES: kamcmd im_history.recordings shows OWNER's one recording so.
+recording_is() {
+  local out
+  out=$(kamcmd im_history.recordings "$1")
+  grep -q "^recordings: 1$" <<<"$out" && grep -q "^recording: ${focus%%;*} session=.* state=$2 .*messages=$3$" <<<"$out"
+}
 invite_body="$(printf 'v=0\no=x 1 1 IN IP4 127.0.0.1\ns= \nc=IN IP4 127.0.0.1\nt=0 0\nm=message 7654 TCP/MSRP *\na=accept-types:text/plain\na=path:msrp://127.0.0.1:7654/x;tcp\n')"
 # refused FROM TO CODE WARNING [HEADERS]: an INVITE answered CODE, with
 # WARNING in its Warning header unless WARNING is empty.
@@ -104,6 +124,24 @@ check "  ... carol got it too" wait "$UAS_PID_carol"
 check "dave, not in the session, gets 403 for a MESSAGE to it" send_request MESSAGE dave "$focus_user" $CORE 403 \
   "Accept-Contact: *;+g.oma.sip-im" "" text/plain "Hello session"
 
+# --- recording by REFER to the History Function (11.1.1, 11.2.2) ---
+check "11.2.2: alice's REFER to history@ with the session identity as Refer-To gets 202, and a NOTIFY reports 200" \
+  refer alice "$focus"
+check "  ... counted: one recording started" test "$(history_stat recordings_started)" = 1
+check "  ... kamcmd im_history.recordings shows it recording, nothing stored yet" \
+  recording_is sip:alice@example.com recording 0
+check "11.2.2.2 step 1: dave, not in the session, gets 403" send_request REFER dave history $CORE 403 \
+  "Accept-Contact: *;+g.oma.sip-im
+Contact: <sip:dave@127.0.0.1:5084>
+Refer-To: <$focus>" "$(save w 'Warning: 399 IM-serv .*(Not a participant)')"
+check "  ... a Refer-To that names no session gets 404" send_request REFER alice history $CORE 404 \
+  "Accept-Contact: *;+g.oma.sip-im
+Contact: <sip:alice@127.0.0.1:5081>
+Refer-To: <sip:im-session-nosuch@127.0.0.1:5070>" ""
+check "  ... a REFER without Refer-To gets 400" send_request REFER alice history $CORE 400 \
+  "Accept-Contact: *;+g.oma.sip-im
+Contact: <sip:alice@127.0.0.1:5081>" ""
+
 # --- messages through the switch ---
 "$CLIENT" --to-path "$(logged bob "answer path")" --expect 2 --output "$WORK/bob.out" --timeout 15 >"$WORK/bob.msrp" 2>&1 &
 BOB_CLIENT=$!
@@ -120,6 +158,16 @@ check "bob's client got both texts" wait "$BOB_CLIENT"
 check "  ... each with its sender's identity" bash -c "
   grep -q '^message from=<sip:alice@example.com> .*text=hello friends' '$WORK/bob.msrp' &&
   grep -q '^message from=<sip:carol@example.com> .*text=hi from carol' '$WORK/bob.msrp'"
+
+check "11.2.3: the recorder stored both texts for alice, in order, with their senders" test \
+  "$(recorded_for sip:alice@example.com)" = $'sip:alice@example.com|hello friends\nsip:carol@example.com|hi from carol'
+check "  ... and kamcmd im_history.recordings counts them" recording_is sip:alice@example.com recording 2
+check "11.1.2: alice's REFER with method=BYE in the Refer-To gets 202 and a NOTIFY" refer alice "$focus;method=BYE"
+check "  ... the recording is stopped" recording_is sip:alice@example.com stopped 2
+check "  ... counted: one recording stopped" test "$(history_stat recordings_stopped)" = 1
+check "bob's client sends a text after the stop (answered 200)" \
+  "$CLIENT" --to-path "$(logged bob "answer path")" --text "not recorded" --timeout 15
+check "  ... which is not recorded" test "$(recorded_for sip:alice@example.com | wc -l)" = 2
 
 # --- leaving, and the release policy ---
 check "7.2.1.11: carol's BYE is answered 200" wait "$CAROL_PID"

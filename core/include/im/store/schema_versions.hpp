@@ -27,7 +27,7 @@ inline constexpr std::array<TableVersion, 1> kDeferredTables{{
 }};
 
 inline constexpr std::array<TableVersion, 2> kHistoryTables{{
-    {"im_history_conversation", 1, "im_history"},
+    {"im_history_conversation", 2, "im_history"},
     {"im_history_message", 1, "im_history"},
 }};
 
