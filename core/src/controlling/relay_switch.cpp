@@ -4,12 +4,7 @@ namespace im::controlling {
 
 relay::ControlReply RelaySwitch::call(const relay::ControlRequest &request) const
 {
-    auto reply = client_.call(request);
-    if (!reply) throw SwitchError("MSRP relay: " + reply.error().text);
-    if (!reply.value().ok)
-        throw SwitchError("MSRP relay refused " + request.command + ": " + std::to_string(reply.value().error_code) +
-                          " " + reply.value().error_text);
-    return std::move(reply.value());
+    return relay::require_ok<SwitchError>(client_, request);
 }
 
 std::string RelaySwitch::create()

@@ -4,12 +4,7 @@ namespace im::history {
 
 relay::ControlReply RelayRecorder::call(const relay::ControlRequest &request) const
 {
-    auto reply = client_.call(request);
-    if (!reply) throw RecorderError("MSRP relay: " + reply.error().text);
-    if (!reply.value().ok)
-        throw RecorderError("MSRP relay refused " + request.command + ": " + std::to_string(reply.value().error_code) +
-                            " " + reply.value().error_text);
-    return std::move(reply.value());
+    return relay::require_ok<RecorderError>(client_, request);
 }
 
 std::string RelayRecorder::add(const std::string &conference, const std::string &owner)

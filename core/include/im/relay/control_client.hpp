@@ -4,6 +4,7 @@
 // connection, so a relay restart between calls needs no reconnect logic.
 #include <chrono>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -52,5 +53,19 @@ private:
     std::string socket_path_;
     std::chrono::milliseconds timeout_;
 };
+
+// The OK reply to `request`; throws Error (made from a readable text) when
+// the call fails or the relay answers ERR. For the modules' drivers of the
+// relay, which turn both into one failure of their own.
+template <typename Error>
+ControlReply require_ok(const ControlClient &client, const ControlRequest &request)
+{
+    auto reply = client.call(request);
+    if (!reply) throw Error("MSRP relay: " + reply.error().text);
+    if (!reply.value().ok)
+        throw Error("MSRP relay refused " + request.command + ": " + std::to_string(reply.value().error_code) + " " +
+                    reply.value().error_text);
+    return std::move(reply.value());
+}
 
 }  // namespace im::relay
