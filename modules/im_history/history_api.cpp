@@ -26,8 +26,6 @@ im::history::HistoryConfig make_config(const im_history_params_t &params)
     auto uri = im::sip::aor_of(text(params.history_uri));
     if (!uri) throw std::invalid_argument("history_uri is no SIP URI");
     config.history_uri = *uri;
-    if (text(params.session_prefix).empty()) throw std::invalid_argument("session_prefix must not be empty");
-    config.session_prefix = text(params.session_prefix);
     return config;
 }
 

@@ -21,8 +21,6 @@ typedef struct im_history_params {
 	/* The MSRP relay whose recorders record the sessions. */
 	const char *relay_control_socket;
 	int relay_timeout_ms;
-	/* User part prefix of the focus's session identities (im_controlling). */
-	const char *session_prefix;
 } im_history_params_t;
 
 typedef struct im_history im_history_t;

@@ -30,7 +30,6 @@ static char *trusted_core = "127.0.0.1:5060";
 static int identity_from_header = 0;
 static char *relay_control_socket = "/run/im-server/msrp-relay.sock";
 static int relay_timeout = 1000;
-static char *session_prefix = "im-session-";
 
 static sl_api_t slb;
 static struct tm_binds tmb;
@@ -67,7 +66,6 @@ static void params_of_module(im_history_params_t *p)
 	p->identity_from_header = identity_from_header;
 	p->relay_control_socket = relay_control_socket;
 	p->relay_timeout_ms = relay_timeout;
-	p->session_prefix = session_prefix;
 }
 
 static im_history_t *get_service(void)
@@ -286,7 +284,6 @@ static param_export_t params[] = {
 	{"identity_from_header", INT_PARAM, &identity_from_header},
 	{"relay_control_socket", PARAM_STRING, &relay_control_socket},
 	{"relay_timeout", INT_PARAM, &relay_timeout},
-	{"session_prefix", PARAM_STRING, &session_prefix},
 	{0, 0, 0}
 };
 

@@ -112,19 +112,10 @@ std::optional<std::string> focus_answer(std::string_view offer, std::string_view
     return answer;
 }
 
-std::optional<sip::Uri> ConferenceFocus::session_uri(std::string_view request_uri) const
-{
-    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));
-    if (!uri || uri->user.size() <= config_.session_prefix.size() || !uri->user.starts_with(config_.session_prefix))
-        return std::nullopt;
-    return uri;
-}
-
 std::optional<std::string> ConferenceFocus::session_of(std::string_view request_uri) const
 {
-    auto uri = session_uri(request_uri);
-    if (!uri) return std::nullopt;
-    return uri->user.substr(config_.session_prefix.size());
+    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));
+    return uri ? session_id_of(*uri, config_.session_prefix) : std::nullopt;
 }
 
 bool ConferenceFocus::owns_session(std::string_view request_uri)
@@ -135,12 +126,13 @@ bool ConferenceFocus::owns_session(std::string_view request_uri)
 
 std::optional<OngoingSession> ConferenceFocus::ongoing_session(std::string_view request_uri)
 {
-    auto uri = session_uri(request_uri);
-    if (!uri) return std::nullopt;
-    auto conference = conferences_.find(uri->user.substr(config_.session_prefix.size()));
+    auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));
+    auto id = uri ? session_id_of(*uri, config_.session_prefix) : std::nullopt;
+    if (!id) return std::nullopt;
+    auto conference = conferences_.find(*id);
     if (!conference) return std::nullopt;
     OngoingSession session;
-    session.identity = uri->aor() + (uri->port ? ":" + std::to_string(uri->port) : "");
+    session.identity = session_identity_of(*uri);
     for (auto &participant : conferences_.participants(conference->id))
         session.participants.push_back(std::move(participant.identity));
     if (!conference->group_uri.empty())

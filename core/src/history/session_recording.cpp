@@ -70,8 +70,7 @@ ReferOutcome HistoryFunction::refer(const sip::Request &refer, std::string_view 
         return outcome;
     }
     std::optional<store::Conference> session;
-    if (target->user.size() > config_.session_prefix.size() && target->user.starts_with(config_.session_prefix))
-        session = conferences_.find(target->user.substr(config_.session_prefix.size()));
+    if (auto id = controlling::session_id_of(*target, config_.session_prefix)) session = conferences_.find(*id);
     if (!session) {
         outcome.action = refusal(Rejection::not_found, 404, "Not Found", "Refer-To names no ongoing IM Session here");
         return outcome;
@@ -84,7 +83,7 @@ ReferOutcome HistoryFunction::refer(const sip::Request &refer, std::string_view 
         return outcome;
     }
 
-    const std::string identity = target->aor() + (target->port ? ":" + std::to_string(target->port) : "");
+    const std::string identity = controlling::session_identity_of(*target);
     if (method == ReferMethod::bye)
         stop(owner, *session, outcome);
     else

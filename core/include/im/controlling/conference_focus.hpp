@@ -26,6 +26,7 @@
 #include "im/action.hpp"
 #include "im/clock.hpp"
 #include "im/controlling/pager_exploder.hpp"
+#include "im/controlling/session_identity.hpp"
 #include "im/identity.hpp"
 #include "im/sip/request.hpp"
 #include "im/sip/uri.hpp"
@@ -66,7 +67,7 @@ struct FocusConfig {
     // not offered yet, an INVITE to it gets 501.
     std::string conference_factory{};
     // User part prefix of session identities: sip:<prefix><session id>@<this server>.
-    std::string session_prefix = "im-session-";
+    std::string session_prefix{kSessionPrefix};
     // Session-Expires of the 200 to a participant, refresher=uac (7.2.1.1 step 3).
     int session_expires = 1800;
     // 7.2.2.8 number-of-remaining-participants: a session with this many
@@ -153,8 +154,6 @@ public:
     std::vector<ByeOrder> end_lost_sessions();
 
 private:
-    // The Request-URI parsed, when it is a session identity (the prefix and a non-empty id).
-    std::optional<sip::Uri> session_uri(std::string_view request_uri) const;
     JoinOutcome refuse(Verdict verdict) const;
     DialogOutcome leave(const store::ConferenceParticipant &leaver);
     std::vector<ByeOrder> release(const store::Conference &conference);

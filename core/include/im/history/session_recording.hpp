@@ -22,6 +22,7 @@
 
 #include "im/action.hpp"
 #include "im/clock.hpp"
+#include "im/controlling/session_identity.hpp"
 #include "im/identity.hpp"
 #include "im/sip/request.hpp"
 #include "im/store/conference_store.hpp"
@@ -73,7 +74,7 @@ public:
 
 struct HistoryConfig {
     std::string history_uri;                     // AOR of the History Function
-    std::string session_prefix = "im-session-";  // the focus's session identities (im_controlling)
+    std::string session_prefix{controlling::kSessionPrefix};  // the focus's session identities
 };
 
 // What a REFER to the History Function gets.
