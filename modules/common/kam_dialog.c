@@ -110,7 +110,7 @@ int kam_uas_dialog_of(struct tm_binds *tmb, sip_msg_t *msg, kam_uas_dialog_t *d)
 	return 0;
 }
 
-void kam_dialog_ref_of(const kam_uas_dialog_t *d, int cseq, kam_dialog_ref_t *ref)
+void kam_dialog_view(const kam_uas_dialog_t *d, int cseq, im_dialog_t *ref)
 {
 	ref->call_id = d->call_id;
 	ref->local_tag = d->local_tag;
@@ -129,7 +129,7 @@ static void str_of(const char *s, str *out)
 	out->len = (int)strlen(s);
 }
 
-int kam_send_within(struct tm_binds *tmb, const kam_dialog_ref_t *d, const char *method, const char *headers,
+int kam_send_within(struct tm_binds *tmb, const im_dialog_t *d, const char *method, const char *headers,
 		const char *body, transaction_cb completed)
 {
 	dlg_t dialog;

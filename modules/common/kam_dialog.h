@@ -10,6 +10,8 @@
 #include "core/parser/msg_parser.h"
 #include "modules/tm/tm_load.h"
 
+#include "module_api.h"
+
 #define KAM_DIALOG_ROUTE_SET 2048
 #define KAM_DIALOG_TAG 128
 #define KAM_DIALOG_TARGET 512
@@ -50,26 +52,14 @@ typedef struct kam_uas_dialog {
  * Contact) or a part does not fit (a 400); -2 when tm has no To tag (500). */
 int kam_uas_dialog_of(struct tm_binds *tmb, sip_msg_t *msg, kam_uas_dialog_t *d);
 
-/* A dialog as the module stored it; cseq is the CSeq the request gets. */
-typedef struct kam_dialog_ref {
-	const char *call_id;
-	const char *local_tag;
-	const char *remote_tag;
-	const char *local_uri;
-	const char *remote_uri;
-	const char *remote_target;
-	const char *route_set; /* comma-separated Record-Route values, "" none */
-	const char *socket;    /* "proto:ip:port" to send from, "" any */
-	int cseq;
-} kam_dialog_ref_t;
 
-/* ref viewing d, for a request with CSeq cseq. */
-void kam_dialog_ref_of(const kam_uas_dialog_t *d, int cseq, kam_dialog_ref_t *ref);
+/* out viewing d, for a request with CSeq cseq. */
+void kam_dialog_view(const kam_uas_dialog_t *d, int cseq, im_dialog_t *out);
 
 /* Sends `method` in the dialog (tm's t_request_within), with extra header
  * lines and an optional body; completed is called with its final reply.
  * 0, or -1 (logged). */
-int kam_send_within(struct tm_binds *tmb, const kam_dialog_ref_t *dialog, const char *method,
+int kam_send_within(struct tm_binds *tmb, const im_dialog_t *dialog, const char *method,
 		const char *headers, const char *body, transaction_cb completed);
 
 #endif

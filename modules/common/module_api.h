@@ -13,6 +13,22 @@ extern "C" {
 
 typedef struct im_module_db im_module_db_t;
 
+/* A dialog a module keeps to send a request in it later (the focus's BYEs,
+ * the History Function's NOTIFY), where the module was the UAS of the
+ * request that created it. NUL-terminated strings; cseq is the CSeq the
+ * next request gets. */
+typedef struct im_dialog {
+	const char *call_id;
+	const char *local_tag;
+	const char *remote_tag;
+	const char *local_uri;
+	const char *remote_uri;
+	const char *remote_target;
+	const char *route_set; /* comma-separated Record-Route values, "" none */
+	const char *socket;    /* "proto:ip:port" to send from, "" any */
+	int cseq;
+} im_dialog_t;
+
 /* module is "im_participating", "im_controlling", "im_deferred" or "im_history". */
 int im_module_db_check(const char *module, const char *db_url, char *err, size_t err_size);
 im_module_db_t *im_module_db_open(const char *module, const char *db_url, char *err, size_t err_size);

@@ -123,11 +123,8 @@ static void bye_completed(struct cell *t, int type, struct tmcb_params *ps)
  * of the INVITE (as presence builds its NOTIFYs' dialogs). */
 static void send_bye(void *ctx, const im_focus_bye_t *bye)
 {
-	const kam_dialog_ref_t dialog = {bye->call_id, bye->local_tag, bye->remote_tag, bye->local_uri,
-			bye->remote_uri, bye->remote_target, bye->route_set, bye->socket, bye->cseq};
-
-	if(kam_send_within(tmb, &dialog, "BYE", "User-Agent: IM-serv/OMA1.0\r\n", NULL, bye_completed) < 0) {
-		LM_ERR("conference focus: no BYE to %s (session %s)\n", bye->remote_uri, bye->conference);
+	if(kam_send_within(tmb, &bye->dialog, "BYE", "User-Agent: IM-serv/OMA1.0\r\n", NULL, bye_completed) < 0) {
+		LM_ERR("conference focus: no BYE to %s (session %s)\n", bye->dialog.remote_uri, bye->conference);
 	} else {
 		update_stat(stats->byes_sent, 1);
 		LM_INFO("conference focus: BYE to %s, session %s released\n", bye->identity, bye->conference);

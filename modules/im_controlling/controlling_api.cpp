@@ -203,10 +203,10 @@ void send_byes(const std::vector<im::controlling::ByeOrder> &byes, im_focus_bye_
     for (const auto &order : byes) {
         const auto &p = order.participant;
         const auto &d = p.dialog;
-        const im_focus_bye_t out{p.conference.c_str(), p.identity.c_str(), d.call_id.c_str(), d.local_tag.c_str(),
-                                 d.remote_tag.c_str(), d.local_uri.c_str(), d.remote_uri.c_str(),
-                                 d.remote_target.c_str(), d.route_set.c_str(), d.socket.c_str(),
-                                 static_cast<int>(order.cseq)};
+        const im_focus_bye_t out{p.conference.c_str(), p.identity.c_str(),
+                                 {d.call_id.c_str(), d.local_tag.c_str(), d.remote_tag.c_str(), d.local_uri.c_str(),
+                                  d.remote_uri.c_str(), d.remote_target.c_str(), d.route_set.c_str(),
+                                  d.socket.c_str(), static_cast<int>(order.cseq)}};
         bye(ctx, &out);
     }
 }

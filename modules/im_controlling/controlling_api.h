@@ -9,6 +9,7 @@
 
 #include "im_bridge.h"
 #include "im_shared.h"
+#include "module_api.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,15 +117,7 @@ typedef struct im_focus_reply {
 typedef struct im_focus_bye {
 	const char *conference;
 	const char *identity;
-	const char *call_id;
-	const char *local_tag;
-	const char *remote_tag;
-	const char *local_uri;
-	const char *remote_uri;
-	const char *remote_target;
-	const char *route_set;
-	const char *socket;
-	int cseq;
+	im_dialog_t dialog; /* cseq: the BYE's */
 } im_focus_bye_t;
 typedef void (*im_focus_bye_f)(void *ctx, const im_focus_bye_t *bye);
 

@@ -127,14 +127,14 @@ static int refer_to_of(sip_msg_t *msg, char *buf, int size)
 static void send_outcome_notify(const kam_uas_dialog_t *dialog, const char *contact, const char *status)
 {
 	char headers[KAM_DIALOG_ADDRESS + 256], body[128];
-	kam_dialog_ref_t ref;
+	im_dialog_t ref;
 
 	snprintf(headers, sizeof(headers),
 			"Event: refer\r\nSubscription-State: terminated;reason=noresource\r\n"
 			"Contact: %s\r\nContent-Type: message/sipfrag;version=2.0\r\nUser-Agent: IM-serv/OMA1.0\r\n",
 			contact);
 	snprintf(body, sizeof(body), "%s\r\n", status);
-	kam_dialog_ref_of(dialog, 1, &ref);
+	kam_dialog_view(dialog, 1, &ref);
 	if(kam_send_within(&tmb, &ref, "NOTIFY", headers, body, notify_completed) == 0)
 		update_stat(notifies_sent, 1);
 }
