@@ -97,8 +97,9 @@ int im_history_refer(im_history_t *h, const im_sip_request_t *req, const char *r
 int im_history_recordings(im_history_t *h, const char *owner, char *out, size_t out_size)
 {
     return im::module::admin(out, out_size, [&] {
-        const auto recordings = h->history.recordings(im::module::required_aor(owner));
-        std::string t = "owner: " + im::module::required_aor(owner) + "\nrecordings: " + std::to_string(recordings.size());
+        const std::string aor = im::module::required_aor(owner);
+        const auto recordings = h->history.recordings(aor);
+        std::string t = "owner: " + aor + "\nrecordings: " + std::to_string(recordings.size());
         for (const auto &r : recordings) {
             t += "\nrecording: " + r.session_identity + " session=" + r.conference +
                  " state=" + (r.recording() ? "recording" : "stopped") + " started_at=" + std::to_string(r.started_at);
