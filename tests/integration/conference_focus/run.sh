@@ -46,8 +46,11 @@ stat() { kamcmd stats.get_statistics im_controlling: | sed -n "s/^im_controlling
 history_stat() { kamcmd stats.get_statistics im_history: | sed -n "s/^im_history:$1 = //p"; }
 # refer USER REFER-TO: a REFER to the History Function answered 202 and its NOTIFY 200 (refer.xml).
 refer() {
+  rm -f "$WORK/refer-$1.msg"
   sipp $CORE -sf "$HERE/refer.xml" -s "$1" -key refer_to "$2" -i 127.0.0.1 -p 0 -m 1 -timeout 10s -timeout_error \
-    -nostdin -trace_err -error_file "$WORK/refer-$1.err" >>"$WORK/sipp.log" 2>&1
+    -nostdin -trace_err -error_file "$WORK/refer-$1.err" -trace_msg -message_file "$WORK/refer-$1.msg" \
+    >>"$WORK/sipp.log" 2>&1 &&
+    grep -q '^SIP/2.0 202 Accepted' "$WORK/refer-$1.msg"
 }
 # recorded_for OWNER: what the relay's recorder stored for OWNER, "sender|body" a line each, in order.
 recorded_for() {
