@@ -12,9 +12,16 @@ namespace {
 
 constexpr const char *kAllow = "REFER, OPTIONS";
 
-Action refusal(Rejection why, int code, std::string reason, std::string_view warning)
+Verdict refusal(Rejection why, int code, std::string reason, std::string_view warning)
 {
-    return Action::reply(Verdict::reject(why, code, std::move(reason), server_warning(warning)));
+    return Verdict::reject(why, code, std::move(reason), server_warning(warning));
+}
+
+ReferOutcome refused(Verdict verdict)
+{
+    ReferOutcome outcome;
+    outcome.action = Action::reply(std::move(verdict));
+    return outcome;
 }
 
 enum class ReferMethod { invite, bye, other };
@@ -44,46 +51,34 @@ bool HistoryFunction::owns(std::string_view request_uri) const
 
 ReferOutcome HistoryFunction::refer(const sip::Request &refer, std::string_view refer_to, std::string_view contact)
 {
-    ReferOutcome outcome;
     // 11.2.2.1 step 2.
-    if (Verdict v = participating::require_im_feature_tag(refer); !v.proceed()) {
-        outcome.action = Action::reply(std::move(v));
-        return outcome;
-    }
+    if (Verdict v = participating::require_im_feature_tag(refer); !v.proceed())
+        return refused(std::move(v));
     // 11.2.2.1 step 1 a), 11.2.2.2 step 1: the referrer's asserted identity.
     OriginatorResult who = authenticate_originator(refer, identity_);
-    if (!who.verdict.proceed()) {
-        outcome.action = Action::reply(std::move(who.verdict));
-        return outcome;
-    }
+    if (!who.verdict.proceed())
+        return refused(std::move(who.verdict));
     const std::string &owner = who.originator->aor;
 
     // RFC 3515 2.4.1: exactly one Refer-To; 11.1.1 c): the session identity.
     auto target = sip::parse_uri(sip::uri_of_name_addr(sip::trim(refer_to)));
-    if (!target) {
-        outcome.action = refusal(Rejection::malformed, 400, "Bad Request", "The REFER needs a Refer-To with a SIP URI");
-        return outcome;
-    }
+    if (!target)
+        return refused(refusal(Rejection::malformed, 400, "Bad Request", "The REFER needs a Refer-To with a SIP URI"));
     const ReferMethod method = refer_method(target->params);
-    if (method == ReferMethod::other) {
-        outcome.action = refusal(Rejection::malformed, 400, "Bad Request", "Refer-To method must be INVITE or BYE");
-        return outcome;
-    }
+    if (method == ReferMethod::other)
+        return refused(refusal(Rejection::malformed, 400, "Bad Request", "Refer-To method must be INVITE or BYE"));
     std::optional<store::Conference> session;
     if (auto id = controlling::session_id_of(*target, config_.session_prefix)) session = conferences_.find(*id);
-    if (!session) {
-        outcome.action = refusal(Rejection::not_found, 404, "Not Found", "Refer-To names no ongoing IM Session here");
-        return outcome;
-    }
+    if (!session)
+        return refused(refusal(Rejection::not_found, 404, "Not Found", "Refer-To names no ongoing IM Session here"));
 
     // 11.2.2.2 step 1 (7.2.2.3, 7.2.2.7): only a participant records its session.
     const auto participants = conferences_.participants(session->id);
-    if (std::none_of(participants.begin(), participants.end(), [&](const auto &p) { return p.identity == owner; })) {
-        outcome.action = refusal(Rejection::not_allowed, 403, "Forbidden", "Not a participant of this IM session");
-        return outcome;
-    }
+    if (std::none_of(participants.begin(), participants.end(), [&](const auto &p) { return p.identity == owner; }))
+        return refused(refusal(Rejection::not_allowed, 403, "Forbidden", "Not a participant of this IM session"));
 
     const std::string identity = controlling::session_identity_of(*target);
+    ReferOutcome outcome;
     if (method == ReferMethod::bye)
         stop(owner, *session, outcome);
     else
@@ -145,7 +140,7 @@ void HistoryFunction::stop(const std::string &owner, const store::Conference &se
 {
     auto running = recordings_.running(owner, session.id);
     if (!running) {
-        outcome.action = refusal(Rejection::not_found, 404, "Not Found", "You are not recording this IM Session");
+        outcome.action = Action::reply(refusal(Rejection::not_found, 404, "Not Found", "You are not recording this IM Session"));
         return;
     }
     try {
