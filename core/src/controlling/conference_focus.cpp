@@ -118,12 +118,6 @@ std::optional<std::string> ConferenceFocus::session_of(std::string_view request_
     return uri ? session_id_of(*uri, config_.session_prefix) : std::nullopt;
 }
 
-bool ConferenceFocus::owns_session(std::string_view request_uri)
-{
-    auto id = session_of(request_uri);
-    return id && conferences_.find(*id).has_value();
-}
-
 std::optional<OngoingSession> ConferenceFocus::ongoing_session(std::string_view request_uri)
 {
     auto uri = sip::parse_uri(sip::uri_of_name_addr(request_uri));

@@ -203,9 +203,9 @@ TEST_F(Focus, LaterMembersJoinTheActiveSession)
     EXPECT_EQ(relay.created.size(), 1u);
     EXPECT_EQ(bob.conference, "conf1");
     EXPECT_EQ(conferences.participant_count("conf1"), 2u);
-    EXPECT_TRUE(focus.owns_session("sip:im-session-conf1@127.0.0.1:5070"));
-    EXPECT_FALSE(focus.owns_session("sip:im-session-conf9@127.0.0.1:5070"));
-    EXPECT_FALSE(focus.owns_session(kGroup));
+    EXPECT_TRUE(focus.ongoing_session("sip:im-session-conf1@127.0.0.1:5070"));
+    EXPECT_FALSE(focus.ongoing_session("sip:im-session-conf9@127.0.0.1:5070"));
+    EXPECT_FALSE(focus.ongoing_session(kGroup));
 }
 
 TEST_F(Focus, RejoinByTheSessionIdentity)

@@ -125,9 +125,6 @@ public:
     // The session id when `request_uri` is a session identity of this focus
     // (its prefix), whether or not that session still exists.
     std::optional<std::string> session_of(std::string_view request_uri) const;
-    // Whether an initial request to `request_uri` is a session's: a session
-    // identity whose session is active.
-    bool owns_session(std::string_view request_uri);
 
     // The session `request_uri` names with its participants now, for a
     // MESSAGE to it; nullopt when it is no session identity of an active
