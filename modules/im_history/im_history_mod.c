@@ -106,19 +106,14 @@ static void notify_completed(struct cell *t, int type, struct tmcb_params *ps)
  * when there are several. */
 static int refer_to_of(sip_msg_t *msg, char *buf, int size)
 {
-	struct hdr_field *hf;
-	int found = 0;
-
 	buf[0] = '\0';
 	if(parse_headers(msg, HDR_EOH_F, 0) < 0)
 		return -1;
-	for(hf = msg->headers; hf; hf = hf->next) {
-		if(hf->type != HDR_REFER_TO_T)
-			continue;
-		if(found++ || kam_copy_str(&hf->body, buf, size) < 0)
-			return -1;
-	}
-	return found;
+	if(msg->refer_to == NULL)
+		return 0;
+	if(next_sibling_hdr(msg->refer_to) != NULL || kam_copy_str(&msg->refer_to->body, buf, size) < 0)
+		return -1;
+	return 1;
 }
 
 /* RFC 3515 2.4.4-2.4.5: the NOTIFY that reports the outcome and ends the

@@ -144,6 +144,11 @@ Refer-To: <sip:im-session-nosuch@127.0.0.1:5070>" ""
 check "  ... a REFER without Refer-To gets 400" send_request REFER alice history $CORE 400 \
   "Accept-Contact: *;+g.oma.sip-im
 Contact: <sip:alice@127.0.0.1:5081>" ""
+check "  ... and one with two Refer-To headers too (RFC 3515 2.4.1)" send_request REFER alice history $CORE 400 \
+  "Accept-Contact: *;+g.oma.sip-im
+Contact: <sip:alice@127.0.0.1:5081>
+Refer-To: <$focus>
+Refer-To: <$focus>" "$(save w 'Warning: 399 IM-serv .*(one Refer-To)')"
 
 # --- messages through the switch ---
 "$CLIENT" --to-path "$(logged bob "answer path")" --expect 2 --output "$WORK/bob.out" --timeout 15 >"$WORK/bob.msrp" 2>&1 &
